@@ -1,0 +1,26 @@
+"""gunicorn settings for every environment (`make run`, systemd, the container).
+
+Values come from the environment so one file serves all; see deploy/README.md.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: page renders are CPU-bound and short; the edge cache absorbs spikes.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Recycle workers now and then so slow leaks (and catalog caches of thousands of schemas) stay bounded.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = 500
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Python path: the repository root (tenants, themes) and platform/ (config and the content apps).
+pythonpath = os.environ.get("GUNICORN_PYTHONPATH", ".,platform")
+# gunicorn 25+ opens a control socket in the home folder by default; a service account
+# may have no writable home, and nothing here uses gunicornc.
+control_socket_disable = True
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+# Trust X-Forwarded-* only from the local edge (nginx/Varnish on the same host).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

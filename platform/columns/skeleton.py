@@ -1,0 +1,58 @@
+"""The standard column skeleton every new site starts with (国办发〔2017〕47号).
+
+Built once in the template schema; new sites get it by cloning. `{short}` is
+replaced with the region's short name when a site is provisioned (走进锦江).
+"""
+
+from dataclasses import dataclass, field
+
+from .models import ColumnType
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    slug: str
+    column_type: str
+    children: tuple = field(default=())
+
+
+SITE_NAME_PLACEHOLDER = "{site}"
+SHORT_NAME_PLACEHOLDER = "{short}"
+
+STANDARD_COLUMNS = (
+    Column("信息公开", "xxgk", ColumnType.DISCLOSURE, (Column("政策文件", "zcwj", ColumnType.POLICY),)),
+    Column("新闻动态", "xwdt", ColumnType.NEWS),
+    Column("通知公告", "tzgg", ColumnType.NOTICE),
+    Column("政策解读", "zcjd", ColumnType.INTERPRETATION),
+    Column("办事服务", "bsfw", ColumnType.SERVICE),
+    Column("互动交流", "hdjl", ColumnType.INTERACTION),
+    Column("走进" + SHORT_NAME_PLACEHOLDER, "zjxx", ColumnType.ABOUT),
+)
+
+
+def build_skeleton(root):
+    """Create the home page and the standard columns under Wagtail's root page.
+
+    Returns the home page. Runs in the template schema (and in the migrate path
+    used by the provisioning benchmark).
+    """
+    from .models import ColumnPage, HomePage
+
+    home = root.add_child(instance=HomePage(title=SITE_NAME_PLACEHOLDER, slug="home"))
+
+    def add(parent, columns):
+        for column in columns:
+            page = parent.add_child(
+                instance=ColumnPage(
+                    title=column.title,
+                    slug=column.slug,
+                    column_type=column.column_type,
+                    is_mandated=True,
+                    show_in_menus=True,
+                )
+            )
+            add(page, column.children)
+
+    add(home, STANDARD_COLUMNS)
+    return home

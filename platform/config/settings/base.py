@@ -1,0 +1,247 @@
+"""Settings shared by every environment.
+
+The platform is one Django project serving many sites: the public schema holds the
+site registry and the platform console, each site's own schema holds its Wagtail
+content and its own users. See docs/architecture.md for the reasoning behind the
+split of SHARED_APPS and TENANT_APPS.
+"""
+
+import os
+from pathlib import Path
+
+# platform/config/settings/base.py -> repository root
+BASE_DIR = Path(__file__).resolve().parents[3]
+VAR_DIR = Path(os.environ.get("GOVSITES_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name, default=None):
+    return os.environ.get(name, default)
+
+
+# ---------------------------------------------------------------------------
+# Applications
+# ---------------------------------------------------------------------------
+
+# Apps whose tables live in the public schema: the registry, the console and the
+# platform staff accounts. contenttypes/auth/sessions appear in both lists on
+# purpose: platform staff live in public, site editors live in their site schema.
+SHARED_APPS = [
+    "tenants",  # before django_tenants: our migrate_schemas (with the no-op fast path) wins
+    "django_tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "themes",
+]
+
+# Apps whose tables are created in every site schema (and in the template schema
+# that new sites are cloned from).
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "columns",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.GovSite"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+# Issue `SET search_path` once per connection and tenant switch instead of on every
+# cursor: django-tenants' default costs one extra query per cursor (see the bench).
+TENANT_LIMIT_SET_CALLS = True
+
+# ---------------------------------------------------------------------------
+# Request handling
+# ---------------------------------------------------------------------------
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Static files are the same for every site: served before any site lookup.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Picks the site from the Host header (or the console), answers unknown hosts
+    # with 404, aliases with 301, suspended sites with 503. Must run before anything
+    # that touches the database.
+    "tenants.middleware.SiteRoutingMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+# Site hosts: every site's own urls; the console hosts get PUBLIC_SCHEMA_URLCONF.
+ROOT_URLCONF = "config.urls_site"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+
+# The registry of Domain rows is the host allow-list: an unknown host gets the
+# platform's 404 page from SiteRoutingMiddleware, a malformed one a 400. Django's
+# own check would answer both with a bare 400 before we could explain anything.
+ALLOWED_HOSTS = ["*"]
+
+# Host names of the platform console (public schema). Everything else must be a
+# registered site domain.
+PLATFORM_CONSOLE_HOSTS = [h.strip() for h in env("PLATFORM_CONSOLE_HOSTS", "localhost").split(",") if h.strip()]
+# Suffix appended to generated site host names: chengdu + SUFFIX. Production sets a
+# real government domain (e.g. "sc.gov.cn").
+PLATFORM_DOMAIN_SUFFIX = env("PLATFORM_DOMAIN_SUFFIX", "localhost")
+# Port shown in generated site URLs (Wagtail Site.port); 80 in production behind nginx.
+PLATFORM_SITE_PORT = int(env("PLATFORM_SITE_PORT", "80"))
+PLATFORM_SITE_SCHEME = env("PLATFORM_SITE_SCHEME", "http")
+# How long a worker trusts its host -> site lookup. Actions clear it in-process at
+# once; other workers see a change (suspend, new domain) within this many seconds.
+TENANT_ROUTE_CACHE_SECONDS = float(env("TENANT_ROUTE_CACHE_SECONDS", "5"))
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+# ---------------------------------------------------------------------------
+# Database
+# ---------------------------------------------------------------------------
+
+DATABASES = {
+    "default": {
+        # django-tenants' backend plus a content-type cache that survives switches
+        # between sites (see tenants/db/base.py and tests/tenants/test_contenttypes.py).
+        "ENGINE": "tenants.db",
+        "NAME": env("PGDATABASE", "govsites"),
+        "USER": env("PGUSER", "postgres"),
+        "PASSWORD": env("PGPASSWORD", ""),
+        "HOST": env("PGHOST", "127.0.0.1"),
+        "PORT": env("PGPORT", "5432"),
+        # Keep connections across requests: CONN_MAX_AGE=0 opens one per request,
+        # which costs more than the page render itself.
+        "CONN_MAX_AGE": int(env("PG_CONN_MAX_AGE", "300")),
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------
+# Cache: every alias keys by schema, so one site's cached entries (including
+# Wagtail's site-root-paths cache) are never served to another. A system check
+# (tenants.checks) refuses a cache alias without this key function.
+# ---------------------------------------------------------------------------
+
+TENANT_CACHE_KEY_FUNCTION = "django_tenants.cache.make_key"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_FUNCTION": TENANT_CACHE_KEY_FUNCTION,
+    }
+}
+
+# ---------------------------------------------------------------------------
+# Auth
+# ---------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:sites"
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
+
+# ---------------------------------------------------------------------------
+# Language and time: the platform speaks Chinese by default.
+# ---------------------------------------------------------------------------
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+
+# ---------------------------------------------------------------------------
+# Static and media
+# ---------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", VAR_DIR / "static"))
+STORAGES = {
+    # Files of each site live under MEDIA_ROOT/<schema>/ but are addressed as
+    # /media/<path> on the site's own host, so one site's file URL means nothing
+    # on another site's host.
+    "default": {"BACKEND": "tenants.storage.SiteMediaStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
+# Production hands media to nginx with X-Accel-Redirect under this internal prefix.
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", "")
+
+# ---------------------------------------------------------------------------
+# Wagtail
+# ---------------------------------------------------------------------------
+
+WAGTAIL_SITE_NAME = "政府网站集约化平台"
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "zip", "txt"]
+# Sites have no per-user upload quotas; cap single uploads instead.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# ---------------------------------------------------------------------------
+# Provisioning
+# ---------------------------------------------------------------------------
+
+# The schema every new site is cloned from. Kept migrated; refreshed
+# automatically before a clone when the migrations on disk have changed.
+SITE_TEMPLATE_SCHEMA = "site_template"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail runs its background tasks inline here; one INFO line per task is noise.
+        "django_tasks": {"level": "WARNING"},
+    },
+}

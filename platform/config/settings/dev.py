@@ -1,0 +1,12 @@
+"""Local development: `make run`. Debug on, console e-mail, a throwaway secret."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = True
+# Development only: production.py refuses to start without a real SECRET_KEY.
+SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+# `make run` serves on :8000, so generated site URLs must carry that port.
+PLATFORM_SITE_PORT = int(env("PLATFORM_SITE_PORT", "8000"))
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

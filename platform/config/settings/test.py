@@ -1,0 +1,29 @@
+"""Settings for `make test`: real PostgreSQL, real Redis, nothing mocked."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, TENANT_CACHE_KEY_FUNCTION, VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+# Don't use the intentionally slow default password hasher: tests log in a lot.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests change routing (suspend, add domain) and expect the next request to see it.
+TENANT_ROUTE_CACHE_SECONDS = 0
+# Two aliases on purpose: the isolation tests prove tenant keys on every alias,
+# including the real Redis one production uses.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("TEST_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        "KEY_FUNCTION": TENANT_CACHE_KEY_FUNCTION,
+    },
+    "local": CACHES["default"],
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "tenants.storage.SiteMediaStorage"},
+    # No manifest in tests: collectstatic is not part of the test run.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PLATFORM_SITE_PORT = 80

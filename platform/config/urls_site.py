@@ -1,0 +1,15 @@
+"""URLs of every government site (any site host). The console has its own (urls_public)."""
+
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from tenants.views import serve_media
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    re_path(r"^media/(?P<path>.+)$", serve_media, name="site_media"),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,1 @@
+"""The site registry: sites (tenants), their domains, provisioning and lifecycle actions."""

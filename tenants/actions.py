@@ -1,0 +1,301 @@
+"""Every state change of a site goes through one of these functions.
+
+Each takes the acting user (None for the system; `source` says "cli:<user>" or
+the client IP), runs in one transaction, writes an audit row, and clears the host
+routing cache once committed. Commands, console views and tests call these and
+nothing else.
+"""
+
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django_tenants.utils import schema_context
+
+from . import audit, regions
+from .models import Domain, GovSite, SiteStatus, hostname_validator
+from .naming import suggest_host
+from .provisioning import template
+from .routing import clear_route_cache
+
+
+class SiteActionError(ValidationError):
+    """A site action was refused; `message_dict` or `messages` say why, in Chinese."""
+
+
+@dataclass
+class ProvisionResult:
+    site: GovSite
+    admin_username: str
+    admin_password: str
+
+    @property
+    def base_url(self):
+        return self.site.base_url()
+
+    @property
+    def admin_url(self):
+        return f"{self.base_url}/admin/"
+
+
+SITE_ADMIN_USERNAME = "admin"
+
+
+def schema_name_for(region_code):
+    return f"site_{region_code}"
+
+
+def normalise_host(value):
+    host = (value or "").strip().lower().rstrip(".")
+    try:
+        hostname_validator(host)
+    except ValidationError as exc:
+        raise SiteActionError({"domain": [f"“{value}”：{exc.messages[0]}"]}) from exc
+    if host in settings.PLATFORM_CONSOLE_HOSTS:
+        raise SiteActionError({"domain": [f"“{host}”是平台管理控制台的域名，不能分配给站点"]})
+    return host
+
+
+def _domain_taken(host):
+    return Domain.objects.filter(domain=host).exists()
+
+
+def validate_new_site(*, name, level, parent, region_code, site_code):
+    """Check a new site's registry fields; raise SiteActionError listing every problem."""
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = ["请填写站点名称（行政区划名称）"]
+    elif len(name) > 100 or not re.fullmatch(r"[\u4e00-\u9fff·（）()A-Za-z0-9]+", name):
+        errors["name"] = [f"站点名称“{name[:30]}”应为 100 字以内的中文区划名称"]
+    try:
+        region_code = regions.validate_region_code(region_code, level)
+        regions.validate_parent(
+            level, region_code, parent.level if parent else None, parent.region_code if parent else None
+        )
+    except ValidationError as exc:
+        errors["region_code"] = exc.messages
+    else:
+        if GovSite.objects.filter(region_code=region_code).exists():
+            errors["region_code"] = [f"区划代码 {region_code} 已有站点"]
+        try:
+            site_code = regions.validate_site_code(site_code, region_code)
+        except ValidationError as exc:
+            errors["site_code"] = exc.messages
+        else:
+            if GovSite.objects.filter(site_code=site_code).exists():
+                errors["site_code"] = [f"网站标识码 {site_code} 已被其他站点使用"]
+    if parent is not None and parent.status != SiteStatus.ACTIVE:
+        errors.setdefault("parent", []).append(f"上级站点“{parent.name}”当前{parent.get_status_display()}，不能在其下开设新站点")
+    if errors:
+        raise SiteActionError(errors)
+    return name, region_code, site_code
+
+
+def _hash_in_background(password):
+    """Start hashing the admin password in a thread; the slow hash overlaps the schema DDL."""
+    result = {}
+
+    def work():
+        result["hash"] = make_password(password)
+
+    thread = threading.Thread(target=work, name="provision-password-hash")
+    thread.start()
+
+    def get():
+        thread.join()
+        return result["hash"]
+
+    return get
+
+
+def provision_site(
+    *, name, level, parent, region_code, site_code, domains=None, acting_user=None, source="", method="clone"
+):
+    """Create a site: registry row, domains, its schema from the template, its Wagtail Site and admin.
+
+    All in one transaction: a failure leaves neither a registry row nor a schema.
+    `method="migrate"` runs every migration instead of cloning (benchmarks only).
+    Returns a ProvisionResult with the site administrator's credentials.
+    """
+    name, region_code, site_code = validate_new_site(
+        name=name, level=level, parent=parent, region_code=region_code, site_code=site_code
+    )
+    hosts = [normalise_host(d) for d in (domains or []) if d and d.strip()]
+    if len(set(hosts)) != len(hosts):
+        raise SiteActionError({"domain": ["同一域名填写了两次"]})
+    for host in hosts:
+        if _domain_taken(host):
+            raise SiteActionError({"domain": [f"域名 {host} 已被其他站点使用"]})
+    if not hosts:
+        parent_host = parent.primary_domain().domain if parent is not None and parent.primary_domain() else None
+        hosts = [suggest_host(name, level, region_code, parent_host, settings.PLATFORM_DOMAIN_SUFFIX, _domain_taken)]
+
+    schema_name = schema_name_for(region_code)
+    snapshot = template.ensure_template() if method == "clone" else None
+    password = secrets.token_urlsafe(12)
+    password_hash = _hash_in_background(password)
+
+    if method == "migrate":
+        _create_schema_by_migrating(schema_name)
+    try:
+        with transaction.atomic():
+            site = GovSite(
+                schema_name=schema_name, name=name, level=level, parent=parent,
+                region_code=region_code, site_code=site_code,
+            )
+            site.save()
+            for index, host in enumerate(hosts):
+                Domain.objects.create(domain=host, tenant=site, is_primary=index == 0)
+            if method == "clone":
+                template.clone_template(snapshot, schema_name)
+            with schema_context(schema_name):
+                _personalise_site(site, hosts[0], password_hash())
+            audit.record(
+                "provision_site", acting_user=acting_user, site=site, source=source,
+                domains=hosts, method=method, level=level, region_code=region_code, site_code=site_code,
+            )
+            transaction.on_commit(clear_route_cache)
+    except IntegrityError as exc:
+        if method == "migrate":
+            _drop_schema(schema_name)
+        raise SiteActionError(f"站点未创建：与已有站点冲突（{exc.diag.message_primary if hasattr(exc, 'diag') else exc}）") from exc
+    except BaseException:
+        if method == "migrate":
+            _drop_schema(schema_name)
+        raise
+    finally:
+        connection.set_schema_to_public()
+    site.refresh_from_db()
+    return ProvisionResult(site=site, admin_username=SITE_ADMIN_USERNAME, admin_password=password)
+
+
+def _create_schema_by_migrating(schema_name):
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+    try:
+        call_command("migrate_schemas", schema_name=schema_name, tenant=True, interactive=False, verbosity=0)
+        with transaction.atomic(), schema_context(schema_name):
+            template.seed_site_content()
+    except BaseException:
+        _drop_schema(schema_name)
+        raise
+    finally:
+        connection.set_schema_to_public()
+
+
+def _drop_schema(schema_name):
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+
+
+def _personalise_site(site, primary_host, password_hash):
+    """Turn the cloned template into this site: names, its Wagtail Site, its administrator."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from wagtail.models import Page, Site
+    from wagtail.search import index
+
+    from columns.skeleton import SHORT_NAME_PLACEHOLDER, SITE_NAME_PLACEHOLDER
+
+    from .provisioning.roles import SITE_ADMIN
+
+    Site.objects.update(
+        hostname=primary_host, port=settings.PLATFORM_SITE_PORT, site_name=site.display_name, is_default_site=True
+    )
+    renamed = []
+    for page in Page.objects.filter(title__contains="{"):
+        title = page.title.replace(SITE_NAME_PLACEHOLDER, site.display_name).replace(
+            SHORT_NAME_PLACEHOLDER, site.short_name
+        )
+        Page.objects.filter(pk=page.pk).update(title=title, draft_title=title)
+        renamed.append(page.pk)
+    for page in Page.objects.filter(pk__in=renamed).specific():
+        index.insert_or_update_object(page)
+    user = get_user_model().objects.create(
+        username=SITE_ADMIN_USERNAME, password=password_hash, first_name="站点管理员", is_staff=True,
+    )
+    user.groups.add(Group.objects.get(name=SITE_ADMIN))
+
+
+def _change_status(site, new_status, action, *, acting_user, source, allowed_from):
+    with transaction.atomic():
+        site = GovSite.objects.select_for_update().get(pk=site.pk)
+        if site.status not in allowed_from:
+            raise SiteActionError(f"站点“{site.name}”当前{site.get_status_display()}，不能执行此操作")
+        previous = site.status
+        site.status = new_status
+        site.save(update_fields=["status", "updated_at"])
+        audit.record(action, acting_user=acting_user, site=site, source=source, previous=previous)
+        transaction.on_commit(clear_route_cache)
+    return site
+
+
+def suspend_site(site, *, acting_user, source=""):
+    """Take a site offline: visitors get a 503 maintenance page; data is untouched."""
+    return _change_status(
+        site, SiteStatus.SUSPENDED, "suspend_site", acting_user=acting_user, source=source,
+        allowed_from={SiteStatus.ACTIVE},
+    )
+
+
+def resume_site(site, *, acting_user, source=""):
+    return _change_status(
+        site, SiteStatus.ACTIVE, "resume_site", acting_user=acting_user, source=source,
+        allowed_from={SiteStatus.SUSPENDED},
+    )
+
+
+def add_domain(site, host, *, acting_user, source="", make_primary=False):
+    """Add a host name to a site; aliases redirect to the primary one."""
+    host = normalise_host(host)
+    with transaction.atomic():
+        if Domain.objects.filter(domain=host).exists():
+            raise SiteActionError({"domain": [f"域名 {host} 已被使用"]})
+        domain = Domain.objects.create(domain=host, tenant=site, is_primary=False)
+        audit.record("add_domain", acting_user=acting_user, site=site, source=source, domain=host)
+        if make_primary:
+            _set_primary(site, domain, acting_user=acting_user, source=source)
+        transaction.on_commit(clear_route_cache)
+    return domain
+
+
+def set_primary_domain(site, host, *, acting_user, source=""):
+    with transaction.atomic():
+        domain = Domain.objects.select_for_update().filter(tenant=site, domain=host).first()
+        if domain is None:
+            raise SiteActionError({"domain": [f"域名 {host} 不属于站点“{site.name}”"]})
+        _set_primary(site, domain, acting_user=acting_user, source=source)
+        transaction.on_commit(clear_route_cache)
+    return domain
+
+
+def _set_primary(site, domain, *, acting_user, source):
+    from wagtail.models import Site
+
+    Domain.objects.filter(tenant=site, is_primary=True).update(is_primary=False)
+    Domain.objects.filter(pk=domain.pk).update(is_primary=True)
+    with schema_context(site.schema_name):
+        # Wagtail builds absolute links from its Site's hostname.
+        Site.objects.update(hostname=domain.domain)
+    audit.record("set_primary_domain", acting_user=acting_user, site=site, source=source, domain=domain.domain)
+
+
+def remove_domain(site, host, *, acting_user, source=""):
+    with transaction.atomic():
+        domain = Domain.objects.select_for_update().filter(tenant=site, domain=host).first()
+        if domain is None:
+            raise SiteActionError({"domain": [f"域名 {host} 不属于站点“{site.name}”"]})
+        if domain.is_primary:
+            raise SiteActionError({"domain": ["不能删除主域名：请先把另一个域名设为主域名"]})
+        domain.delete()
+        audit.record("remove_domain", acting_user=acting_user, site=site, source=source, domain=host)
+        transaction.on_commit(clear_route_cache)

@@ -1,0 +1,1 @@
+"""The platform console: the provincial admin's view of every site (public schema)."""

@@ -1,0 +1,22 @@
+from django import forms
+
+from ..models import GovSite, SiteLevel, SiteStatus
+
+
+class ProvisionSiteForm(forms.Form):
+    name = forms.CharField(label="站点名称（行政区划名称）", max_length=100, help_text="例如 锦江区")
+    level = forms.ChoiceField(label="级别", choices=SiteLevel.choices)
+    parent = forms.ModelChoiceField(
+        label="上级站点", queryset=GovSite.objects.filter(status=SiteStatus.ACTIVE), required=False,
+        help_text="省级站点不填",
+    )
+    region_code = forms.CharField(label="区划代码", max_length=9, help_text="GB/T 2260 六位代码；乡镇为九位")
+    site_code = forms.CharField(label="网站标识码", max_length=10, help_text="十位，例如 5101040001")
+    domain = forms.CharField(
+        label="域名", max_length=253, required=False, help_text="留空则按区划层级自动生成拼音域名"
+    )
+
+
+class DomainForm(forms.Form):
+    domain = forms.CharField(label="新域名", max_length=253)
+    make_primary = forms.BooleanField(label="设为主域名", required=False)

@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.site_tree, name="sites"),
+    path("login/", auth_views.LoginView.as_view(template_name="console/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
+    path("sites/new/", views.provision, name="provision"),
+    path("sites/<int:pk>/", views.site_detail, name="site"),
+    path("sites/<int:pk>/suspend/", views.suspend, name="suspend"),
+    path("sites/<int:pk>/resume/", views.resume, name="resume"),
+    path("sites/<int:pk>/domains/", views.add_domain, name="add_domain"),
+    path("sites/<int:pk>/domains/change/", views.domain_action, name="domain_action"),
+]

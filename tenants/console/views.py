@@ -1,0 +1,156 @@
+"""Console views: thin wrappers around tenants.actions."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import actions
+from ..models import AuditEvent, GovSite, SiteStatus
+from .forms import DomainForm, ProvisionSiteForm
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            return render(request, "console/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@staff_required
+def site_tree(request):
+    sites = list(GovSite.objects.prefetch_related("domains").annotate(child_count=Count("children")))
+    by_parent = {}
+    for site in sites:
+        by_parent.setdefault(site.parent_id, []).append(site)
+
+    rows = []
+
+    def walk(parent_id, depth):
+        for site in by_parent.get(parent_id, []):
+            rows.append((site, depth))
+            walk(site.pk, depth + 1)
+
+    walk(None, 0)
+    counts = {status: sum(1 for s in sites if s.status == status) for status in SiteStatus.values}
+    return render(request, "console/site_tree.html", {"rows": rows, "total": len(sites), "counts": counts})
+
+
+@staff_required
+def provision(request):
+    form = ProvisionSiteForm(request.POST or None, initial={"level": request.GET.get("level", "county")})
+    if request.GET.get("parent"):
+        form.initial["parent"] = request.GET["parent"]
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = actions.provision_site(
+                name=data["name"], level=data["level"], parent=data["parent"],
+                region_code=data["region_code"], site_code=data["site_code"],
+                domains=[data["domain"]] if data["domain"] else None,
+                acting_user=request.user, source=client_ip(request),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return render(request, "console/provisioned.html", {"result": result}, status=201)
+    return render(request, "console/provision.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_required
+def site_detail(request, pk):
+    site = get_object_or_404(GovSite.objects.prefetch_related("domains"), pk=pk)
+    return render(
+        request,
+        "console/site_detail.html",
+        {
+            "site": site,
+            "domain_form": DomainForm(),
+            "events": AuditEvent.objects.filter(site=site)[:20],
+        },
+    )
+
+
+def _site_action(request, pk, func, success):
+    site = get_object_or_404(GovSite, pk=pk)
+    try:
+        func(site, acting_user=request.user, source=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, success.format(site=site.name))
+    return redirect("console:site", pk=pk)
+
+
+@require_POST
+@staff_required
+def suspend(request, pk):
+    return _site_action(request, pk, actions.suspend_site, "站点“{site}”已暂停，访问者将看到维护页面。")
+
+
+@require_POST
+@staff_required
+def resume(request, pk):
+    return _site_action(request, pk, actions.resume_site, "站点“{site}”已恢复访问。")
+
+
+@require_POST
+@staff_required
+def add_domain(request, pk):
+    site = get_object_or_404(GovSite, pk=pk)
+    form = DomainForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_domain(
+                site, form.cleaned_data["domain"], make_primary=form.cleaned_data["make_primary"],
+                acting_user=request.user, source=client_ip(request),
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已添加域名 {form.cleaned_data['domain'].strip().lower()}。")
+    else:
+        messages.error(request, "请填写域名。")
+    return redirect("console:site", pk=pk)
+
+
+@require_POST
+@staff_required
+def domain_action(request, pk):
+    site = get_object_or_404(GovSite, pk=pk)
+    host = request.POST.get("domain", "")
+    op = request.POST.get("op")
+    try:
+        if op == "primary":
+            actions.set_primary_domain(site, host, acting_user=request.user, source=client_ip(request))
+            messages.success(request, f"{host} 已设为主域名，其他域名将 301 跳转到它。")
+        elif op == "remove":
+            actions.remove_domain(site, host, acting_user=request.user, source=client_ip(request))
+            messages.success(request, f"已删除域名 {host}。")
+        else:
+            messages.error(request, "未知操作。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("console:site", pk=pk)

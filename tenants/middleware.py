@@ -1,0 +1,69 @@
+"""Choose the site (schema) for each request from its Host header.
+
+- console hosts (PLATFORM_CONSOLE_HOSTS): public schema, console URLs;
+- a site's primary domain: the site's schema and its URLs;
+- an alias domain: 301 to the same path on the primary domain;
+- a suspended site: 503 maintenance page with Retry-After;
+- an unknown host: the platform's 404 page; a malformed one: 400. Never a 500.
+"""
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpResponsePermanentRedirect
+from django.urls import set_urlconf
+
+from . import views
+from .models import SiteStatus
+from .routing import resolve_host
+
+
+def request_host(request):
+    """The lower-case host without port, or None when the Host header is malformed."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    host = host.lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    return host
+
+
+class SiteRoutingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection.set_schema_to_public()
+        host = request_host(request)
+        if host is None:
+            return views.bad_host(request)
+        route = resolve_host(host)
+        if route.status == "console":
+            request.site_tenant = None
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
+            return self.get_response(request)
+        if route.status == "missing":
+            return views.unknown_host(request, host)
+        if route.primary_host:
+            return HttpResponsePermanentRedirect(_same_path_on(request, route.primary_host))
+        site = route.site
+        request.site_tenant = site
+        request.tenant = site  # django-tenants helpers read request.tenant
+        if route.status == SiteStatus.SUSPENDED:
+            return views.site_suspended(request, site)
+        connection.set_tenant(site)
+        request.urlconf = settings.ROOT_URLCONF
+        set_urlconf(request.urlconf)
+        return self.get_response(request)
+
+
+def _same_path_on(request, host):
+    port = request.get_port()
+    default_port = "443" if request.is_secure() else "80"
+    netloc = host if port in (default_port, "", None) else f"{host}:{port}"
+    scheme = "https" if request.is_secure() else "http"
+    return f"{scheme}://{netloc}{request.get_full_path()}"

@@ -1,0 +1,170 @@
+"""The site registry (public schema): sites, their domains, the audit trail, the template snapshot."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django_tenants.models import DomainMixin, TenantMixin
+
+from . import regions
+
+
+class SiteStatus(models.TextChoices):
+    ACTIVE = "active", "运行中"
+    SUSPENDED = "suspended", "已暂停"
+    ARCHIVED = "archived", "已归档"
+
+
+class SiteLevel(models.TextChoices):
+    PROVINCE = regions.PROVINCE, "省级"
+    CITY = regions.CITY, "市级"
+    COUNTY = regions.COUNTY, "县级"
+    TOWNSHIP = regions.TOWNSHIP, "乡镇级"
+
+
+class GovSite(TenantMixin):
+    """One government website: a PostgreSQL schema plus its registry entry.
+
+    Created only by `tenants.actions.provision_site`, which clones the template
+    schema; django-tenants' own create-by-migrating path is switched off.
+    """
+
+    name = models.CharField("名称", max_length=100, help_text="行政区划名称，例如 锦江区")
+    level = models.CharField("级别", max_length=10, choices=SiteLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级站点", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    region_code = models.CharField("区划代码", max_length=9, unique=True)
+    site_code = models.CharField(
+        "网站标识码",
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9A-Z]{10}$", "网站标识码应为 10 位数字或大写字母")],
+    )
+    status = models.CharField("状态", max_length=10, choices=SiteStatus.choices, default=SiteStatus.ACTIVE)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    # Schemas are made by cloning the template (tenants.provisioning), never by
+    # django-tenants running every migration on save.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = "站点"
+        verbose_name_plural = "站点"
+        ordering = ["region_code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.region_code}）"
+
+    @property
+    def display_name(self):
+        """The organisation's name as shown on its site: 锦江区人民政府."""
+        return f"{self.name}人民政府"
+
+    @property
+    def short_name(self):
+        """The region name without its administrative suffix, for 走进XX."""
+        from .naming import strip_region_suffix
+
+        return strip_region_suffix(self.name)
+
+    @property
+    def is_active(self):
+        return self.status == SiteStatus.ACTIVE
+
+    def primary_domain(self):
+        return next((d for d in self.domains.all() if d.is_primary), None)
+
+    def base_url(self):
+        domain = self.primary_domain()
+        return domain.base_url() if domain else None
+
+    def clean(self):
+        try:
+            regions.validate_region_code(self.region_code, self.level)
+            parent = self.parent
+            regions.validate_parent(
+                self.level, self.region_code, parent.level if parent else None, parent.region_code if parent else None
+            )
+            regions.validate_site_code(self.site_code, self.region_code)
+        except ValidationError as exc:
+            raise ValidationError({"region_code": exc.messages}) from exc
+
+
+hostname_validator = RegexValidator(
+    # RFC 1123 labels, lowercase, at least one dot or the plain word "localhost"-style dev names.
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
+    "域名格式不正确：只能包含小写字母、数字、连字符和点，例如 jinjiang.chengdu.gov.cn",
+)
+
+
+class Domain(DomainMixin):
+    """A host name of a site. The primary one is canonical; aliases answer 301 to it."""
+
+    class Meta:
+        verbose_name = "域名"
+        verbose_name_plural = "域名"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], condition=Q(is_primary=True), name="one_primary_domain_per_site")
+        ]
+
+    def __str__(self):
+        return self.domain
+
+    def base_url(self):
+        port = settings.PLATFORM_SITE_PORT
+        scheme = settings.PLATFORM_SITE_SCHEME
+        default_port = {"http": 80, "https": 443}[scheme]
+        suffix = "" if port == default_port else f":{port}"
+        return f"{scheme}://{self.domain}{suffix}"
+
+
+class AuditEvent(models.Model):
+    """One state change made by someone (or the system), never edited afterwards."""
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Kept as text too, so the record survives the account and names CLI/system actors.
+    actor_label = models.CharField("操作人（记录）", max_length=150)
+    action = models.CharField("操作", max_length=50, db_index=True)
+    site = models.ForeignKey(GovSite, verbose_name="站点", null=True, blank=True, on_delete=models.SET_NULL)
+    site_label = models.CharField("站点（记录）", max_length=120, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    source = models.CharField("来源", max_length=100, blank=True, help_text="IP 地址或 cli:用户名")
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.site_label}"
+
+
+class TemplateSnapshot(models.Model):
+    """The DDL and seed data of the template schema, captured once per migration state.
+
+    Provisioning replays it into a new schema in one transaction, which keeps the
+    cost of a new site flat however many sites exist (no catalog walk per clone).
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    # Statements run before the template's rows are copied (sequences, tables) and after (constraints, indexes).
+    create_statements = models.JSONField(default=list)
+    post_data_statements = models.JSONField(default=list)
+    # [[table, [columns]], ...]: tables whose rows are copied from the template schema.
+    data_tables = models.JSONField(default=list)
+    # Sequence names whose position is copied from the template.
+    sequences = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"template {self.fingerprint[:12]} ({self.created_at:%Y-%m-%d %H:%M})"

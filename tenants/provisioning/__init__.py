@@ -1,0 +1,1 @@
+"""Making new site schemas fast: a migrated template schema, captured once as DDL, replayed per site."""

@@ -1,0 +1,50 @@
+"""Platform-level responses that do not belong to any one site."""
+
+import mimetypes
+import posixpath
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils._os import safe_join
+
+
+def bad_host(request):
+    return render(request, "platform/bad_host.html", status=400)
+
+
+def unknown_host(request, host):
+    return render(request, "platform/unknown_host.html", {"host": host[:253]}, status=404)
+
+
+def site_suspended(request, site):
+    response = render(request, "platform/suspended.html", {"site": site}, status=503)
+    response["Retry-After"] = "3600"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def serve_media(request, path):
+    """Serve a file of the current site only (the storage location is per schema).
+
+    In production nginx sends the bytes (X-Accel-Redirect) once this view has
+    decided which site's folder the path belongs to.
+    """
+    path = posixpath.normpath(path).lstrip("/")
+    location = Path(default_storage.location)
+    try:
+        full = Path(safe_join(location, path))
+    except Exception as exc:  # SuspiciousFileOperation for ../ tricks
+        raise Http404("文件不存在") from exc
+    if not full.is_file():
+        raise Http404("文件不存在")
+    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
+    if prefix:
+        relative = full.relative_to(Path(settings.MEDIA_ROOT))
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + relative.as_posix()
+        response["Content-Type"] = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
+        return response
+    return FileResponse(full.open("rb"))

@@ -1,0 +1,123 @@
+"""Fixture sites, created once per test session and committed, used everywhere.
+
+Like Zulip's realms: a province with a city, a county under it and a township
+under that, so cross-site mistakes show up in every test that uses two of them.
+Each site's administrator gets a known password for the tests: "pw-<region code>".
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tenants import actions
+from tenants.models import GovSite
+from tests.helpers import drop_committed_site
+
+
+@dataclass
+class FixtureSite:
+    site: GovSite
+    host: str
+    password: str
+
+    @property
+    def schema(self):
+        return self.site.schema_name
+
+    def client(self, **kwargs):
+        return Client(HTTP_HOST=self.host, **kwargs)
+
+    def admin_client(self):
+        client = self.client()
+        response = client.post("/admin/login/", {"username": "admin", "password": self.password})
+        assert response.status_code == 302, "site admin could not log in"
+        return client
+
+
+FIXTURE_SITES = [
+    # key, name, level, parent key, region code, site code
+    ("province", "四川省", "province", None, "510000", "5100000001"),
+    ("city", "成都市", "city", "province", "510100", "5101000001"),
+    ("county", "锦江区", "county", "city", "510104", "5101040001"),
+    ("township", "春熙路街道", "township", "county", "510104001", "5101041001"),
+]
+
+
+@pytest.fixture(scope="session")
+def fixture_sites(django_db_setup, django_db_blocker):
+    made = {}
+    with django_db_blocker.unblock():
+        for key, name, level, parent_key, region_code, site_code in FIXTURE_SITES:
+            site = GovSite.objects.filter(region_code=region_code).first()
+            if site is None:
+                parent = made[parent_key].site if parent_key else None
+                site = actions.provision_site(
+                    name=name, level=level, parent=parent, region_code=region_code, site_code=site_code,
+                    acting_user=None, source="tests",
+                ).site
+            password = f"pw-{region_code}"
+            with schema_context(site.schema_name):
+                user = get_user_model().objects.get(username="admin")
+                user.set_password(password)
+                user.save()
+            made[key] = FixtureSite(site=site, host=site.primary_domain().domain, password=password)
+        connection.set_schema_to_public()
+    return made
+
+
+@pytest.fixture
+def province(fixture_sites, db):
+    return fixture_sites["province"]
+
+
+@pytest.fixture
+def city(fixture_sites, db):
+    return fixture_sites["city"]
+
+
+@pytest.fixture
+def county(fixture_sites, db):
+    return fixture_sites["county"]
+
+
+@pytest.fixture
+def township(fixture_sites, db):
+    return fixture_sites["township"]
+
+
+@pytest.fixture
+def committed_sites():
+    """Region codes of sites another process committed; removed after the test's transaction ends.
+
+    Request it before any database fixture so its teardown runs after the rollback
+    (the test's own transaction would otherwise block the DROP SCHEMA).
+    """
+    codes = []
+    yield codes
+    for code in codes:
+        drop_committed_site(code)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    """Every test starts and ends in the public schema, whatever the last one did."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def platform_admin(db):
+    User = get_user_model()
+    return User.objects.create_user("console-admin", password="console-pass-1234", is_staff=True)
+
+
+@pytest.fixture
+def console_client(platform_admin):
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(platform_admin)
+    return client

@@ -1,0 +1,53 @@
+"""Helpers for tests that need a second process: the CLI, or committed data outside the test transaction."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_env():
+    """Environment for a child process that must use this test run's database."""
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    env["PGDATABASE"] = connection.settings_dict["NAME"]
+    # A child blocked by the test's own open transaction should fail loudly, not hang the suite.
+    env["PGOPTIONS"] = "-c lock_timeout=30s"
+    return env
+
+
+def run_manage(*args, check=True, timeout=300, input_text=None):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=test_env(), capture_output=True, text=True, timeout=timeout, input=input_text,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return result
+
+
+def raw_connection():
+    """A psycopg connection of our own, outside Django's (and outside the test transaction)."""
+    s = connection.settings_dict
+    return psycopg.connect(
+        dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"] or None, host=s["HOST"], port=s["PORT"],
+        autocommit=True,
+    )
+
+
+def drop_committed_site(region_code):
+    """Remove a site that another process committed: its schema, domains, audit rows and registry row."""
+    with raw_connection() as conn:
+        row = conn.execute("SELECT id, schema_name FROM tenants_govsite WHERE region_code = %s", [region_code]).fetchone()
+        if row is None:
+            return
+        site_id, schema = row
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute("DELETE FROM tenants_domain WHERE tenant_id = %s", [site_id])
+        conn.execute("UPDATE tenants_auditevent SET site_id = NULL WHERE site_id = %s", [site_id])
+        conn.execute("DELETE FROM tenants_govsite WHERE id = %s", [site_id])

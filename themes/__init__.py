@@ -1,0 +1,1 @@
+"""The unified template standard: one layout, components and static assets for every site."""
