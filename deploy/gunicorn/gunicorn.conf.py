@@ -6,7 +6,8 @@ Values come from the environment so one file serves all; see deploy/README.md.
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# One or more addresses separated by spaces, e.g. "127.0.0.1:8000 [::1]:8000".
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split()
 # Sync workers: page renders are CPU-bound and short; the edge cache absorbs spikes.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"

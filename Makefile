@@ -1,0 +1,47 @@
+# The two commands of the quick start: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Reinstall when the dependency list changes.
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+SERVICES := . var/services.env &&
+PORT ?= 8000
+DEMO_FLAGS ?=
+
+.PHONY: run test lint bench services venv check-deploy clean-demo
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=...)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q ".[test]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+services:
+	@bash deploy/dev/services.sh
+
+# Set up everything that is missing (venv, PostgreSQL, Redis, database, demo province) and serve on :$(PORT).
+# Running it again reuses what exists. DEMO_FLAGS=--full provisions all 205 sites of the province.
+run: venv services
+	@$(SERVICES) (psql -h $$PGHOST -p $$PGPORT -U $$PGUSER -d postgres -Atqc "select 1 from pg_database where datname='govsites'" | grep -q 1 \
+		|| createdb -h $$PGHOST -p $$PGPORT -U $$PGUSER govsites)
+	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py migrate_schemas --noinput -v 0
+	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py setup_demo $(DEMO_FLAGS)
+	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) \
+		GUNICORN_BIND="127.0.0.1:$(PORT) [::1]:$(PORT)" GUNICORN_WORKERS=$${GUNICORN_WORKERS:-3} \
+		$(VENV)/bin/gunicorn -c deploy/gunicorn/gunicorn.conf.py config.wsgi:application
+
+# The whole test suite against real PostgreSQL, Redis and Chromium. CI runs exactly this.
+test: venv services
+	@bash deploy/dev/browser.sh
+	$(SERVICES) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+bench: venv services
+	$(SERVICES) $(PY) bench/run.py $(BENCH_ARGS)
