@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from . import audit, regions
 from .models import Domain, GovSite, SiteStatus, hostname_validator
@@ -26,6 +26,15 @@ from .routing import clear_route_cache
 
 class SiteActionError(ValidationError):
     """A site action was refused; `message_dict` or `messages` say why, in Chinese."""
+
+
+def _require_public_schema():
+    """Actions change the registry; they start in the public schema and switch only where they say so."""
+    if connection.schema_name != get_public_schema_name():
+        raise RuntimeError(
+            f"Site actions must be called from the public schema, not {connection.schema_name!r}: "
+            "switch schemas at the edges (middleware, commands, jobs), not around an action."
+        )
 
 
 @dataclass
@@ -123,6 +132,7 @@ def provision_site(
     `method="migrate"` runs every migration instead of cloning (benchmarks only).
     Returns a ProvisionResult with the site administrator's credentials.
     """
+    _require_public_schema()
     name, region_code, site_code = validate_new_site(
         name=name, level=level, parent=parent, region_code=region_code, site_code=site_code
     )
@@ -227,6 +237,7 @@ def _personalise_site(site, primary_host, password_hash):
 
 
 def _change_status(site, new_status, action, *, acting_user, source, allowed_from):
+    _require_public_schema()
     with transaction.atomic():
         site = GovSite.objects.select_for_update().get(pk=site.pk)
         if site.status not in allowed_from:
@@ -256,6 +267,7 @@ def resume_site(site, *, acting_user, source=""):
 
 def add_domain(site, host, *, acting_user, source="", make_primary=False):
     """Add a host name to a site; aliases redirect to the primary one."""
+    _require_public_schema()
     host = normalise_host(host)
     with transaction.atomic():
         if Domain.objects.filter(domain=host).exists():
@@ -269,6 +281,7 @@ def add_domain(site, host, *, acting_user, source="", make_primary=False):
 
 
 def set_primary_domain(site, host, *, acting_user, source=""):
+    _require_public_schema()
     with transaction.atomic():
         domain = Domain.objects.select_for_update().filter(tenant=site, domain=host).first()
         if domain is None:
@@ -290,6 +303,7 @@ def _set_primary(site, domain, *, acting_user, source):
 
 
 def remove_domain(site, host, *, acting_user, source=""):
+    _require_public_schema()
     with transaction.atomic():
         domain = Domain.objects.select_for_update().filter(tenant=site, domain=host).first()
         if domain is None:

@@ -58,7 +58,12 @@ class SiteRoutingMiddleware:
         connection.set_tenant(site)
         request.urlconf = settings.ROOT_URLCONF
         set_urlconf(request.urlconf)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Whatever runs after this request in the same thread (the next request's
+            # look-up, a test, a management command) starts from the public schema.
+            connection.set_schema_to_public()
 
 
 def _same_path_on(request, host):

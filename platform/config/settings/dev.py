@@ -10,3 +10,6 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-produ
 PLATFORM_SITE_PORT = int(env("PLATFORM_SITE_PORT", "8000"))
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Static files come straight from the apps (no collectstatic step outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -27,3 +27,6 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PLATFORM_SITE_PORT = 80
+# Static files come straight from the apps (no collectstatic step outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,88 @@
+"""The platform console: staff only, provisioning and lifecycle through the actions, audited."""
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from tenants.models import AuditEvent, Domain, GovSite
+
+
+def test_console_requires_login(db):
+    response = Client(HTTP_HOST="localhost").get("/sites/new/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_staff_login_works_and_non_staff_is_forbidden(db):
+    User = get_user_model()
+    User.objects.create_user("guanliyuan", password="staff-pass-1234", is_staff=True)
+    User.objects.create_user("visitor", password="visitor-pass-1234")
+    client = Client(HTTP_HOST="localhost")
+    assert client.post("/login/", {"username": "guanliyuan", "password": "staff-pass-1234"}).status_code == 302
+    assert client.get("/").status_code == 200
+    other = Client(HTTP_HOST="localhost")
+    other.post("/login/", {"username": "visitor", "password": "visitor-pass-1234"})
+    response = other.get("/")
+    assert response.status_code == 403 and "无权访问" in response.content.decode()
+
+
+def test_a_site_editor_cannot_log_in_to_the_console(county):
+    """Site accounts live in the site's schema; the console only knows platform staff."""
+    response = Client(HTTP_HOST="localhost").post("/login/", {"username": "admin", "password": county.password})
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_site_tree_lists_the_hierarchy(console_client, fixture_sites):
+    body = console_client.get("/").content.decode()
+    positions = [body.index(name) for name in ("四川省", "成都市", "锦江区", "春熙路街道")]
+    assert positions == sorted(positions)
+    assert "http://jinjiang.chengdu.localhost/" in body
+
+
+def test_provision_from_the_console_shows_credentials_once(console_client, platform_admin, city):
+    response = console_client.post("/sites/new/", {
+        "name": "青羊区", "level": "county", "parent": city.site.pk,
+        "region_code": "510105", "site_code": "5101050001", "domain": "",
+    })
+    assert response.status_code == 201
+    body = response.content.decode()
+    assert "http://qingyang.chengdu.localhost/" in body and "初始密码" in body
+    site = GovSite.objects.get(region_code="510105")
+    event = AuditEvent.objects.get(site=site, action="provision_site")
+    assert event.actor == platform_admin and event.source == "127.0.0.1"
+
+
+def test_provision_form_shows_field_errors_and_creates_nothing(console_client, city, county):
+    before = GovSite.objects.count()
+    response = console_client.post("/sites/new/", {
+        "name": "青羊区", "level": "county", "parent": city.site.pk,
+        "region_code": "51010X", "site_code": "123", "domain": county.host,
+    })
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "6 位数字" in body
+    assert GovSite.objects.count() == before
+
+
+def test_suspend_resume_and_domains_from_the_console(console_client, county):
+    pk = county.site.pk
+    response = console_client.post(f"/sites/{pk}/suspend/", follow=True)
+    assert "已暂停" in response.content.decode()
+    assert county.client().get("/").status_code == 503
+    console_client.post(f"/sites/{pk}/resume/")
+    assert county.client().get("/").status_code == 200
+
+    console_client.post(f"/sites/{pk}/domains/", {"domain": "JJ.Example.gov.cn"})
+    assert Domain.objects.filter(tenant=county.site, domain="jj.example.gov.cn", is_primary=False).exists()
+    response = console_client.post(f"/sites/{pk}/domains/", {"domain": "jj.example.gov.cn"}, follow=True)
+    assert "已被使用" in response.content.decode()
+    response = console_client.post(f"/sites/{pk}/domains/change/", {"domain": county.host, "op": "remove"}, follow=True)
+    assert "不能删除主域名" in response.content.decode()
+    console_client.post(f"/sites/{pk}/domains/change/", {"domain": "jj.example.gov.cn", "op": "primary"})
+    assert county.site.primary_domain().domain == "jj.example.gov.cn"
+    actions = list(AuditEvent.objects.filter(site=county.site).values_list("action", flat=True))
+    assert {"suspend_site", "resume_site", "add_domain", "set_primary_domain"} <= set(actions)
+
+
+def test_console_state_changes_need_post(console_client, county):
+    assert console_client.get(f"/sites/{county.site.pk}/suspend/").status_code == 405
+    assert GovSite.objects.get(pk=county.site.pk).status == "active"
