@@ -56,7 +56,7 @@ SITE_ADMIN_USERNAME = "admin"
 
 
 def schema_name_for(region_code):
-    return f"site_{region_code}"
+    return template.checked_schema(f"site_{region_code}")
 
 
 def normalise_host(value):
@@ -100,7 +100,9 @@ def validate_new_site(*, name, level, parent, region_code, site_code):
             if GovSite.objects.filter(site_code=site_code).exists():
                 errors["site_code"] = [f"网站标识码 {site_code} 已被其他站点使用"]
     if parent is not None and parent.status != SiteStatus.ACTIVE:
-        errors.setdefault("parent", []).append(f"上级站点“{parent.name}”当前{parent.get_status_display()}，不能在其下开设新站点")
+        errors.setdefault("parent", []).append(
+            f"上级站点“{parent.name}”当前{parent.get_status_display()}，不能在其下开设新站点"
+        )
     if errors:
         raise SiteActionError(errors)
     return name, region_code, site_code
@@ -174,7 +176,8 @@ def provision_site(
     except IntegrityError as exc:
         if method == "migrate":
             _drop_schema(schema_name)
-        raise SiteActionError(f"站点未创建：与已有站点冲突（{exc.diag.message_primary if hasattr(exc, 'diag') else exc}）") from exc
+        detail = getattr(getattr(exc.__cause__, "diag", None), "message_primary", None) or exc
+        raise SiteActionError(f"站点未创建：与已有站点冲突（{detail}）") from exc
     except BaseException:
         if method == "migrate":
             _drop_schema(schema_name)

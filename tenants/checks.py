@@ -24,5 +24,7 @@ def cache_keys_carry_schema(app_configs, **kwargs):
 def media_is_per_site(app_configs, **kwargs):
     backend = settings.STORAGES["default"]["BACKEND"]
     if backend != "tenants.storage.SiteMediaStorage":
-        return [Error("Default storage is not per site", hint="Use tenants.storage.SiteMediaStorage", id="tenants.E002")]
+        return [
+            Error("Default storage is not per site", hint="Use tenants.storage.SiteMediaStorage", id="tenants.E002")
+        ]
     return []

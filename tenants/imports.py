@@ -90,11 +90,12 @@ def import_rows(rows, *, acting_user, source, progress=None):
             continue
         seen.add(row.region_code)
         if row.level not in order:
-            summary.errors.append((row.line, row.region_code, f"未知的级别“{row.level}”，应为 {'/'.join(regions.LEVELS)}"))
+            levels = "/".join(regions.LEVELS)
+            summary.errors.append((row.line, row.region_code, f"未知的级别“{row.level}”，应为 {levels}"))
             continue
         valid.append(row)
     valid.sort(key=lambda r: (order[r.level], r.region_code))
-    existing = {code: site for code, site in ((s.region_code, s) for s in GovSite.objects.all())}
+    existing = {site.region_code: site for site in GovSite.objects.all()}
     bar = progress(total=len(valid)) if progress else None
     for row in valid:
         if bar:
@@ -106,7 +107,8 @@ def import_rows(rows, *, acting_user, source, progress=None):
         if row.parent_code:
             parent = existing.get(row.parent_code)
             if parent is None:
-                summary.errors.append((row.line, row.region_code, f"上级区划 {row.parent_code} 既不在平台中也未在本文件中成功导入"))
+                message = f"上级区划 {row.parent_code} 既不在平台中也未在本文件中成功导入"
+                summary.errors.append((row.line, row.region_code, message))
                 continue
         try:
             result = actions.provision_site(

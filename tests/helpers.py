@@ -43,7 +43,9 @@ def raw_connection():
 def drop_committed_site(region_code):
     """Remove a site that another process committed: its schema, domains, audit rows and registry row."""
     with raw_connection() as conn:
-        row = conn.execute("SELECT id, schema_name FROM tenants_govsite WHERE region_code = %s", [region_code]).fetchone()
+        row = conn.execute(
+            "SELECT id, schema_name FROM tenants_govsite WHERE region_code = %s", [region_code]
+        ).fetchone()
         if row is None:
             return
         site_id, schema = row

@@ -52,7 +52,8 @@ def _refuse_unsupported(cursor, schema):
             SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE n.nspname = %s AND t.typtype IN ('e', 'd', 'r', 'm')
                OR (n.nspname = %s AND t.typtype = 'c' AND NOT EXISTS (
-                    SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind IN ('r', 'S', 'i', 'v', 'm', 'f', 'p')))""",
+                    SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid
+                    AND c.relkind IN ('r', 'S', 'i', 'v', 'm', 'f', 'p')))""",
         "row security policies": """
             SELECT p.polname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s""",

@@ -12,6 +12,7 @@ template first and captures a new snapshot.
 
 import hashlib
 import logging
+import re
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -105,7 +106,7 @@ def refresh_template(stdout=None):
     """Create or migrate the template schema, seed it, and capture a new snapshot."""
     from ..models import TemplateSnapshot
 
-    schema = template_schema()
+    schema = checked_schema(template_schema())
     say = (lambda msg: stdout.write(msg + "\n")) if stdout else logger.info
     with transaction.atomic():
         # One refresh at a time; provisioning waits for it rather than cloning a half-migrated template.
@@ -135,7 +136,7 @@ def refresh_template(stdout=None):
             capture = ddl.capture_schema(cursor, schema)
             data_tables = []
             for table, columns in capture.tables:
-                cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{schema}"."{table}")')
+                cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{schema}"."{table}")')  # noqa: S608 (catalog names)
                 if cursor.fetchone()[0]:
                     data_tables.append([table, columns])
         TemplateSnapshot.objects.all().delete()
@@ -181,21 +182,36 @@ def seed_site_content():
     ensure_site_groups(home)
 
 
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def checked_schema(name):
+    """Schema names go into SQL as identifiers: only plain lower-case names are accepted."""
+    if not _SCHEMA_NAME.fullmatch(name) or name.startswith("pg_"):
+        raise ValueError(f"invalid schema name {name!r}")
+    return name
+
+
 def replay_sql(snapshot, new_schema):
-    """The SQL that creates `new_schema` as a copy of the template."""
-    template = template_schema()
+    """The SQL that creates `new_schema` as a copy of the template.
+
+    Schema names are checked identifiers; table, column and sequence names come from
+    the template's catalog. No user input reaches this text.
+    """
+    template = checked_schema(template_schema())
+    new_schema = checked_schema(new_schema)
     quoted_new = f'"{new_schema}"'
     parts = [f"CREATE SCHEMA {quoted_new}", f"SET LOCAL search_path TO {quoted_new}"]
     parts.extend(snapshot.create_statements)
     for table, columns in snapshot.data_tables:
         cols = ", ".join(f'"{c}"' for c in columns)
         parts.append(
-            f'INSERT INTO "{table}" ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM "{template}"."{table}"'
+            f'INSERT INTO "{table}" ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM "{template}"."{table}"'  # noqa: S608
         )
     parts.extend(snapshot.post_data_statements)
     for seq in snapshot.sequences:
         parts.append(
-            f"SELECT setval('{new_schema}.\"{seq}\"', last_value, is_called) FROM \"{template}\".\"{seq}\""
+            f"SELECT setval('{new_schema}.\"{seq}\"', last_value, is_called) FROM \"{template}\".\"{seq}\""  # noqa: S608
         )
     return ";\n".join(parts) + ";\n"
 

@@ -43,7 +43,7 @@ def test_provision_site_cli_bad_input_is_a_clear_error(city):
     with pytest.raises(CommandError, match="找不到区划代码为 999999"):
         run("provision_site", "--name", "青羊区", "--level", "county", "--parent", "999999",
             "--region-code", "510105", "--site-code", "5101050001")
-    with pytest.raises(CommandError, match="站点未创建.*6 位数字"):
+    with pytest.raises(CommandError, match=r"站点未创建.*6 位数字"):
         run("provision_site", "--name", "青羊区", "--level", "county", "--parent", "510100",
             "--region-code", "5101", "--site-code", "5101050001")
 

@@ -5,9 +5,9 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants import actions
-from tests.helpers import run_manage
 from tenants.models import AuditEvent, Domain, GovSite
 from tenants.provisioning import ddl, template
+from tests.helpers import run_manage
 
 
 def signature(schema):
@@ -41,7 +41,8 @@ def test_provision_creates_a_working_site(city):
         assert wagtail_site.site_name == "青羊区人民政府"
         assert HomePage.objects.get().title == "青羊区人民政府"
         titles = set(ColumnPage.objects.values_list("title", flat=True))
-        assert {"信息公开", "政策文件", "新闻动态", "通知公告", "政策解读", "办事服务", "互动交流", "走进青羊"} <= titles
+        standard = {"信息公开", "政策文件", "新闻动态", "通知公告", "政策解读", "办事服务", "互动交流", "走进青羊"}
+        assert standard <= titles
         assert all(ColumnPage.objects.values_list("is_mandated", flat=True))
         admin = get_user_model().objects.get(username="admin")
         assert admin.check_password(result.admin_password)
@@ -124,8 +125,9 @@ def test_content_type_cache_is_right_after_switching_between_public_and_sites(ci
     ],
 )
 def test_bad_registry_fields_are_refused_with_a_clear_message(city, fields, field, message):
-    kwargs = {"name": "青羊区", "level": "county", "parent": city.site, "region_code": "510105",
-              "site_code": "5101050001"}
+    kwargs = {
+        "name": "青羊区", "level": "county", "parent": city.site, "region_code": "510105", "site_code": "5101050001",
+    }
     kwargs.update(fields)
     before = set(GovSite.objects.values_list("schema_name", flat=True))
     with pytest.raises(actions.SiteActionError) as exc:

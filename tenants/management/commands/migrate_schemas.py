@@ -18,7 +18,7 @@ from django_tenants.migration_executors import get_executor
 from django_tenants.utils import get_public_schema_name, schema_exists
 
 from tenants.models import GovSite
-from tenants.provisioning.template import required_migrations, template_schema
+from tenants.provisioning.template import checked_schema, required_migrations, template_schema
 
 BATCH = 200
 
@@ -40,8 +40,10 @@ def schemas_needing_migration(schemas, required):
             present = [s for s in batch if s in with_table]
             if not present:
                 continue
+            # Schema names come from the registry (checked identifiers), never from a request.
             union = " UNION ALL ".join(
-                f"SELECT %s, app || '.' || name FROM \"{s}\".django_migrations" for s in present
+                f"SELECT %s, app || '.' || name FROM \"{checked_schema(s)}\".django_migrations"  # noqa: S608
+                for s in present
             )
             cursor.execute(union, present)
             applied = {}

@@ -10,7 +10,10 @@ from tenants.models import GovSite, SiteLevel
 
 
 class Command(BaseCommand):
-    help = "开设一个站点（从模板复制，不到一秒）。例：provision_site --name 锦江区 --level county --parent 510100 --region-code 510104 --site-code 5101040001"
+    help = (
+        "开设一个站点（从模板复制，不到一秒）。例：provision_site --name 锦江区 --level county "
+        "--parent 510100 --region-code 510104 --site-code 5101040001"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True, help="行政区划名称，例如 锦江区")
@@ -18,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--parent", help="上级站点的区划代码（省级站点不填）")
         parser.add_argument("--region-code", required=True)
         parser.add_argument("--site-code", required=True, help="网站标识码（10 位）")
-        parser.add_argument("--domain", action="append", default=[], help="域名，可重复；第一个为主域名。不填则自动生成")
+        parser.add_argument(
+            "--domain", action="append", default=[], help="域名，可重复；第一个为主域名。不填则自动生成"
+        )
         parser.add_argument(
             "--method", choices=["clone", "migrate"], default="clone",
             help="clone：从模板复制（默认）；migrate：逐个运行全部迁移（仅用于基准测试和对照）",
