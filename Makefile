@@ -26,8 +26,9 @@ services:
 # Set up everything that is missing (venv, PostgreSQL, Redis, database, demo province) and serve on :$(PORT).
 # Running it again reuses what exists. DEMO_FLAGS=--full provisions all 205 sites of the province.
 run: venv services
-	@$(SERVICES) (psql -h $$PGHOST -p $$PGPORT -U $$PGUSER -d postgres -Atqc "select 1 from pg_database where datname='govsites'" | grep -q 1 \
-		|| createdb -h $$PGHOST -p $$PGPORT -U $$PGUSER govsites)
+	@$(SERVICES) db=$${PGDATABASE:-govsites}; \
+		psql -h $$PGHOST -p $$PGPORT -U $$PGUSER -d postgres -Atqc "select 1 from pg_database where datname='$$db'" | grep -q 1 \
+		|| createdb -h $$PGHOST -p $$PGPORT -U $$PGUSER $$db
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py migrate_schemas --noinput -v 0
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py setup_demo $(DEMO_FLAGS)
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) \
