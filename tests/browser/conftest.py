@@ -1,0 +1,194 @@
+"""Browser tests: Debian's Chromium (driven by Playwright) against a real gunicorn.
+
+The server is a separate process, so it sees only committed data: the session's
+fixture sites and the console staff user below. Whatever a browser test commits
+through the server (a provisioned site) it must remove itself (`committed_sites`).
+"""
+
+import http.client
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from playwright.sync_api import sync_playwright
+
+from tests.helpers import ROOT, test_env
+
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# WCAG 2.1 levels A and AA: what the platform promises (GB/T 37668, the national standard, is built on WCAG).
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Every site host (jinjiang.chengdu.localhost, nosuch.localhost) reaches the local server.
+    "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1",
+]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def console_staff(django_db_setup, django_db_blocker):
+    """A committed platform staff user: the server process cannot see one made inside a test transaction.
+
+    Its name differs from `platform_admin`'s so the in-transaction fixture can still create that one.
+    """
+    staff = Credentials("browser-staff", "browser-staff-pass-1234")
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        user, _ = get_user_model().objects.get_or_create(username=staff.username)
+        user.is_staff = True
+        user.set_password(staff.password)
+        user.save()
+    return staff
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(port):
+    """True once the console's login page renders: a worker is up and reaches the database."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/login/", headers={"Host": "localhost"})
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(fixture_sites, console_staff, tmp_path_factory):
+    """gunicorn with the production config, serving this run's test database; yields the console's address.
+
+    It starts after the fixture sites and the staff user are committed, so its workers can see them.
+    """
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    env = test_env() | {
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_ACCESSLOG": "/dev/null",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [gunicorn, "-c", "deploy/gunicorn/gunicorn.conf.py", "config.wsgi:application"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not come up on port {port}:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield f"http://localhost:{port}"
+    finally:
+        # Stop it before pytest-django drops the test database: its workers hold connections.
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def site_url(live_server_url):
+    """site_url(host, path="/"): an address on the live server under any host name (the browser maps them all)."""
+    port = urlsplit(live_server_url).port
+
+    def url(host, path="/"):
+        return f"http://{host}:{port}{path}"
+
+    return url
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A page in a browser of its own, asking for Chinese like a local visitor.
+
+    Playwright's sync API leaves its asyncio loop marked as running in this thread,
+    and Django then refuses ORM calls (SynchronousOnlyOperation) from fixtures set up
+    after it. Nothing runs concurrently (the loop only turns inside Playwright calls),
+    so the check is lifted for this test only; a browser per test means no loop is
+    left running into later tests.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def _describe(violations):
+    lines = []
+    for violation in violations:
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        lines.append(f"- {violation['id']}: {violation['help']} [{targets}]")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe():
+    """axe(page): assert the page as it stands has no WCAG 2.1 A/AA violations."""
+
+    def check(page):
+        page.add_script_tag(path=str(AXE_JS))
+        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        violations = results["violations"]
+        if violations:
+            pytest.fail(f"axe found {len(violations)} violation(s) on {page.url}:\n{_describe(violations)}")
+
+    return check
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, name): keep a full-page picture in test-artifacts/screenshots/ for review."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def wagtail_login(site_url):
+    """wagtail_login(page, host, password): sign in to a site's Wagtail admin as its administrator.
+
+    Fields are found by id: Wagtail labels the password field "Password" even in Chinese.
+    """
+
+    def login(page, host, password):
+        page.goto(site_url(host, "/admin/login/"))
+        page.locator("#id_username").fill("admin")
+        page.locator("#id_password").fill(password)
+        page.get_by_role("button", name="登录").click()
+
+    return login
