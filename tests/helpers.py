@@ -21,6 +21,9 @@ def test_env():
     return env
 
 
+test_env.__test__ = False  # a helper, not a test, whatever its name
+
+
 def run_manage(*args, check=True, timeout=300, input_text=None):
     result = subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -13,3 +13,8 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Static files come straight from the apps (no collectstatic step outside production).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# No manifest outside production: it needs collectstatic and a STATIC_ROOT.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
