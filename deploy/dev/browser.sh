@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then exit 0; fi
+# A CJK font too, so the screenshots kept as test artefacts show Chinese text, not boxes.
+packages=()
+[ -x /usr/bin/chromium ] || packages+=(chromium chromium-driver)
+fc-list :lang=zh 2>/dev/null | grep -q . || packages+=(fonts-wqy-microhei)
+[ ${#packages[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "[browser] installing Debian's chromium and chromium-driver" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
-else
+  echo "[browser] installing Debian's ${packages[*]}" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+elif [ ! -x /usr/bin/chromium ]; then
   echo "[browser] /usr/bin/chromium is missing: install Debian's chromium package (apt-get install chromium)" >&2
   exit 1
 fi

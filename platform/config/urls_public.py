@@ -2,6 +2,9 @@
 
 from django.urls import include, path
 
+from tenants.views import health
+
 urlpatterns = [
+    path("-/health", health, name="health"),
     path("", include("tenants.console.urls")),
 ]
