@@ -1,0 +1,196 @@
+"""Processes the benchmarks drive: the throwaway database, Django child steps, gunicorn and wrk.
+
+Everything is bounded in time and talks to 127.0.0.1 only. Child processes are
+started by this module and stopped by their own id (or their own process group).
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "bench"
+LOCALHOST = "127.0.0.1"
+# Only names like govsites_bench: a typo must never drop the dev or a test database.
+SAFE_DB_NAME = re.compile(r"[a-z0-9_]*bench[a-z0-9_]*")
+
+
+def say(message):
+    """Progress for the human watching; stdout carries only the figures."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    """A benchmark step failed; the message says which and shows the end of its output."""
+
+
+def _admin_connection():
+    return psycopg.connect(
+        dbname="postgres", host=os.environ.get("PGHOST", LOCALHOST), port=os.environ.get("PGPORT", "5432"),
+        user=os.environ.get("PGUSER", "postgres"), password=os.environ.get("PGPASSWORD") or None,
+        autocommit=True, connect_timeout=10,
+    )
+
+
+def check_db_name(name):
+    if not SAFE_DB_NAME.fullmatch(name):
+        raise BenchError(f"refusing database name {name!r}: benchmark databases must contain 'bench'")
+    return name
+
+
+def create_database(name):
+    """Create `name` empty, dropping a leftover of an interrupted run first."""
+    drop_database(name)
+    with _admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{check_db_name(name)}"')
+
+
+def drop_database(name):
+    with _admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{check_db_name(name)}" WITH (FORCE)')
+
+
+class Django:
+    """Runs Django child processes (bench/steps.py, manage.py) against the bench database."""
+
+    def __init__(self, database):
+        self.database = database
+
+    def env(self, settings="bench_settings", **extra):
+        env = dict(os.environ)
+        env.update(
+            DJANGO_SETTINGS_MODULE=settings,
+            PGDATABASE=self.database,
+            PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "platform"), str(BENCH_DIR)]),
+            **extra,
+        )
+        # A child stuck on a lock fails instead of eating the time budget.
+        env["PGOPTIONS"] = "-c lock_timeout=60s"
+        return env
+
+    def step(self, *args, timeout, settings="bench_settings", **env):
+        """Run `bench/steps.py ARGS`; return the JSON object it printed. Its stderr passes through."""
+        try:
+            result = subprocess.run(
+                [sys.executable, str(BENCH_DIR / "steps.py"), *args], cwd=ROOT, env=self.env(settings, **env),
+                stdout=subprocess.PIPE, text=True, timeout=timeout,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise BenchError(f"step {' '.join(args)} took longer than {timeout} s") from exc
+        if result.returncode != 0:
+            raise BenchError(f"step {' '.join(args)} failed ({result.returncode}); see its traceback above")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    def manage(self, *args, timeout):
+        """Run `manage.py ARGS`; return its wall-clock seconds. Output is kept only for errors."""
+        started = time.perf_counter()
+        try:
+            result = subprocess.run(
+                [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise BenchError(f"manage.py {' '.join(args)} took longer than {timeout} s") from exc
+        elapsed = time.perf_counter() - started
+        if result.returncode != 0:
+            raise BenchError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-3000:]}")
+        return elapsed
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((LOCALHOST, 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port, host, path="/", timeout=5):
+    """(status, body) of one GET to 127.0.0.1:port with the given Host header."""
+    conn = http.client.HTTPConnection(LOCALHOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class Gunicorn:
+    """One gunicorn (sync workers, no access log) serving config.wsgi on a free 127.0.0.1 port."""
+
+    START_TIMEOUT = 60
+
+    def __init__(self, django, settings, workers, **env):
+        self.port = free_port()
+        self.settings = settings
+        self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{settings}-", suffix=".log")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"{LOCALHOST}:{self.port}", "--workers", str(workers), "--worker-class", "sync",
+                "--pythonpath", ".,platform,bench",
+                "--no-control-socket", "--error-logfile", "-", "--timeout", "30",
+            ],
+            cwd=ROOT, env=django.env(settings, **env), stdout=self.log, stderr=subprocess.STDOUT,
+            # Its own process group, so stop() reaches the workers even if the arbiter is stuck.
+            start_new_session=True,
+        )
+
+    def wait_ready(self, host):
+        """Wait until the home page of `host` answers 200; return its body."""
+        deadline = time.monotonic() + self.START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn ({self.settings}) exited:\n{self.log_tail()}")
+            try:
+                status, body = fetch(self.port, host)
+            except OSError:
+                time.sleep(0.2)
+                continue
+            if status != 200:
+                raise BenchError(f"gunicorn ({self.settings}) answered {status} for {host}:\n{self.log_tail()}")
+            return body
+        raise BenchError(f"gunicorn ({self.settings}) did not answer within {self.START_TIMEOUT} s")
+
+    def log_tail(self):
+        return Path(self.log.name).read_text(errors="replace")[-3000:]
+
+    def stop(self):
+        """Quick shutdown (SIGQUIT to the arbiter); SIGKILL to its own process group if it lingers."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+def wrk(port, host, seconds, connections):
+    """Requests/s of `wrk -t1` against the home page of `host`; fails on any error response."""
+    command = [
+        "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        "-H", f"Host: {host}", f"http://{LOCALHOST}:{port}/",
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True)
+    except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
+        raise BenchError(f"wrk failed: {exc}") from exc
+    output = result.stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise BenchError(f"wrk got {errors.group(1)} error responses from {host}:\n{output}")
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rate is None:
+        raise BenchError(f"no Requests/sec in wrk output:\n{output}")
+    return float(rate.group(1))

@@ -1,0 +1,226 @@
+"""Platform benchmarks (`make bench`): provisioning, no-op fleet migrations, citizen page throughput.
+
+Each run creates its own database (default govsites_bench), builds a fleet in it
+and drops it at the end, also on failure, Ctrl-C or SIGTERM. stdout carries one
+JSON object per line: first the command that reproduces the run and its options,
+then one object per figure. Progress goes to stderr. See bench/README.md.
+"""
+
+import argparse
+import json
+import operator
+import os
+import shlex
+import signal
+import statistics
+import sys
+import time
+from contextlib import ExitStack
+
+from harness import BenchError, Django, Gunicorn, check_db_name, create_database, drop_database, say, wrk
+
+DEFAULTS = {
+    "clone_sites": 20, "migrate_sites": 5, "tenants": 200, "sites_existing": 200,
+    "fast_rounds": 3, "all_rounds": 2, "rounds": 10, "wrk_seconds": 5,
+}
+QUICK = {
+    "clone_sites": 5, "migrate_sites": 2, "tenants": 20, "sites_existing": 20,
+    "fast_rounds": 2, "all_rounds": 1, "rounds": 3, "wrk_seconds": 3,
+}
+# Goals from the issue, as (comparison, target).
+CLONE_MEDIAN_GOAL_S = ("<=", 1.0)
+CLONE_SPEEDUP_GOAL = (">=", 20)
+TENANCY_RPS_RATIO_GOAL = (">=", 0.95)
+COMPARISONS = {"<=": operator.le, ">=": operator.ge}
+# Time budgets; a step over its budget fails the run instead of hanging it.
+PROVISION_TIMEOUT_S = {"clone": 15, "migrate": 120}
+MIGRATE_TIMEOUT_PER_TENANT_S = 5
+STEP_OVERHEAD_S = 120
+WARMUP_WRK_SECONDS = 2
+MIGRATE_COMMANDS = {
+    "fast": ["migrate_schemas", "--noinput"],
+    "all": ["migrate_schemas", "--noinput", "--all"],
+}
+SERVER_SETTINGS = {"tenancy": "bench_settings", "bypass": "bench_bypass_settings"}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK}")
+    parser.add_argument("--db", default="govsites_bench", help="throwaway database, created then dropped")
+    parser.add_argument("--clone-sites", type=int, help="sites provisioned by cloning, per median")
+    parser.add_argument("--migrate-sites", type=int, help="sites provisioned by running every migration")
+    parser.add_argument("--tenants", type=int, help="fleet size for the no-op migrate_schemas timing")
+    parser.add_argument("--sites-existing", type=int, help="fleet size for the provisioning-at-scale median")
+    parser.add_argument("--fast-rounds", type=int, help="runs of `migrate_schemas --noinput` (fast path)")
+    parser.add_argument("--all-rounds", type=int, help="runs of `migrate_schemas --noinput --all` (plain path)")
+    parser.add_argument("--rounds", type=int, help="wrk rounds per server, the two servers alternating")
+    parser.add_argument("--wrk-seconds", type=int, help="length of one wrk round")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    args = parser.parse_args(argv)
+    for name, value in (QUICK if args.quick else DEFAULTS).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    check_db_name(args.db)
+    return args
+
+
+def emit(**record):
+    """One machine-readable line on stdout."""
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def figure(name, value, unit, digits=3, goal=None, **extra):
+    """Emit one figure; with a goal (comparison, target), also whether it is met."""
+    record = {"figure": name, "value": round(value, digits), "unit": unit, **extra}
+    if goal is not None:
+        comparison, target = goal
+        record.update(goal=f"{comparison} {target}", met=COMPARISONS[comparison](value, target))
+    emit(**record)
+
+
+def median_figure(name, values, unit, digits=3, goal=None, **extra):
+    """Emit the median of `values` with n, min and max; return the median."""
+    value = statistics.median(values)
+    spread = {"n": len(values), "min": round(min(values), digits), "max": round(max(values), digits)}
+    figure(name, value, unit, digits, goal, **spread, **extra)
+    return value
+
+
+def bench_provisioning(django, args):
+    """(1) Median provisioning time, clone vs migrate, interleaved in one process."""
+    say(f"provisioning {args.clone_sites} sites by cloning and {args.migrate_sites} by migrating, interleaved")
+    timeout = (
+        STEP_OVERHEAD_S + args.clone_sites * PROVISION_TIMEOUT_S["clone"]
+        + args.migrate_sites * PROVISION_TIMEOUT_S["migrate"]
+    )
+    result = django.step(
+        "provision", "--clone", str(args.clone_sites), "--migrate", str(args.migrate_sites), timeout=timeout
+    )
+    existing = result["sites_before"]
+    clone = median_figure("provision_clone_median", result["clone"], "s", goal=CLONE_MEDIAN_GOAL_S,
+                          sites_existing=existing)
+    migrate = median_figure("provision_migrate_median", result["migrate"], "s", sites_existing=existing)
+    figure("provision_migrate_over_clone", migrate / clone, "x", 1, goal=CLONE_SPEEDUP_GOAL)
+
+
+def populate(django, total):
+    """Grow the fleet to `total` sites by cloning, in one process; return the fleet size."""
+    say(f"growing the fleet to {total} sites")
+    result = django.step(
+        "populate", "--total", str(total), timeout=STEP_OVERHEAD_S + total * PROVISION_TIMEOUT_S["clone"]
+    )
+    say(f"  {result['provisioned']} sites provisioned in {result['elapsed_s']:.0f} s; fleet: {result['sites']}")
+    return result["sites"]
+
+
+def bench_fleet_migrate(django, args):
+    """(2) No-op `migrate_schemas` over the whole fleet: fast path vs django-tenants' plain path, alternating."""
+    tenants = populate(django, args.tenants)
+    timeout = STEP_OVERHEAD_S + tenants * MIGRATE_TIMEOUT_PER_TENANT_S
+    rounds = {"fast": args.fast_rounds, "all": args.all_rounds}
+    runs = {"fast": [], "all": []}
+    for round_index in range(max(rounds.values())):
+        for path, command in MIGRATE_COMMANDS.items():
+            if round_index < rounds[path]:
+                runs[path].append(django.manage(*command, timeout=timeout))
+                say(f"  manage.py {' '.join(command)}: {runs[path][-1]:.1f} s ({tenants} sites)")
+    fast = median_figure("fleet_migrate_noop_fast_median", runs["fast"], "s", tenants=tenants)
+    plain = median_figure("fleet_migrate_noop_all_median", runs["all"], "s", tenants=tenants)
+    figure("fleet_migrate_noop_all_over_fast", plain / fast, "x", 1, tenants=tenants)
+
+
+def bench_provisioning_at_scale(django, args):
+    """(1b) Median clone provisioning time once the fleet has --sites-existing sites."""
+    existing = populate(django, args.sites_existing)
+    say(f"provisioning {args.clone_sites} sites by cloning next to {existing} existing ones")
+    result = django.step(
+        "provision", "--clone", str(args.clone_sites), "--migrate", "0",
+        timeout=STEP_OVERHEAD_S + args.clone_sites * PROVISION_TIMEOUT_S["clone"],
+    )
+    median_figure(
+        "provision_clone_median_at_scale", result["clone"], "s", goal=CLONE_MEDIAN_GOAL_S, sites_existing=existing
+    )
+
+
+def measure_rps(servers, host, args):
+    """Alternate wrk rounds between the servers (AB, BA, AB...); return each server's requests/s per round."""
+    for server in servers.values():
+        wrk(server.port, host, WARMUP_WRK_SECONDS, args.connections)  # not counted
+    rates = {name: [] for name in servers}
+    for round_index in range(args.rounds):
+        order = list(servers) if round_index % 2 == 0 else list(reversed(servers))
+        for name in order:
+            rates[name].append(wrk(servers[name].port, host, args.wrk_seconds, args.connections))
+        say(f"  round {round_index + 1}: " + ", ".join(f"{name} {r[-1]:.0f} req/s" for name, r in rates.items()))
+    return rates
+
+
+def bench_requests(django, host, args, stack):
+    """(3) Requests/s of a site's home page with tenant routing vs a fixed-site baseline, in the same run."""
+    say(f"serving http://{host}/ from two gunicorns ({args.workers} sync workers each)")
+    servers = {
+        name: Gunicorn(django, settings, args.workers, BENCH_FIXED_HOST=host)
+        for name, settings in SERVER_SETTINGS.items()
+    }
+    for server in servers.values():
+        stack.callback(server.stop)
+    bodies = {name: server.wait_ready(host) for name, server in servers.items()}
+    if bodies["tenancy"] != bodies["bypass"]:
+        raise BenchError("the two servers rendered different pages; comparing them would be meaningless")
+    rates = measure_rps(servers, host, args)
+    load = {"wrk": f"-t1 -c{args.connections} -d{args.wrk_seconds}s", "workers": args.workers}
+    tenancy = median_figure("page_rps_tenancy_median", rates["tenancy"], "req/s", 1, **load)
+    bypass = median_figure("page_rps_bypass_median", rates["bypass"], "req/s", 1, **load)
+    paired = statistics.median(t / b for t, b in zip(rates["tenancy"], rates["bypass"], strict=True))
+    figure(
+        "page_rps_tenancy_over_bypass", tenancy / bypass, "ratio", 3, goal=TENANCY_RPS_RATIO_GOAL,
+        paired_rounds_median=round(paired, 3),
+    )
+    for name, settings in SERVER_SETTINGS.items():
+        result = django.step(
+            "queries", "--host", host, timeout=STEP_OVERHEAD_S, settings=settings, BENCH_FIXED_HOST=host
+        )
+        figure(f"page_queries_{name}", result["queries_per_request"], "queries/request", 2, n=result["requests"])
+
+
+def reproduce_command(argv):
+    return "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
+
+
+def run(args):
+    started = time.perf_counter()
+    django = Django(args.db)
+    with ExitStack() as stack:
+        say(f"creating database {args.db}")
+        create_database(args.db)
+        stack.callback(drop_database, args.db)
+        stack.callback(say, f"dropping database {args.db}")
+        django.manage("migrate_schemas", "--noinput", "-v", "0", timeout=STEP_OVERHEAD_S)
+        say("building the site template and the base sites (province, city, the page's county)")
+        base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
+        figure("provision_template_build", base["template_build_s"], "s", n=1)
+        bench_provisioning(django, args)
+        bench_fleet_migrate(django, args)
+        bench_provisioning_at_scale(django, args)
+        bench_requests(django, base["host"], args, stack)
+    figure("bench_total", time.perf_counter() - started, "s", 0)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C: servers stop and the database is dropped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    options = {name: value for name, value in vars(args).items() if name != "quick"}
+    emit(command=reproduce_command(argv), date=time.strftime("%Y-%m-%d %H:%M %Z"), cpus=os.cpu_count(), **options)
+    try:
+        run(args)
+    except BenchError as exc:
+        say(f"FAILED: {exc}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
