@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 import psycopg
-from django.db import connection
+from django.db import connection, transaction
+
+from tenants.provisioning import ddl, template
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,3 +58,9 @@ def drop_committed_site(region_code):
         conn.execute("DELETE FROM tenants_domain WHERE tenant_id = %s", [site_id])
         conn.execute("UPDATE tenants_auditevent SET site_id = NULL WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_govsite WHERE id = %s", [site_id])
+
+
+def signature(schema):
+    """What must be identical between two site schemas (see tenants.provisioning.ddl.schema_signature)."""
+    with transaction.atomic(), template.raw_search_path(schema) as cursor:
+        return ddl.schema_signature(cursor, schema)

@@ -8,8 +8,8 @@ from django_tenants.utils import schema_exists
 
 from tenants.management.commands.migrate_schemas import schemas_needing_migration
 from tenants.models import AuditEvent, GovSite
-from tenants.provisioning.template import required_migrations
-from tests.helpers import raw_connection, run_manage
+from tenants.provisioning.template import required_migrations, template_schema
+from tests.helpers import raw_connection, run_manage, signature
 
 GOOD_CSV = """region_code,name,level,parent_code
 510106,金牛区,county,510100
@@ -37,6 +37,7 @@ def test_provision_site_cli(city):
     assert "已开设 青羊区人民政府" in out and "http://qingyang.chengdu.localhost/" in out and "初始密码" in out
     site = GovSite.objects.get(region_code="510105")
     assert AuditEvent.objects.get(site=site, action="provision_site").actor_label.startswith("cli:")
+    assert signature(site.schema_name)["indexes"] == signature(template_schema())["indexes"]
 
 
 def test_provision_site_cli_bad_input_is_a_clear_error(city):
@@ -67,6 +68,11 @@ def test_import_regions_creates_parents_first_and_is_idempotent(tmp_path, provin
     assert zigong.primary_domain().domain == "zigong.localhost"
     out, _ = run("import_regions", str(path))
     assert "新建 0 个站点，已存在 4 个" in out
+    for code in ("510300", "510302"):
+        imported = signature(GovSite.objects.get(region_code=code).schema_name)
+        reference = signature(template_schema())
+        for part in ("columns", "constraints", "indexes", "sequences", "migrations", "content_types"):
+            assert imported[part] == reference[part], part
 
 
 def test_import_regions_reports_bad_rows_and_keeps_the_good_ones(tmp_path, city):

@@ -1,18 +1,13 @@
 """Provisioning: one action, a cloned schema identical to a migrated one, nothing half-made on failure."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants import actions
 from tenants.models import AuditEvent, Domain, GovSite
-from tenants.provisioning import ddl, template
-from tests.helpers import run_manage
-
-
-def signature(schema):
-    with transaction.atomic(), template.raw_search_path(schema) as cursor:
-        return ddl.schema_signature(cursor, schema)
+from tenants.provisioning import template
+from tests.helpers import run_manage, signature
 
 
 def provision_county(city, *, code="510105", name="青羊区", **kwargs):
