@@ -217,12 +217,16 @@ def _personalise_site(site, primary_host, password_hash):
     from wagtail.models import Page, Site
     from wagtail.search import index
 
+    from columns.models import SiteSettings
     from columns.skeleton import SHORT_NAME_PLACEHOLDER, SITE_NAME_PLACEHOLDER
 
     from .provisioning.roles import SITE_ADMIN
 
     Site.objects.update(
         hostname=primary_host, port=settings.PLATFORM_SITE_PORT, site_name=site.display_name, is_default_site=True
+    )
+    SiteSettings.objects.update_or_create(
+        site=Site.objects.get(), defaults={"organiser": f"{site.display_name}办公室"}
     )
     renamed = []
     for page in Page.objects.filter(title__contains="{"):

@@ -4,12 +4,18 @@ Only the types the skeleton needs live here for now: the home page, a column pag
 typed by the standard ColumnType list, and a news/notice article.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+
+from themes.palettes import DEFAULT_PALETTE, PALETTE_CHOICES, get_palette
+
+from .permissions import MandatedPageMixin
 
 
 class ColumnType(models.TextChoices):
@@ -32,8 +38,10 @@ class ColumnType(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class HomePage(Page):
-    """首页: one per site, the root of its column tree."""
+class HomePage(MandatedPageMixin, Page):
+    """首页: one per site, the root of its column tree. Always mandated."""
+
+    is_mandated = True
 
     intro = models.TextField("简介", blank=True)
 
@@ -56,13 +64,12 @@ class HomePage(Page):
         return context
 
 
-class ColumnPage(Page):
+class ColumnPage(MandatedPageMixin, Page):
     """栏目: lists its children. Columns of the standard skeleton are marked mandated."""
 
     column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType.choices, default=ColumnType.OTHER)
     description = models.TextField("栏目描述", blank=True)
-    # Set by the skeleton only; issue #3 stops site editors deleting, moving or
-    # unpublishing these.
+    # Set by the skeleton only: site accounts cannot delete, move or unpublish these.
     is_mandated = models.BooleanField("规定栏目", default=False, editable=False)
 
     content_panels = [*Page.content_panels, FieldPanel("column_type"), FieldPanel("description")]
@@ -99,3 +106,50 @@ class ArticlePage(Page):
 
     class Meta:
         verbose_name = "文章"
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """站点设置: the only things a site may vary (the unified standard fixes everything else).
+
+    The 网站标识码 is not here: it belongs to the platform's registry and is shown from there.
+    """
+
+    organiser = models.CharField("主办单位", max_length=100)
+    undertaker = models.CharField("承办单位", max_length=100, blank=True)
+    icp_number = models.CharField(
+        "ICP备案号", max_length=50, blank=True, help_text="例如 蜀ICP备12345678号",
+        validators=[RegexValidator(r"^[\u4e00-\u9fff]ICP备\d{8,}号(-\d+)?$", "格式应为 蜀ICP备12345678号")],
+    )
+    police_number = models.CharField(
+        "公安机关备案号", max_length=50, blank=True, help_text="例如 川公网安备 51010402000001号",
+        validators=[RegexValidator(r"^[\u4e00-\u9fff]公网安备\s?\d{14}号$", "格式应为 川公网安备 51010402000001号")],
+    )
+    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    contact_address = models.CharField("联系地址", max_length=200, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="站点标志", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    colour_scheme = models.CharField(
+        "配色方案", max_length=20, choices=PALETTE_CHOICES, default=DEFAULT_PALETTE,
+        help_text="只能从经过对比度检查的配色中选择",
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("organiser"), FieldPanel("undertaker")], heading="主办与承办"),
+        MultiFieldPanel([FieldPanel("icp_number"), FieldPanel("police_number")], heading="备案信息"),
+        MultiFieldPanel(
+            [FieldPanel("contact_phone"), FieldPanel("contact_email"), FieldPanel("contact_address")],
+            heading="联系方式",
+        ),
+        MultiFieldPanel([FieldPanel("logo"), FieldPanel("colour_scheme")], heading="外观"),
+    ]
+
+    class Meta:
+        verbose_name = "站点设置"
+
+    @property
+    def palette(self):
+        return get_palette(self.colour_scheme)

@@ -39,6 +39,9 @@ def test_provision_creates_a_working_site(city):
         standard = {"信息公开", "政策文件", "新闻动态", "通知公告", "政策解读", "办事服务", "互动交流", "走进青羊"}
         assert standard <= titles
         assert all(ColumnPage.objects.values_list("is_mandated", flat=True))
+        from columns.models import SiteSettings
+
+        assert SiteSettings.for_site(wagtail_site).organiser == "青羊区人民政府办公室"
         admin = get_user_model().objects.get(username="admin")
         assert admin.check_password(result.admin_password)
         assert not admin.is_superuser
