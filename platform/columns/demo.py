@@ -42,7 +42,7 @@ def add_demo_articles(site, *, news=3, notices=1, seed=None):
                 title=title.format(**values),
                 slug=f"{slug}-{index + 1}",
                 source=source,
-                published_at=now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23)),
+                first_published_at=now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23)),
                 body=f"<p>{lead.format(**values)}</p>",
             )
             column.add_child(instance=article)

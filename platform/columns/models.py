@@ -4,13 +4,14 @@ Only the types the skeleton needs live here for now: the home page, a column pag
 typed by the standard ColumnType list, and a news/notice article.
 """
 
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import timezone
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from themes.palettes import DEFAULT_PALETTE, PALETTE_CHOICES, get_palette
@@ -38,6 +39,23 @@ class ColumnType(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# The home page's blocks, in display order, and their sizes.
+HOME_BLOCK_TYPES = [ColumnType.NEWS, ColumnType.NOTICE, ColumnType.POLICY, ColumnType.INTERPRETATION]
+HOME_BLOCK_SIZE = 6
+HEADLINE_COUNT = 5
+QUICK_LINK_COUNT = 8
+COLUMN_PAGE_SIZE = 20
+
+
+def latest_items(column, count):
+    """The newest live non-column items anywhere below `column`: one query, no per-item look-ups."""
+    return list(
+        Page.objects.live().descendant_of(column).not_type(ColumnPage)
+        .only("title", "url_path", "first_published_at", "depth", "path")
+        .order_by("-first_published_at", "-pk")[:count]
+    )
+
+
 class HomePage(MandatedPageMixin, Page):
     """首页: one per site, the root of its column tree. Always mandated."""
 
@@ -54,13 +72,33 @@ class HomePage(MandatedPageMixin, Page):
         verbose_name = "首页"
 
     def get_context(self, request, *args, **kwargs):
+        """Everything on the home page comes from content, in a fixed number of queries.
+
+        - headlines: the newest articles marked 头条 (the banner);
+        - column_blocks: the newest items of each standard information column;
+        - quick_links: what the 办事服务 and 互动交流 columns contain.
+        However much a site publishes, this is one query per block (tests/columns).
+        """
         context = super().get_context(request, *args, **kwargs)
-        context["columns"] = self.get_children().live().in_menu().specific()
-        context["latest"] = (
-            ArticlePage.objects.live().descendant_of(self).order_by("-published_at").only(
-                "title", "url_path", "published_at"
-            )[:8]
+        context["headlines"] = (
+            ArticlePage.objects.live().descendant_of(self).filter(is_headline=True)
+            .select_related("feature_image").order_by("-first_published_at")[:HEADLINE_COUNT]
         )
+        columns = list(
+            ColumnPage.objects.live().descendant_of(self)
+            .filter(column_type__in=HOME_BLOCK_TYPES, depth__lte=self.depth + 2)
+        )
+        columns.sort(key=lambda c: (HOME_BLOCK_TYPES.index(c.column_type), c.path))
+        context["column_blocks"] = [
+            {"column": column, "items": latest_items(column, HOME_BLOCK_SIZE)} for column in columns
+        ]
+        quick = {c.column_type: c for c in ColumnPage.objects.live().child_of(self).filter(
+            column_type__in=[ColumnType.SERVICE, ColumnType.INTERACTION])}
+        context["quick_links"] = {
+            key: {"column": quick[ctype], "items": list(quick[ctype].get_children().live()[:QUICK_LINK_COUNT])}
+            for key, ctype in (("services", ColumnType.SERVICE), ("interaction", ColumnType.INTERACTION))
+            if ctype in quick
+        }
         return context
 
 
@@ -73,39 +111,82 @@ class ColumnPage(MandatedPageMixin, Page):
     is_mandated = models.BooleanField("规定栏目", default=False, editable=False)
 
     content_panels = [*Page.content_panels, FieldPanel("column_type"), FieldPanel("description")]
-    subpage_types = ["columns.ColumnPage", "columns.ArticlePage"]
+    # Typed pages check the column type themselves (can_exist_under): a policy only in 政策文件, etc.
+    subpage_types = [
+        "columns.ColumnPage", "columns.ArticlePage", "policies.PolicyLibraryPage", "policies.PolicyDocumentPage",
+        "policies.PolicyInterpretationPage", "services.ServiceGuidePage",
+    ]
     parent_page_types = ["columns.HomePage", "columns.ColumnPage"]
 
     class Meta:
         verbose_name = "栏目"
 
     def get_context(self, request, *args, **kwargs):
+        """Sub-columns, then this column's items newest first, 20 a page.
+
+        A bad ?page= (text, zero, past the end) shows the nearest real page, never an error.
+        """
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = self.get_children().live().specific().order_by("-first_published_at")[:20]
+        children = self.get_children().live()
+        context["subcolumns"] = children.type(ColumnPage).specific()
+        items = children.not_type(ColumnPage).order_by("-first_published_at", "-pk")
+        paginator = Paginator(items, COLUMN_PAGE_SIZE)
+        context["paginator"] = paginator
+        context["page_obj"] = paginator.get_page(request.GET.get("page"))
         return context
 
 
 class ArticlePage(Page):
-    """新闻、通知: an item with its source, author and publication time."""
+    """新闻、通知: an item with its source, author, publication time and attachments.
+
+    The publication time is Wagtail's `first_published_at`, the same field every list
+    and the PubDate meta tag use, so a date never disagrees between pages.
+    """
 
     source = models.CharField("来源", max_length=100, blank=True)
     author = models.CharField("作者", max_length=50, blank=True)
-    published_at = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    summary = models.TextField("摘要", blank=True, max_length=300)
+    is_headline = models.BooleanField("头条", default=False, help_text="在首页焦点图中显示")
+    feature_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="题图", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     body = RichTextField("正文", blank=True)
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("source"),
         FieldPanel("author"),
-        FieldPanel("published_at"),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("is_headline"), FieldPanel("feature_image")], heading="首页展示"),
         FieldPanel("body"),
+        InlinePanel("attachments", label="附件"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     subpage_types = []
     parent_page_types = ["columns.ColumnPage"]
 
     class Meta:
         verbose_name = "文章"
+
+
+class ArticleAttachment(Orderable):
+    """附件 of an article: a document of the site's library."""
+
+    page = ParentalKey(ArticlePage, related_name="attachments", on_delete=models.CASCADE)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField("显示名称", max_length=200, blank=True, help_text="留空则使用文件标题")
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "附件"
+
+    @property
+    def label(self):
+        return self.title or self.document.title
 
 
 @register_setting(icon="site")
