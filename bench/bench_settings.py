@@ -1,9 +1,9 @@
 """Settings of every benchmark child process (`make bench`): the dev settings, made fit for timing.
 
 bench/run.py puts bench/ on PYTHONPATH and points PGDATABASE at its own throwaway
-database, so nothing here can reach the dev database `govsites`. ALLOWED_HOSTS and
-everything not listed stay as in base.py/dev.py; each value below says why it differs
-or why it is pinned.
+database, so nothing here can reach the dev database `govsites`. ALLOWED_HOSTS,
+the static files set-up and everything else not listed stay as in base.py/dev.py;
+each value below says why it differs or why it is pinned.
 """
 
 from config.settings.dev import *  # noqa: F403
@@ -16,14 +16,5 @@ TENANT_ROUTE_CACHE_SECONDS = 5
 # base.py's persistent connections, pinned against PG_CONN_MAX_AGE in the caller's shell:
 # a connection per request would cost more than the routing being measured.
 DATABASES["default"]["CONN_MAX_AGE"] = 300  # noqa: F405
-# Plain storage instead of the manifest one: with DEBUG off the manifest storage needs a
-# `collectstatic` run first, which is slow and does not change what a page costs to render.
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-# No collected static files: the benchmarks request pages only, and WhiteNoise would warn
-# about a missing folder in every worker.
-STATIC_ROOT = None
 # Warnings only: provisioning by migrating logs a line per page it creates, burying the progress output.
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

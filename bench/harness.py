@@ -92,7 +92,7 @@ class Django:
         return json.loads(result.stdout.strip().splitlines()[-1])
 
     def manage(self, *args, timeout):
-        """Run `manage.py ARGS`; return its wall-clock seconds. Output is kept only for errors."""
+        """Run `manage.py ARGS`; return its wall-clock seconds and its output (stdout and stderr)."""
         started = time.perf_counter()
         try:
             result = subprocess.run(
@@ -104,7 +104,18 @@ class Django:
         elapsed = time.perf_counter() - started
         if result.returncode != 0:
             raise BenchError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-3000:]}")
-        return elapsed
+        return elapsed, result.stdout
+
+
+def source_revision():
+    """`git describe --always --dirty` of the checkout, or None outside a git checkout."""
+    try:
+        result = subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() or None
 
 
 def free_port():
