@@ -58,3 +58,16 @@ def ensure_site_groups(home):
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=root_collection, permission=_perm(app, codename)
             )
+
+
+def ensure_review_workflow():
+    """编辑 submits → 审核 approves → published.
+
+    Wagtail's migrations create a "Moderators approval" workflow on the root page
+    whose task belongs to the Moderators group (renamed 审核 above); editors of the
+    编辑 group have no publish permission, so everything they publish goes through it.
+    """
+    from wagtail.models import Task, Workflow
+
+    Workflow.objects.filter(name="Moderators approval").update(name="审核发布")
+    Task.objects.filter(name="Moderators approval").update(name="审核")

@@ -29,7 +29,7 @@ from . import ddl
 logger = logging.getLogger(__name__)
 
 # Bump when the seed data below changes in a way existing snapshots should not keep.
-SEED_VERSION = "2"
+SEED_VERSION = "3"
 TEMPLATE_HOSTNAME = "site-template.invalid"
 
 
@@ -164,7 +164,7 @@ def seed_site_content():
     from columns.models import HomePage
     from columns.skeleton import build_skeleton
 
-    from .roles import ensure_site_groups
+    from .roles import ensure_review_workflow, ensure_site_groups
 
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
@@ -180,6 +180,7 @@ def seed_site_content():
         defaults={"hostname": TEMPLATE_HOSTNAME, "port": 80, "is_default_site": True, "site_name": "{site}"},
     )
     ensure_site_groups(home)
+    ensure_review_workflow()
 
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
