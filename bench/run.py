@@ -112,8 +112,9 @@ def bench_provisioning(django, args):
         "provision", "--clone", str(args.clone_sites), "--migrate", str(args.migrate_sites), timeout=timeout
     )
     existing = result["sites_before"]
-    clone = median_figure("provision_clone_median", result["clone"], "s", goal=CLONE_MEDIAN_GOAL_S,
-                          sites_existing=existing)
+    clone = median_figure(
+        "provision_clone_median", result["clone"], "s", goal=CLONE_MEDIAN_GOAL_S, sites_existing=existing
+    )
     migrate = median_figure("provision_migrate_median", result["migrate"], "s", sites_existing=existing)
     figure("provision_migrate_over_clone", migrate / clone, "x", 1, goal=CLONE_SPEEDUP_GOAL)
 
@@ -187,12 +188,10 @@ def measure_rps(servers, host, args):
 def bench_requests(django, host, args, stack):
     """(3) Requests/s of a site's home page with tenant routing vs a fixed-site baseline, in the same run."""
     say(f"serving http://{host}/ from two gunicorns ({args.workers} sync workers each)")
-    servers = {
-        name: Gunicorn(django, settings, args.workers, BENCH_FIXED_HOST=host)
-        for name, settings in SERVER_SETTINGS.items()
-    }
-    for server in servers.values():
-        stack.callback(server.stop)
+    servers = {}
+    for name, settings in SERVER_SETTINGS.items():
+        servers[name] = Gunicorn(django, settings, args.workers, BENCH_FIXED_HOST=host)
+        stack.callback(servers[name].stop)
     bodies = {name: server.wait_ready(host) for name, server in servers.items()}
     if bodies["tenancy"] != bodies["bypass"]:
         raise BenchError("the two servers rendered different pages; comparing them would be meaningless")
