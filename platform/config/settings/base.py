@@ -45,6 +45,8 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "columns",
+    "policies",
+    "services",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -220,7 +222,8 @@ MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 WAGTAIL_SITE_NAME = "政府网站集约化平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "zip", "txt"]
+# mp4: the video file of a 视频解读 (policies.PolicyInterpretationPage) is a document.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "zip", "txt", "mp4"]
 # Sites have no per-user upload quotas; cap single uploads instead.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
