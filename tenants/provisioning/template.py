@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -29,7 +30,7 @@ from . import ddl
 logger = logging.getLogger(__name__)
 
 # Bump when the seed data below changes in a way existing snapshots should not keep.
-SEED_VERSION = "3"
+SEED_VERSION = "4"
 TEMPLATE_HOSTNAME = "site-template.invalid"
 
 
@@ -102,20 +103,44 @@ def ensure_template(stdout=None):
     return refresh_template(stdout=stdout)
 
 
+@contextmanager
+def _refresh_lock():
+    """One template refresh at a time, across processes.
+
+    A session-level advisory lock on a connection of its own: Django's connection is
+    closed by the migration executor halfway through, which would drop a lock held there.
+    """
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"], port=db["PORT"],
+        autocommit=True,
+    ) as lock_conn:
+        lock_conn.execute("SELECT pg_advisory_lock(hashtext('govsites.template'))")
+        try:
+            yield
+        finally:
+            lock_conn.execute("SELECT pg_advisory_unlock(hashtext('govsites.template'))")
+
+
 def refresh_template(stdout=None):
-    """Create or migrate the template schema, seed it, and capture a new snapshot."""
+    """Create or migrate the template schema, seed it, and capture a new snapshot.
+
+    Provisioning waits on the lock rather than cloning a half-migrated template;
+    whoever gets the lock second finds the fresh snapshot and returns it.
+    """
+    with _refresh_lock():
+        snapshot = current_snapshot()
+        if snapshot is not None and schema_exists(template_schema()):
+            return snapshot
+        return _rebuild_template(stdout)
+
+
+def _rebuild_template(stdout):
     from ..models import TemplateSnapshot
 
     schema = checked_schema(template_schema())
     say = (lambda msg: stdout.write(msg + "\n")) if stdout else logger.info
-    with transaction.atomic():
-        # One refresh at a time; provisioning waits for it rather than cloning a half-migrated template.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('govsites.template'))")
-        snapshot = current_snapshot()
-        if snapshot is not None and schema_exists(schema):
-            return snapshot
-        created = not schema_exists(schema)
+    created = not schema_exists(schema)
     if created:
         say(f"正在创建站点模板 {schema}（运行全部迁移，只需一次）…")
         with connection.cursor() as cursor:
