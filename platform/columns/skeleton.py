@@ -6,6 +6,8 @@ replaced with the region's short name when a site is provisioned (走进锦江).
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
+
 from .models import ColumnType
 
 
@@ -15,13 +17,19 @@ class Column:
     slug: str
     column_type: str
     children: tuple = field(default=())
+    # "app_label.Model" of a ColumnPage subclass: resolved at build time, so the skeleton
+    # can use page types of apps that import this module's models.
+    page_type: str = "columns.ColumnPage"
 
 
 SITE_NAME_PLACEHOLDER = "{site}"
 SHORT_NAME_PLACEHOLDER = "{short}"
 
 STANDARD_COLUMNS = (
-    Column("信息公开", "xxgk", ColumnType.DISCLOSURE, (Column("政策文件", "zcwj", ColumnType.POLICY),)),
+    Column(
+        "信息公开", "xxgk", ColumnType.DISCLOSURE,
+        (Column("政策文件", "zcwj", ColumnType.POLICY, page_type="policies.PolicyLibraryPage"),),
+    ),
     Column("新闻动态", "xwdt", ColumnType.NEWS),
     Column("通知公告", "tzgg", ColumnType.NOTICE),
     Column("政策解读", "zcjd", ColumnType.INTERPRETATION),
@@ -37,14 +45,15 @@ def build_skeleton(root):
     Returns the home page. Runs in the template schema (and in the migrate path
     used by the provisioning benchmark).
     """
-    from .models import ColumnPage, HomePage
+    from .models import HomePage
 
     home = root.add_child(instance=HomePage(title=SITE_NAME_PLACEHOLDER, slug="home"))
 
     def add(parent, columns):
         for column in columns:
+            page_class = apps.get_model(column.page_type)
             page = parent.add_child(
-                instance=ColumnPage(
+                instance=page_class(
                     title=column.title,
                     slug=column.slug,
                     column_type=column.column_type,

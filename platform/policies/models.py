@@ -170,6 +170,11 @@ class PolicyAttachment(Orderable):
     def extension(self):
         return file_extension(self.document)
 
+    @property
+    def size(self):
+        """Bytes, or None if the file is missing. Uploads record it; documents made in code get it here once."""
+        return self.document.get_file_size()
+
 
 class PolicyInterpretationPage(Page):
     """政策解读: explains one policy document and links back to it.

@@ -147,7 +147,8 @@ def test_attachments_refuse_files_over_20_mb(county):
         with pytest.raises(ValidationError) as error:
             PolicyAttachment(page=policy(), document=big).full_clean()
         assert messages(error, "document").replace("\xa0", " ") == "附件“全文”大小为 21.0 MB，超过 20 MB 的上限。"
-        PolicyAttachment(page=policy(), document=document("全文.pdf", content=b"\0" * ATTACHMENT_MAX_BYTES)).full_clean()
+        at_the_limit = document("全文.pdf", content=b"\0" * ATTACHMENT_MAX_BYTES)
+        PolicyAttachment(page=policy(), document=at_the_limit).full_clean()
 
 
 # Interpretations -------------------------------------------------------------------
