@@ -1,6 +1,21 @@
 """Admin form of the service guide: what is missing, named, when publishing."""
 
+from django import forms
+from django.utils.html import strip_tags
 from wagtail.admin.forms import WagtailAdminPageForm
+
+
+def has_content(html):
+    """Rich text with words or an embedded image or file; `<p data-block-key="x"></p>` has neither."""
+    return bool(html) and (bool(strip_tags(html).strip()) or "<embed" in html)
+
+
+class RichTextElementFormField(forms.CharField):
+    """An editor left empty may still post an empty paragraph: that counts as no value."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if has_content(value) else self.empty_value
 
 
 def missing_elements_message(labels):

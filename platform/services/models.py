@@ -22,7 +22,18 @@ from wagtail.search import index
 
 from columns.models import ColumnType
 
-from .forms import ServiceGuideForm
+from .forms import RichTextElementFormField, ServiceGuideForm, has_content
+
+
+class RichTextElementField(RichTextField):
+    """Rich text whose empty paragraphs count as blank, in the model's validation and in the admin form."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if has_content(value) else ""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": RichTextElementFormField, **kwargs})
 
 
 def element(field_class, label, **kwargs):
@@ -40,10 +51,10 @@ class ServiceGuidePage(Page):
 
     item_name = element(models.CharField, "事项名称", max_length=200)
     department = models.CharField("实施主体", max_length=100, blank=True, help_text="例如 锦江区市场监督管理局")
-    legal_basis = element(RichTextField, "设定依据", help_text="法律、法规、规章名称及条款")
-    conditions = element(RichTextField, "申请条件")
-    materials = element(RichTextField, "办理材料", help_text="材料名称、份数、原件或复印件")
-    process = element(RichTextField, "办理流程")
+    legal_basis = element(RichTextElementField, "设定依据", help_text="法律、法规、规章名称及条款")
+    conditions = element(RichTextElementField, "申请条件")
+    materials = element(RichTextElementField, "办理材料", help_text="材料名称、份数、原件或复印件")
+    process = element(RichTextElementField, "办理流程", help_text="可以是文字或流程图")
     time_limit = element(
         models.CharField, "办理时限", max_length=200, help_text="例如 法定时限20个工作日，承诺时限5个工作日"
     )
