@@ -8,7 +8,8 @@ save a draft" with Wagtail's own machinery:
 - Page.save() runs full_clean() only for a live page (drafts get minimal_clean),
   so publishing a revision, programmatically or from the admin, checks them;
 - the admin form defers the required check of text fields on "save draft"
-  (Wagtail 7+, `defer_required_fields`) and enforces it on publish and submit.
+  (Wagtail 7+, `defer_required_fields`) and enforces it on publish and submit;
+- bulk publishing, which skips the form, is checked first (wagtail_hooks.py).
 
 A `clean()` testing `self.live` would not do: the admin form calls the model's
 clean() on drafts too, and a live page's drafts have `live=True`.

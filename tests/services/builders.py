@@ -22,7 +22,7 @@ def service_column():
 
 
 def guide(*, publish=True, **fields):
-    page = ServiceGuidePage(title="个体工商户设立登记办事指南", slug="gtgsh", **{**COMPLETE, **fields})
+    page = ServiceGuidePage(**{"title": "个体工商户设立登记办事指南", "slug": "gtgsh", **COMPLETE, **fields})
     page.live = publish
     service_column().add_child(instance=page)
     if publish:
