@@ -82,6 +82,8 @@ def organ_and_prefix(site, organ):
         return site.display_name, f"{short}府发"
     if organ == "office":
         return f"{site.display_name}办公室", f"{short}府办发"
+    if site.level == "township":  # a sub-district has no bureaus: its office issues everything
+        return f"{site.name}办事处", f"{short}街办发"
     bureau = organ.replace("局", "厅") if site.level == "province" else organ
     return f"{site.name}{bureau}", f"{short}{organ[:1]}发"
 
