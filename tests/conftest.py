@@ -47,6 +47,18 @@ FIXTURE_SITES = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """A test that needs the fixture sites needs the test database, even if it asks for no `db` itself.
+
+    pytest-django creates the test database only for the aliases its collected tests
+    declare; a run of browser tests alone (which use the live server, not `db`) would
+    otherwise talk to the development database's name.
+    """
+    for item in items:
+        if "fixture_sites" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(scope="session")
 def fixture_sites(django_db_setup, django_db_blocker):
     made = {}
