@@ -11,5 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="site_media"),
+    # 网站地图, sitemap.xml, robots.txt, RSS feeds, the pattern library (DEBUG only).
+    path("", include("themes.urls")),
     path("", include(wagtail_urls)),
 ]
