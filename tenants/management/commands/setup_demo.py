@@ -26,6 +26,24 @@ DEMO_TOWNSHIPS = [
 ]
 
 
+def add_missing_demo_content(site):
+    """Articles, policies with interpretations and service guides, each only if the site has none yet.
+
+    So an interrupted `make run` completes the content on the next run instead of starting over.
+    """
+    from columns.demo import add_demo_articles
+    from columns.models import ArticlePage
+    from policies.demo import add_demo_policies
+    from policies.models import PolicyDocumentPage
+    from services.demo import add_demo_services
+    from services.models import ServiceGuidePage
+
+    for model, add in ((ArticlePage, add_demo_articles), (PolicyDocumentPage, add_demo_policies),
+                       (ServiceGuidePage, add_demo_services)):
+        if not model.objects.exists():
+            add(site)
+
+
 class Command(BaseCommand):
     help = "开设演示省份：四川省、21 个市州和成都市的区县，外加两个乡镇街道站点。--full 开设全省 205 个站点。"
 
@@ -50,14 +68,10 @@ class Command(BaseCommand):
         report(self, summary, credentials)
         if summary.errors:
             raise CommandError("部分演示站点未能开设，见上方错误")
-        from columns.demo import add_demo_articles
-        from columns.models import ArticlePage
-
-        for result in tqdm(summary.created, desc="生成演示内容", unit="站"):
-            site = result.site
+        sites = GovSite.objects.filter(region_code__in=[r.region_code for r in rows]).order_by("region_code")
+        for site in tqdm(list(sites), desc="生成演示内容", unit="站"):
             with schema_context(site.schema_name), transaction.atomic():
-                if not ArticlePage.objects.exists():
-                    add_demo_articles(site)
+                add_missing_demo_content(site)
         sample = GovSite.objects.filter(region_code="510104").first()
         self.stdout.write("")
         self.stdout.write(f"平台控制台：http://{settings.PLATFORM_CONSOLE_HOSTS[0]}:{settings.PLATFORM_SITE_PORT}/")

@@ -1,0 +1,25 @@
+"""The demo content step of `make run` fills a site once and completes an interrupted run."""
+
+from django_tenants.utils import schema_context
+
+from columns.models import ArticlePage
+from policies.models import PolicyDocumentPage, PolicyInterpretationPage
+from services.models import ServiceGuidePage
+from tenants.management.commands.setup_demo import add_missing_demo_content
+
+
+def counts():
+    return (ArticlePage.objects.live().count(), PolicyDocumentPage.objects.live().count(),
+            PolicyInterpretationPage.objects.live().count(), ServiceGuidePage.objects.live().count())
+
+
+def test_demo_content_is_added_once_and_completed_when_missing(county):
+    with schema_context(county.schema):
+        add_missing_demo_content(county.site)
+        first = counts()
+        assert all(first) and first[0] >= 20
+        add_missing_demo_content(county.site)
+        assert counts() == first, "re-running adds nothing"
+        ServiceGuidePage.objects.all().delete()
+        add_missing_demo_content(county.site)
+        assert counts() == first, "a missing kind is completed, the rest left alone"
