@@ -65,3 +65,9 @@ def test_pattern_library_is_served_only_in_debug(county, settings):
     body = response.content.decode()
     for pattern in PATTERNS:
         assert f'id="pattern-{pattern.name}"' in body
+
+
+def test_article_meta_of_a_page_never_published_has_no_empty_time():
+    pattern, _ = by_name("article-meta")
+    html = render_to_string(pattern.template, {"date": None, "source": "锦江区融媒体中心"})
+    assert "发布时间" not in html and "<time" not in html and "来源：锦江区融媒体中心" in html
