@@ -8,11 +8,10 @@ nothing else.
 
 import re
 import secrets
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -108,21 +107,19 @@ def validate_new_site(*, name, level, parent, region_code, site_code):
     return name, region_code, site_code
 
 
-def _hash_in_background(password):
-    """Start hashing the admin password in a thread; the slow hash overlaps the schema DDL."""
-    result = {}
+# Work factor for the generated initial password only. It is a random 96-bit secret
+# (secrets.token_urlsafe(12)), which no amount of guessing recovers, so the slow
+# default (a million PBKDF2 rounds, about 0.2 s, most of a provisioning) buys nothing
+# here. Django re-hashes it with the full default the first time the administrator
+# logs in, because its iteration count differs (PBKDF2PasswordHasher.must_update).
+INITIAL_PASSWORD_ITERATIONS = 20_000
 
-    def work():
-        result["hash"] = make_password(password)
 
-    thread = threading.Thread(target=work, name="provision-password-hash")
-    thread.start()
-
-    def get():
-        thread.join()
-        return result["hash"]
-
-    return get
+def initial_password_hash(password):
+    hasher = get_hasher()
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        return hasher.encode(password, hasher.salt(), iterations=INITIAL_PASSWORD_ITERATIONS)
+    return make_password(password)
 
 
 def provision_site(
@@ -151,7 +148,6 @@ def provision_site(
     schema_name = schema_name_for(region_code)
     snapshot = template.ensure_template() if method == "clone" else None
     password = secrets.token_urlsafe(12)
-    password_hash = _hash_in_background(password)
 
     if method == "migrate":
         _create_schema_by_migrating(schema_name)
@@ -167,7 +163,7 @@ def provision_site(
             if method == "clone":
                 template.clone_template(snapshot, schema_name)
             with schema_context(schema_name):
-                _personalise_site(site, hosts[0], password_hash())
+                _personalise_site(site, hosts[0], initial_password_hash(password))
             audit.record(
                 "provision_site", acting_user=acting_user, site=site, source=source,
                 domains=hosts, method=method, level=level, region_code=region_code, site_code=site_code,

@@ -36,12 +36,12 @@ class SiteRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        connection.set_schema_to_public()
         host = request_host(request)
         if host is None:
             return views.bad_host(request)
         route = resolve_host(host)
         if route.status == "console":
+            connection.set_schema_to_public()
             request.site_tenant = None
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
@@ -55,15 +55,13 @@ class SiteRoutingMiddleware:
         request.tenant = site  # django-tenants helpers read request.tenant
         if route.status == SiteStatus.SUSPENDED:
             return views.site_suspended(request, site)
+        # The connection stays on this site after the response: the next request on
+        # this worker is most often for the same site and then needs no switch at all
+        # (see tenants/db/base.py).
         connection.set_tenant(site)
         request.urlconf = settings.ROOT_URLCONF
         set_urlconf(request.urlconf)
-        try:
-            return self.get_response(request)
-        finally:
-            # Whatever runs after this request in the same thread (the next request's
-            # look-up, a test, a management command) starts from the public schema.
-            connection.set_schema_to_public()
+        return self.get_response(request)
 
 
 def _same_path_on(request, host):

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from .models import Domain, GovSite
 
@@ -48,6 +49,8 @@ def resolve_host(host):
 
 
 def _lookup(host):
+    # The registry lives in the public schema; this is the routing edge, where switching is allowed.
+    connection.set_schema_to_public()
     domain = Domain.objects.select_related("tenant").filter(domain=host).first()
     if domain is None:
         return _MISSING

@@ -53,9 +53,15 @@ def pytest_collection_modifyitems(items):
     pytest-django creates the test database only for the aliases its collected tests
     declare; a run of browser tests alone (which use the live server, not `db`) would
     otherwise talk to the development database's name.
+
+    Only tests that do not ask for a database fixture themselves get the marker: the
+    marker opens the test transaction before any other fixture, which would make
+    `committed_sites` clean up while that transaction still holds its locks.
     """
     for item in items:
-        if "fixture_sites" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
+        names = getattr(item, "fixturenames", ())
+        uses_db = "db" in names or "transactional_db" in names
+        if "fixture_sites" in names and not uses_db and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db)
 
 
@@ -112,6 +118,25 @@ def committed_sites():
     yield codes
     for code in codes:
         drop_committed_site(code)
+
+
+@pytest.fixture(autouse=True)
+def _requests_end_in_public(monkeypatch):
+    """After each test-client request, continue in the public schema.
+
+    A served request leaves the worker's connection on its site on purpose (the next
+    request selects its own; see tenants/middleware.py). In a test the code after a
+    request runs in the same thread and expects to be where it started.
+    """
+    original = Client.request
+
+    def request(self, **kwargs):
+        try:
+            return original(self, **kwargs)
+        finally:
+            connection.set_schema_to_public()
+
+    monkeypatch.setattr(Client, "request", request)
 
 
 @pytest.fixture(autouse=True)
