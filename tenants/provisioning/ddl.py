@@ -106,6 +106,28 @@ def capture_schema(cursor, schema):
             f"START WITH {start} CACHE {cache} {'CYCLE' if cycle else 'NO CYCLE'}"
         )
 
+    # Constraints. Primary keys, unique, exclusion and check constraints go inside
+    # CREATE TABLE (one statement per table instead of one per constraint); foreign
+    # keys come after every table exists, and after the data is in.
+    constraints = _fetch(
+        cursor,
+        """
+        SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), con.contype
+        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'c', 'x', 'f')
+        ORDER BY CASE con.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 WHEN 'c' THEN 3 ELSE 4 END,
+                 c.relname, con.conname
+        """,
+        (schema,),
+    )
+    inline = {}
+    for table, name, definition, kind in constraints:
+        clause = f"CONSTRAINT {_ident(name)} {definition}"
+        if kind == "f" or "NOT VALID" in definition:
+            capture.post_data.append(f"ALTER TABLE {_ident(table)} ADD {clause}")
+        else:
+            inline.setdefault(table, []).append(clause)
+
     owned_by = []
     for oid, relname, reloptions, persistence in tables:
         columns = _fetch(
@@ -156,6 +178,7 @@ def capture_schema(cursor, schema):
                 insertable.append(name)
         unlogged = "UNLOGGED " if persistence == "u" else ""
         options = f" WITH ({', '.join(reloptions)})" if reloptions else ""
+        parts.extend(inline.get(relname, []))
         capture.statements.append(f"CREATE {unlogged}TABLE {_ident(relname)} ({', '.join(parts)}){options}")
         capture.tables.append((relname, insertable))
 
@@ -173,21 +196,6 @@ def capture_schema(cursor, schema):
         )
         if owner:
             owned_by.append(f"ALTER SEQUENCE {_ident(name)} OWNED BY {_ident(owner[0][0])}.{_ident(owner[0][1])}")
-
-    # Constraints: primary keys and unique first (foreign keys need them), then the rest.
-    constraints = _fetch(
-        cursor,
-        """
-        SELECT c.relname, con.conname, pg_get_constraintdef(con.oid), con.contype
-        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'c', 'x', 'f')
-        ORDER BY CASE con.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 WHEN 'c' THEN 3 ELSE 4 END,
-                 c.relname, con.conname
-        """,
-        (schema,),
-    )
-    for table, name, definition, _kind in constraints:
-        capture.post_data.append(f"ALTER TABLE {_ident(table)} ADD CONSTRAINT {_ident(name)} {definition}")
 
     indexes = _fetch(
         cursor,

@@ -44,12 +44,14 @@ def template_schema():
 
 @lru_cache(maxsize=1)
 def migration_fingerprint():
-    """A hash of every migration file of the tenant apps plus the seed version.
+    """A hash of every migration file of the tenant apps, the seed version and the capture code.
 
     Computed once per process: code does not change under a running process.
     """
     loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
     digest = hashlib.sha256(SEED_VERSION.encode())
+    # A change to how the DDL is captured makes existing snapshots stale too.
+    digest.update(Path(ddl.__file__).read_bytes())
     labels = _tenant_labels()
     for (app_label, name), migration in sorted(loader.disk_migrations.items()):
         if app_label not in labels:
@@ -84,9 +86,9 @@ def raw_search_path(schema):
         with connection.cursor() as cursor:
             yield cursor
     finally:
-        # SET LOCAL lasts to the end of the transaction; make django-tenants issue
-        # its own SET again on the next cursor.
-        connection.search_path_set_schemas = None
+        # SET LOCAL lasts to the end of the transaction; the backend must issue its
+        # own SET again on the next cursor (see tenants/db/base.py).
+        connection.forget_search_path()
 
 
 def current_snapshot():
