@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants import actions
@@ -197,3 +198,21 @@ def test_hosts_are_disambiguated_when_two_regions_share_a_name(city):
 
 def test_township_hosts_hang_under_their_county(township):
     assert township.host == "chunxilu.jinjiang.chengdu.localhost"
+
+
+def test_initial_password_is_rehashed_with_the_full_work_factor_at_first_login(city, settings):
+    """The generated password is hashed cheaply (it is random); Django upgrades it at first login."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    result = provision_county(city)
+    with schema_context(result.site.schema_name):
+        stored = get_user_model().objects.get(username="admin").password
+    assert stored.startswith(f"pbkdf2_sha256${actions.INITIAL_PASSWORD_ITERATIONS}$")
+    client = Client(HTTP_HOST=result.site.primary_domain().domain)
+    response = client.post("/admin/login/", {"username": "admin", "password": result.admin_password})
+    assert response.status_code == 302
+    with schema_context(result.site.schema_name):
+        upgraded = get_user_model().objects.get(username="admin").password
+    assert upgraded.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
