@@ -188,6 +188,35 @@ def test_elder_mode_by_keyboard_persists_across_pages_and_reloads(fixture_sites,
     expect(page.get_by_role("button", name="长者模式")).to_have_attribute("aria-pressed", "false")
 
 
+FAKE_SPEECH = """
+window.spoken = [];
+window.cancelled = 0;
+Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
+  getVoices: () => [],
+  speak: utterance => window.spoken.push({text: utterance.text, lang: utterance.lang}),
+  cancel: () => { window.cancelled += 1; },
+}});
+"""
+
+
+def test_read_aloud_reads_the_article_in_chinese(fixture_sites, site_url, page, content):
+    """With speech synthesis stubbed (no sound in CI): what is read, in which language, and the toggle's state."""
+    page.add_init_script(FAKE_SPEECH)
+    page.goto(site_url(fixture_sites["county"].host, content))
+    button = page.get_by_role("button", name="朗读全文")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    spoken = page.evaluate("window.spoken")
+    assert spoken and {part["lang"] for part in spoken} == {"zh-CN"}
+    assert all(len(part["text"]) <= 200 for part in spoken)
+    text = "".join(part["text"] for part in spoken)
+    assert text.startswith(HEADLINE) and "会议指出" in text and "朗读全文" not in text
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("window.cancelled") == 1
+
+
 @pytest.mark.parametrize("mode", ["normal", "elder"])
 def test_every_theme_page_passes_axe_in_both_modes(fixture_sites, site_url, page, axe, screenshot, content, mode):
     county = fixture_sites["county"]

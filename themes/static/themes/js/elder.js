@@ -101,7 +101,6 @@
         stopped();
         return;
       }
-      synth.cancel();
       var parts = pieces(readableText(target));
       var voice = chineseVoice();
       parts.forEach(function (text, index) {
