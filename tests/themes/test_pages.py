@@ -246,6 +246,7 @@ def test_a_column_that_fits_on_one_page_has_no_pagination(county, article):
     html = get(county, "/xwdt/")
     assert 'aria-label="分页"' not in html
     assert "本栏目暂无信息" in get(county, "/tzgg/")
+    assert "本栏目的信息发布在各子栏目中" in get(county, "/xxgk/"), "a column of sub-columns is not empty"
 
 
 def test_long_ranges_are_elided(county):
