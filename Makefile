@@ -40,7 +40,7 @@ test: venv services
 	@bash deploy/dev/browser.sh
 	$(SERVICES) $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
-lint: venv
+lint: venv services
 	$(VENV)/bin/ruff check .
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
