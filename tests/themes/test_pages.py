@@ -277,3 +277,11 @@ def test_column_and_article_pages_cost_the_same_however_long_the_list(county):
             add_article("xwdt", f"动态 {n}")
     many = queries(county, "/xwdt/"), queries(county, "/xwdt/t-1/")
     assert many == one
+
+
+def test_public_pages_do_not_vary_by_browser_language(county):
+    """One cached copy per URL: the page is Chinese whatever the browser asks for."""
+    chinese = county.client().get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    english = county.client().get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Accept-Language" not in chinese.get("Vary", "")
+    assert chinese.content == english.content

@@ -86,7 +86,9 @@ MIDDLEWARE = [
     # that touches the database.
     "tenants.middleware.SiteRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: public pages are Chinese for everyone, and its
+    # `Vary: Accept-Language` would split every edge-cache entry by browser language.
+    # The Wagtail admin still follows each editor's own language preference.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
