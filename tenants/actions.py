@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from . import audit, regions
 from .models import Domain, GovSite, SiteStatus, hostname_validator
@@ -146,6 +146,10 @@ def provision_site(
         hosts = [suggest_host(name, level, region_code, parent_host, settings.PLATFORM_DOMAIN_SUFFIX, _domain_taken)]
 
     schema_name = schema_name_for(region_code)
+    if schema_exists(schema_name):
+        raise SiteActionError(
+            f"站点未创建：数据库中已有模式 {schema_name}（可能是以前删除站点时留下的），请运维人员核查后再试"
+        )
     snapshot = template.ensure_template() if method == "clone" else None
     password = secrets.token_urlsafe(12)
 

@@ -173,7 +173,7 @@ def test_a_failed_provision_leaves_no_schema_and_no_registry_row(city, monkeypat
 def test_an_orphan_schema_blocks_provisioning_cleanly(city):
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "site_510105"')
-    with pytest.raises(Exception, match="site_510105"):
+    with pytest.raises(actions.SiteActionError, match="已有模式 site_510105"):
         provision_county(city)
     assert not GovSite.objects.filter(region_code="510105").exists()
 
