@@ -173,6 +173,7 @@ def provision_site(
                 domains=hosts, method=method, level=level, region_code=region_code, site_code=site_code,
             )
             transaction.on_commit(clear_route_cache)
+            transaction.on_commit(_drop_catalog_caches)
     except IntegrityError as exc:
         if method == "migrate":
             _drop_schema(schema_name)
@@ -186,6 +187,18 @@ def provision_site(
         connection.set_schema_to_public()
     site.refresh_from_db()
     return ProvisionResult(site=site, admin_username=SITE_ADMIN_USERNAME, admin_password=password)
+
+
+def _drop_catalog_caches():
+    """Start a fresh database session after creating a schema.
+
+    A PostgreSQL backend caches catalog entries for every object it has created, and
+    processes invalidations against all of them on every later DDL statement: one
+    long-lived session that provisions site after site gets slower with each (about
+    1 s per site after 1,600 in one session, against 0.2 s in a fresh one). Reconnecting
+    costs a few milliseconds; provisioning is rare next to page requests.
+    """
+    connection.close()
 
 
 def _create_schema_by_migrating(schema_name):
