@@ -36,6 +36,14 @@ def run_manage(*args, check=True, timeout=300, input_text=None):
     return result
 
 
+def provision_committed_county(name, region_code, *extra):
+    """A county under 成都市 made by the CLI in its own process, so it is committed (see `committed_sites`)."""
+    return run_manage(
+        "provision_site", "--name", name, "--level", "county", "--parent", "510100",
+        "--region-code", region_code, "--site-code", f"{region_code}0001", *extra,
+    )
+
+
 def raw_connection():
     """A psycopg connection of our own, outside Django's (and outside the test transaction)."""
     s = connection.settings_dict

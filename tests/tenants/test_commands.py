@@ -9,7 +9,7 @@ from django_tenants.utils import schema_exists
 from tenants.management.commands.migrate_schemas import schemas_needing_migration
 from tenants.models import AuditEvent, GovSite
 from tenants.provisioning.template import required_migrations, template_schema
-from tests.helpers import raw_connection, run_manage, signature
+from tests.helpers import provision_committed_county, raw_connection, run_manage, signature
 
 GOOD_CSV = """region_code,name,level,parent_code
 510106,金牛区,county,510100
@@ -141,8 +141,7 @@ def test_fleet_migrate_fast_path_skips_schemas_with_nothing_to_do(fixture_sites,
 def test_fleet_migrate_still_migrates_a_schema_that_needs_it(committed_sites, fixture_sites, db):
     """A committed site loses its last wagtailusers migration; the fast path finds it and migrates it."""
     committed_sites.append("510108")
-    run_manage("provision_site", "--name", "成华区", "--level", "county", "--parent", "510100",
-               "--region-code", "510108", "--site-code", "5101080001")
+    provision_committed_county("成华区", "510108")
     with raw_connection() as conn:
         conn.execute("ALTER TABLE site_510108.wagtailusers_userprofile DROP COLUMN keyboard_shortcuts")
         conn.execute("DELETE FROM site_510108.django_migrations WHERE app = 'wagtailusers' "

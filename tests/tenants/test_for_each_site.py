@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from columns.models import ArticlePage, ColumnPage
-from tests.helpers import raw_connection, run_manage
+from tests.helpers import provision_committed_county, raw_connection, run_manage
 
 
 def schedule(site, slug):
@@ -41,8 +41,7 @@ def test_scheduled_pages_are_published_in_every_site(city, county):
 
 def test_one_broken_site_does_not_stop_the_others(committed_sites, fixture_sites, db):
     committed_sites.append("510109")
-    run_manage("provision_site", "--name", "高新区", "--level", "county", "--parent", "510100",
-               "--region-code", "510109", "--site-code", "5101090001")
+    provision_committed_county("高新区", "510109")
     with raw_connection() as conn:
         conn.execute("DROP TABLE site_510109.wagtailcore_revision CASCADE")
     result = run_manage("for_each_site", "publish_scheduled", check=False)

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context, schema_exists
 from tenants import actions
 from tenants.models import AuditEvent, Domain, GovSite
 from tenants.provisioning import template
-from tests.helpers import run_manage, signature
+from tests.helpers import provision_committed_county, signature
 
 
 def provision_county(city, *, code="510105", name="青羊区", **kwargs):
@@ -68,10 +68,7 @@ def test_clone_and_migrate_paths_give_identical_schemas(committed_sites, city):
     """
     cloned = provision_county(city).site
     committed_sites.append("510107")
-    run_manage(
-        "provision_site", "--name", "武侯区", "--level", "county", "--parent", "510100",
-        "--region-code", "510107", "--site-code", "5101070001", "--method", "migrate",
-    )
+    provision_committed_county("武侯区", "510107", "--method", "migrate")
     migrated = GovSite.objects.get(region_code="510107")
     a, b = signature(cloned.schema_name), signature(migrated.schema_name)
     for part in ("columns", "constraints", "indexes", "sequences", "migrations", "content_types"):
