@@ -179,6 +179,24 @@ def screenshot():
 
 
 @pytest.fixture
+def audit_pages(page, site_url, axe, screenshot):
+    """audit_pages(host, pages, mode, prefix): open each {name: path} in normal or elder mode (长者模式),
+    check the mode is applied, run axe, and keep a screenshot named <prefix>-<name>-<mode>.png."""
+
+    def audit(host, pages, mode, prefix):
+        page.goto(site_url(host))
+        if mode == "elder":
+            page.evaluate("localStorage.setItem('govsite-elder', '1')")
+        for name, path in pages.items():
+            page.goto(site_url(host, path))
+            assert page.evaluate("document.documentElement.classList.contains('elder')") == (mode == "elder")
+            axe(page)
+            screenshot(page, f"{prefix}-{name}-{mode}")
+
+    return audit
+
+
+@pytest.fixture
 def wagtail_login(site_url):
     """wagtail_login(page, host, password): sign in to a site's Wagtail admin as its administrator.
 

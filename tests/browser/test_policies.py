@@ -63,16 +63,10 @@ def test_citizen_reads_a_policy_with_its_interpretation(fixture_sites, site_url,
 
 
 @pytest.mark.parametrize("mode", ["normal", "elder"])
-def test_policy_pages_pass_axe_in_both_modes(fixture_sites, site_url, page, axe, screenshot, policies, mode):
+def test_policy_pages_pass_axe_in_both_modes(fixture_sites, site_url, page, axe, audit_pages, policies, mode):
     city = fixture_sites["city"]
-    page.goto(site_url(city.host))
-    if mode == "elder":
-        page.evaluate("localStorage.setItem('govsite-elder', '1')")
-    for name in ("library", "policy", "interpretation", "guide"):
-        page.goto(site_url(city.host, policies[name]))
-        assert page.evaluate("document.documentElement.classList.contains('elder')") == (mode == "elder")
-        axe(page)
-        screenshot(page, f"policies-{name}-{mode}")
+    pages = {name: policies[name] for name in ("library", "policy", "interpretation", "guide")}
+    audit_pages(city.host, pages, mode, "policies")
     page.goto(site_url(city.host, policies["library"] + "?wenhao=〔2024〕&page=abc&topic=<script>"))
     axe(page)
 

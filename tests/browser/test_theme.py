@@ -218,17 +218,9 @@ def test_read_aloud_reads_the_article_in_chinese(fixture_sites, site_url, page, 
 
 
 @pytest.mark.parametrize("mode", ["normal", "elder"])
-def test_every_theme_page_passes_axe_in_both_modes(fixture_sites, site_url, page, axe, screenshot, content, mode):
-    county = fixture_sites["county"]
-    page.goto(site_url(county.host))
-    if mode == "elder":
-        page.evaluate("localStorage.setItem('govsite-elder', '1')")
+def test_every_theme_page_passes_axe_in_both_modes(fixture_sites, audit_pages, content, mode):
     pages = {"home": "/", "column": "/xwdt/", "services": "/bsfw/", "article": content, "sitemap": "/sitemap/"}
-    for name, path in pages.items():
-        page.goto(site_url(county.host, path))
-        assert is_elder(page) == (mode == "elder")
-        axe(page)
-        screenshot(page, f"theme-{name}-{mode}")
+    audit_pages(fixture_sites["county"].host, pages, mode, "theme")
 
 
 def test_home_on_a_phone(fixture_sites, site_url, page, axe, screenshot, content):
