@@ -23,8 +23,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from tenants import actions  # noqa: E402
 from tenants.imports import default_site_code  # noqa: E402
-from tenants.models import GovSite  # noqa: E402
-from tenants.provisioning import template  # noqa: E402
+from tenants.models import GovSite, SpareSchema  # noqa: E402
+from tenants.provisioning import spares, template  # noqa: E402
 
 # The fixed part of the fleet: the page benchmark's county and its parents.
 BASE_SITES = [
@@ -74,14 +74,26 @@ class Fleet:
         return len(self.sites)
 
     def provision(self, name, level, parent_code, region_code, method="clone"):
-        """Provision one site; return the seconds `provision_site` took."""
+        """Provision one site; return the seconds `provision_site` took.
+
+        "spare": one spare schema is made first (untimed), as the refill timer would
+        have, and the provisioning takes it; "clone": no spare is ready, so the
+        provisioning replays the template itself; "migrate": every migration runs.
+        """
         parent = self.sites[parent_code] if parent_code else None
+        if method == "spare":
+            spares.refill(count=1)
+        if SpareSchema.objects.exists() != (method == "spare"):
+            raise RuntimeError(f"{method} run with {SpareSchema.objects.count()} spare schemas ready")
         started = time.perf_counter()
         result = actions.provision_site(
             name=name, level=level, parent=parent, region_code=region_code,
-            site_code=default_site_code(region_code), acting_user=None, source="bench", method=method,
+            site_code=default_site_code(region_code), acting_user=None, source="bench",
+            method="clone" if method == "spare" else method,
         )
         elapsed = time.perf_counter() - started
+        if SpareSchema.objects.exists():
+            raise RuntimeError("the provisioning did not take the spare schema")
         self.sites[region_code] = result.site
         return elapsed
 
@@ -105,18 +117,20 @@ def step_base(args):
     return {"template_build_s": template_s, "host": county.primary_domain().domain}
 
 
-def interleaved(clones, migrates):
-    """Methods in run order, migrate runs spread evenly among clone runs so noise hits both alike."""
-    runs = [(i / clones, "clone") for i in range(clones)] + [((k + 0.5) / migrates, "migrate") for k in range(migrates)]
+def interleaved(**counts):
+    """Methods in run order: each method's runs spread evenly over the whole run, so noise hits all alike."""
+    runs = []
+    for rank, (method, count) in enumerate(counts.items()):
+        runs.extend(((i + rank / len(counts)) / count, method) for i in range(count))
     return [method for _, method in sorted(runs)]
 
 
 def step_provision(args):
-    """Provision sites by both methods, interleaved; return each method's durations."""
+    """Provision sites by each method, interleaved; return each method's durations."""
     fleet = Fleet()
     sites_before = fleet.count()
-    times = {"clone": [], "migrate": []}
-    for method in interleaved(args.clone, args.migrate):
+    times = {"spare": [], "clone": [], "migrate": []}
+    for method in interleaved(spare=args.spare, clone=args.clone, migrate=args.migrate):
         times[method].append(fleet.provision_next(method))
         say(f"  {method}: {times[method][-1]:.2f} s")
     return {**times, "sites_before": sites_before}
@@ -153,6 +167,7 @@ def parse_args(argv):
     steps = parser.add_subparsers(dest="step", required=True)
     steps.add_parser("base").set_defaults(run=step_base)
     provision = steps.add_parser("provision")
+    provision.add_argument("--spare", type=int, default=0)
     provision.add_argument("--clone", type=int, required=True)
     provision.add_argument("--migrate", type=int, required=True)
     provision.set_defaults(run=step_provision)

@@ -19,7 +19,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from . import audit, regions
 from .models import Domain, GovSite, SiteStatus, hostname_validator
 from .naming import suggest_host
-from .provisioning import template
+from .provisioning import spares, template
 from .routing import clear_route_cache
 
 
@@ -164,13 +164,15 @@ def provision_site(
             site.save()
             for index, host in enumerate(hosts):
                 Domain.objects.create(domain=host, tenant=site, is_primary=index == 0)
-            if method == "clone":
+            from_spare = method == "clone" and spares.take_spare(snapshot, schema_name)
+            if method == "clone" and not from_spare:
                 template.clone_template(snapshot, schema_name)
             with schema_context(schema_name):
                 _personalise_site(site, hosts[0], initial_password_hash(password))
             audit.record(
                 "provision_site", acting_user=acting_user, site=site, source=source,
-                domains=hosts, method=method, level=level, region_code=region_code, site_code=site_code,
+                domains=hosts, method=method, from_spare=from_spare, level=level, region_code=region_code,
+                site_code=site_code,
             )
             transaction.on_commit(clear_route_cache)
             transaction.on_commit(_drop_catalog_caches)

@@ -168,3 +168,19 @@ class TemplateSnapshot(models.Model):
 
     def __str__(self):
         return f"template {self.fingerprint[:12]} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SpareSchema(models.Model):
+    """A clone of the template made ahead of time, waiting to become a site (provisioning/spares.py)."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    # The TemplateSnapshot fingerprint it was cloned from: spares of another one are never used.
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "备用模式"
+        verbose_name_plural = "备用模式"
+
+    def __str__(self):
+        return f"{self.schema_name} ({self.fingerprint[:12]})"

@@ -237,6 +237,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The schema every new site is cloned from. Kept migrated; refreshed
 # automatically before a clone when the migrations on disk have changed.
 SITE_TEMPLATE_SCHEMA = "site_template"
+# Clones of the template made ahead of time (tenants/provisioning/spares.py): provisioning
+# renames one instead of replaying ~400 relations. Three covers a provincial admin
+# opening sites one after another between refills; each costs ~1 MB of empty tables.
+SITE_SPARE_SCHEMAS = int(env("SITE_SPARE_SCHEMAS", "3"))
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests change routing (suspend, add domain) and expect the next request to see it.
 TENANT_ROUTE_CACHE_SECONDS = 0
+# No spares unless a test makes them: most tests provision by direct clone inside their transaction.
+SITE_SPARE_SCHEMAS = 0
 # Two aliases on purpose: the isolation tests prove tenant keys on every alias,
 # including the real Redis one production uses.
 CACHES = {
