@@ -1,8 +1,13 @@
 """Helpers for tests that need a second process: the CLI, or committed data outside the test transaction."""
 
+import http.client
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -72,3 +77,62 @@ def signature(schema):
     """What must be identical between two site schemas (see tenants.provisioning.ddl.schema_signature)."""
     with transaction.atomic(), template.raw_search_path(schema) as cursor:
         return ddl.schema_signature(cursor, schema)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(port):
+    """True once the console's login page renders: a worker is up and reaches the database."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/login/", headers={"Host": "localhost"})
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+class ServerDidNotStart(AssertionError):
+    pass
+
+
+@contextmanager
+def gunicorn_server(log_path, workers=2, **extra_env):
+    """gunicorn with the production config serving this run's test database, in its own process group.
+
+    Yields the Popen (its `port` attribute set). Stopped on exit (killed if it hangs), before
+    pytest-django drops the test database: its workers hold connections.
+    """
+    port = free_port()
+    env = test_env() | {
+        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESSLOG": "/dev/null",
+        **extra_env,
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [gunicorn, "-c", "deploy/gunicorn/gunicorn.conf.py", "config.wsgi:application"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    server.port = port
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                log_tail = Path(log_path).read_text()[-3000:]
+                raise ServerDidNotStart(f"gunicorn did not come up on port {port}:\n{log_tail}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()

@@ -114,7 +114,7 @@ class ColumnPage(MandatedPageMixin, Page):
     # Typed pages check the column type themselves (can_exist_under): a policy only in 政策文件, etc.
     subpage_types = [
         "columns.ColumnPage", "columns.ArticlePage", "policies.PolicyLibraryPage", "policies.PolicyDocumentPage",
-        "policies.PolicyInterpretationPage", "services.ServiceGuidePage",
+        "policies.PolicyInterpretationPage", "services.ServiceGuidePage", "interaction.MailboxPage",
     ]
     parent_page_types = ["columns.HomePage", "columns.ColumnPage"]
 

@@ -34,7 +34,10 @@ STANDARD_COLUMNS = (
     Column("通知公告", "tzgg", ColumnType.NOTICE),
     Column("政策解读", "zcjd", ColumnType.INTERPRETATION),
     Column("办事服务", "bsfw", ColumnType.SERVICE),
-    Column("互动交流", "hdjl", ColumnType.INTERACTION),
+    Column(
+        "互动交流", "hdjl", ColumnType.INTERACTION,
+        (Column("领导信箱", "ldxx", ColumnType.MAILBOX, page_type="interaction.MailboxPage"),),
+    ),
     Column("走进" + SHORT_NAME_PLACEHOLDER, "zjxx", ColumnType.ABOUT),
 )
 
@@ -48,20 +51,36 @@ def build_skeleton(root):
     from .models import HomePage
 
     home = root.add_child(instance=HomePage(title=SITE_NAME_PLACEHOLDER, slug="home"))
+    ensure_standard_columns(home)
+    return home
+
+
+def ensure_standard_columns(home):
+    """Add every standard column `home` lacks (matched by slug under its parent); return the titles added.
+
+    Existing columns are left as the site has them. When the standard gains a column,
+    the template gets it at its next refresh and existing sites through
+    `for_each_site update_site_standard`.
+    """
+    added = []
 
     def add(parent, columns):
+        existing = {page.slug: page for page in parent.get_children()}
         for column in columns:
-            page_class = apps.get_model(column.page_type)
-            page = parent.add_child(
-                instance=page_class(
-                    title=column.title,
-                    slug=column.slug,
-                    column_type=column.column_type,
-                    is_mandated=True,
-                    show_in_menus=True,
+            page = existing.get(column.slug)
+            if page is None:
+                page_class = apps.get_model(column.page_type)
+                page = parent.add_child(
+                    instance=page_class(
+                        title=column.title,
+                        slug=column.slug,
+                        column_type=column.column_type,
+                        is_mandated=True,
+                        show_in_menus=True,
+                    )
                 )
-            )
+                added.append(column.title)
             add(page, column.children)
 
     add(home, STANDARD_COLUMNS)
-    return home
+    return added

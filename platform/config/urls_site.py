@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="site_media"),
+    # The mailbox captcha's images (drawn here; no outside service).
+    path("captcha/", include("captcha.urls")),
     # 网站地图, sitemap.xml, robots.txt, RSS feeds, the pattern library (DEBUG only).
     path("", include("themes.urls")),
     path("", include(wagtail_urls)),

@@ -30,10 +30,10 @@ _COLLECTION_PERMS = {
                  ("wagtaildocs", "delete_document"), ("wagtaildocs", "choose_document")],
 }
 _MODEL_PERMS = {
-    EDITOR: [("wagtailadmin", "access_admin")],
-    REVIEWER: [("wagtailadmin", "access_admin")],
-    SITE_ADMIN: [("wagtailadmin", "access_admin"), ("auth", "add_user"), ("auth", "change_user"),
-                 ("auth", "delete_user"), ("auth", "view_user")],
+    EDITOR: [("wagtailadmin", "access_admin"), ("interaction", "handle_message")],
+    REVIEWER: [("wagtailadmin", "access_admin"), ("interaction", "handle_message")],
+    SITE_ADMIN: [("wagtailadmin", "access_admin"), ("interaction", "handle_message"), ("auth", "add_user"),
+                 ("auth", "change_user"), ("auth", "delete_user"), ("auth", "view_user")],
 }
 
 

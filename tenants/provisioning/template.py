@@ -30,7 +30,7 @@ from . import ddl
 logger = logging.getLogger(__name__)
 
 # Bump when the seed data below changes in a way existing snapshots should not keep.
-SEED_VERSION = "4"
+SEED_VERSION = "5"
 TEMPLATE_HOSTNAME = "site-template.invalid"
 
 
@@ -184,12 +184,12 @@ def seed_site_content():
 
     Runs in the template schema (and in a freshly migrated schema on the benchmark's
     migrate path). Idempotent: re-running after a template migration leaves
-    existing seed data alone.
+    existing seed data alone and adds only standard columns that are new.
     """
     from wagtail.models import Page, Site
 
     from columns.models import HomePage
-    from columns.skeleton import build_skeleton
+    from columns.skeleton import build_skeleton, ensure_standard_columns
 
     from .roles import ensure_review_workflow, ensure_site_groups
 
@@ -201,6 +201,8 @@ def seed_site_content():
             page.delete()
         root.refresh_from_db()
         home = build_skeleton(root)
+    else:
+        ensure_standard_columns(home)
     Site.objects.all().exclude(root_page=home).delete()
     Site.objects.update_or_create(
         root_page=home,

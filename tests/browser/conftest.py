@@ -5,11 +5,6 @@ fixture sites and the console staff user below. Whatever a browser test commits
 through the server (a provisioned site) it must remove itself (`committed_sites`).
 """
 
-import http.client
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
-from tests.helpers import ROOT, test_env
+from tests.helpers import ROOT, ServerDidNotStart, gunicorn_server
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -60,58 +55,18 @@ def console_staff(django_db_setup, django_db_blocker):
     return staff
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(port):
-    """True once the console's login page renders: a worker is up and reaches the database."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        conn.request("GET", "/login/", headers={"Host": "localhost"})
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="session")
 def live_server_url(fixture_sites, console_staff, tmp_path_factory):
     """gunicorn with the production config, serving this run's test database; yields the console's address.
 
     It starts after the fixture sites and the staff user are committed, so its workers can see them.
     """
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    env = test_env() | {
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_ACCESSLOG": "/dev/null",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [gunicorn, "-c", "deploy/gunicorn/gunicorn.conf.py", "config.wsgi:application"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
     try:
-        deadline = time.monotonic() + 60
-        while not _answers(port):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not come up on port {port}:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield f"http://localhost:{port}"
-    finally:
-        # Stop it before pytest-django drops the test database: its workers hold connections.
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        with gunicorn_server(log_path) as server:
+            yield f"http://localhost:{server.port}"
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,10 @@ TENANT_APPS = [
     "columns",
     "policies",
     "services",
+    "interaction",
+    # Mailbox captcha: its challenges are rows of each site's schema.
+    "captcha",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -216,6 +220,30 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 # Production hands media to nginx with X-Accel-Redirect under this internal prefix.
 MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", "")
+
+# Mailbox attachments: per site like media, but under no URL (interaction/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
+
+# ---------------------------------------------------------------------------
+# Citizen interaction (互动交流)
+# ---------------------------------------------------------------------------
+
+# Default reply deadline of a new mailbox, in working days; each mailbox page can choose 3, 7 or 15.
+INTERACTION_REPLY_WORKING_DAYS = int(env("INTERACTION_REPLY_WORKING_DAYS", "15"))
+# A message turns amber in the inbox when this many working days or fewer are left.
+INTERACTION_DUE_SOON_WORKING_DAYS = 2
+INTERACTION_BODY_MAX_CHARS = 3000
+INTERACTION_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Per client IP and site (django-ratelimit counts in the tenant-keyed default cache).
+INTERACTION_SUBMIT_RATE = env("INTERACTION_SUBMIT_RATE", "5/10m")
+# Query passwords are 8 random symbols; this keeps guessing hopeless.
+INTERACTION_LOOKUP_RATE = env("INTERACTION_LOOKUP_RATE", "20/h")
+# Behind nginx the client address arrives in X-Real-IP (deploy/ sets it); REMOTE_ADDR otherwise.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+CAPTCHA_LENGTH = 4
+# No 0/O, 1/I/L: easy to misread on a captcha image.
+CAPTCHA_CHALLENGE_FUNCT = "interaction.captcha.random_challenge"
+CAPTCHA_TIMEOUT = 10  # minutes a captcha stays valid
 
 # ---------------------------------------------------------------------------
 # Wagtail

@@ -22,6 +22,9 @@ CACHES = {
     "local": CACHES["default"],
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private-media"
+# Captchas accept "PASSED" so browser and HTTP tests can submit; the captcha itself is django-simple-captcha's.
+CAPTCHA_TEST_MODE = True
 STORAGES = {
     "default": {"BACKEND": "tenants.storage.SiteMediaStorage"},
     # No manifest in tests: collectstatic is not part of the test run.

@@ -27,19 +27,27 @@ DEMO_TOWNSHIPS = [
 
 
 def add_missing_demo_content(site):
-    """Articles, policies with interpretations and service guides, each only if the site has none yet.
+    """Articles, policies with interpretations, service guides and mailbox messages, each only if the site has none yet.
 
     So an interrupted `make run` completes the content on the next run instead of starting over.
     """
     from columns.demo import add_demo_articles
-    from columns.models import ArticlePage
+    from columns.models import ArticlePage, HomePage
+    from columns.skeleton import ensure_standard_columns
+    from interaction.demo import add_demo_messages
+    from interaction.models import Message
     from policies.demo import add_demo_policies
     from policies.models import PolicyDocumentPage
     from services.demo import add_demo_services
     from services.models import ServiceGuidePage
+    from tenants.provisioning.roles import ensure_site_groups
 
+    # Sites made before the standard gained a column (a dev database kept across upgrades) get it here.
+    home = HomePage.objects.first()
+    ensure_standard_columns(home)
+    ensure_site_groups(home)
     for model, add in ((ArticlePage, add_demo_articles), (PolicyDocumentPage, add_demo_policies),
-                       (ServiceGuidePage, add_demo_services)):
+                       (ServiceGuidePage, add_demo_services), (Message, add_demo_messages)):
         if not model.objects.exists():
             add(site)
 

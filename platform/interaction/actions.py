@@ -1,0 +1,115 @@
+"""Every change to a citizen message, as one function each (the admin views are thin wrappers).
+
+Each runs inside the caller's site schema and transaction; notifications go out on commit
+and never undo the change when mail fails.
+"""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models.messages import CODE_ALPHABET, Message, Status
+from .sanitise import one_line, plain_text, reply_html
+
+logger = logging.getLogger(__name__)
+
+
+class MessageActionError(Exception):
+    """The change is not allowed in the message's current state; the message says why, in Chinese."""
+
+
+def submit_message(mailbox, data, *, received_at=None):
+    """Store a citizen's message; return it and its query password (shown once, stored hashed).
+
+    The caller commits before showing the code: a code on screen always means a stored message.
+    """
+    password = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    attachment = data.get("attachment")
+    message = Message.new(
+        reply_days=mailbox.reply_days, password=password, received_at=received_at, mailbox=mailbox,
+        category=data["category"], subject=data["subject"], body=data["body"], name=data.get("name", ""),
+        phone=data.get("phone", ""), email=data.get("email", ""), allow_public=bool(data.get("allow_public")),
+        attachment_name=one_line(attachment.name)[:255] if attachment else "",
+    )
+    for _ in range(5):  # a tracking code collision is astronomically rare; retry rather than fail
+        if not Message.objects.filter(tracking_code=message.tracking_code).exists():
+            break
+        message.tracking_code = message.tracking_code[:8] + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    if attachment:
+        message.attachment.save(attachment.name, attachment, save=False)
+    message.save()
+    return message, password
+
+
+def _require(message, *statuses):
+    if message.status not in statuses:
+        raise MessageActionError(f"留言当前状态为“{message.get_status_display()}”，不能进行此操作")
+
+
+def assign_message(message, *, assignee, department, acting_user):
+    _require(message, Status.NEW, Status.ASSIGNED)
+    message.assignee = assignee
+    message.department = department
+    message.status = Status.ASSIGNED
+    message.save(update_fields=["assignee", "department", "status", "updated_at"])
+    if assignee is not None and assignee.email and assignee != acting_user:
+        transaction.on_commit(lambda: notify_assignee(message, assignee))
+    return message
+
+
+def reply_to_message(message, *, reply, publish, acting_user):
+    _require(message, Status.NEW, Status.ASSIGNED, Status.REPLIED)
+    cleaned = reply_html(reply)
+    if not plain_text(cleaned):  # an empty editor still sends <p></p>
+        raise MessageActionError("答复内容不能为空")
+    message.reply = cleaned
+    message.replied_by = acting_user
+    if message.replied_at is None:
+        message.replied_at = timezone.now()
+    message.status = Status.REPLIED
+    message.is_published = bool(publish) and message.allow_public
+    message.save()
+    return message
+
+
+def set_published(message, *, published, acting_user):
+    _require(message, Status.REPLIED, Status.CLOSED)
+    if published and not message.allow_public:
+        raise MessageActionError("留言人未同意公开，不能公开此留言")
+    message.is_published = published
+    message.save(update_fields=["is_published", "updated_at"])
+    return message
+
+
+def close_message(message, *, acting_user):
+    _require(message, Status.REPLIED)
+    message.status = Status.CLOSED
+    message.save(update_fields=["status", "updated_at"])
+    return message
+
+
+def mark_invalid(message, *, reason, note, acting_user):
+    _require(message, Status.NEW, Status.ASSIGNED)
+    message.status = Status.INVALID
+    message.invalid_reason = reason
+    message.invalid_note = note
+    message.is_published = False
+    message.save(update_fields=["status", "invalid_reason", "invalid_note", "is_published", "updated_at"])
+    return message
+
+
+def notify_assignee(message, assignee):
+    """Tell the assigned editor; a mail failure is logged, the assignment stands."""
+    subject = one_line(f"【待办留言】{message.subject}")[:150]
+    body = (
+        f"您有一条群众留言待办理。\n\n查询码：{message.tracking_code}\n主题：{message.subject}\n"
+        f"答复期限：{message.due_date:%Y-%m-%d}\n\n请登录网站后台“群众留言”办理。"
+    )
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [assignee.email])
+    except Exception:
+        logger.exception("could not mail assignee %s about message %s", assignee.pk, message.tracking_code)

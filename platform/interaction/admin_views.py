@@ -1,0 +1,118 @@
+"""The editors' inbox in the site's Wagtail admin: thin views over interaction.actions.
+
+Everything here runs in the site's own schema (the request's host chose it), so an
+editor only ever sees the messages of the site they are logged into.
+"""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from . import actions
+from .forms import AssignForm, InvalidForm, ReplyForm
+from .models import Message, Status, statistics
+
+PERMISSION = "interaction.handle_message"
+INBOX_PAGE_SIZE = 30
+FILTERS = {
+    "open": ("待办", lambda qs, today: qs.open()),
+    "overdue": ("已超期", lambda qs, today: qs.overdue(today)),
+    "replied": ("已答复", lambda qs, today: qs.filter(status=Status.REPLIED)),
+    "closed": ("已办结", lambda qs, today: qs.filter(status=Status.CLOSED)),
+    "invalid": ("无效", lambda qs, today: qs.filter(status=Status.INVALID)),
+    "all": ("全部", lambda qs, today: qs),
+}
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def inbox(request):
+    today = timezone.localdate()
+    current = request.GET.get("filter") if request.GET.get("filter") in FILTERS else "open"
+    queryset = FILTERS[current][1](Message.objects.all(), today).inbox_order(today).select_related("assignee")
+    paginator = Paginator(queryset, INBOX_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("p"))
+    for message in page_obj:
+        message.urgency_class = message.urgency(today)
+        message.days_left = message.working_days_left(today) if message.is_open else None
+        message.days_overdue = -message.days_left if message.days_left is not None and message.days_left < 0 else 0
+    counts = {key: FILTERS[key][1](Message.objects.all(), today).count() for key in ("open", "overdue")}
+    return render(request, "interaction/admin/inbox.html", {
+        "page_obj": page_obj, "paginator": paginator, "filters": [(k, v[0]) for k, v in FILTERS.items()],
+        "current": current, "counts": counts, "stats": statistics(Message.objects.all()),
+    })
+
+
+def _forms(message, data=None, which=None):
+    """The action forms of the detail page; only `which` is bound to the POST data."""
+    initial_assign = {"assignee": message.assignee, "department": message.department}
+    return {
+        "assign_form": AssignForm(data if which == "assign" else None, initial=initial_assign),
+        "reply_form": ReplyForm(
+            data if which == "reply" else None, initial={"reply": message.reply, "publish": message.is_published}
+        ),
+        "invalid_form": InvalidForm(data if which == "invalid" else None),
+    }
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def detail(request, pk):
+    message = get_object_or_404(Message.objects.select_related("assignee", "replied_by"), pk=pk)
+    which = request.POST.get("action") if request.method == "POST" else None
+    forms = _forms(message, request.POST, which)
+    if request.method == "POST":
+        try:
+            if _apply(request, message, which, forms):
+                return redirect("interaction_admin:detail", pk=message.pk)
+        except actions.MessageActionError as exc:
+            flash.error(request, str(exc))
+            return redirect("interaction_admin:detail", pk=message.pk)
+    today = timezone.localdate()
+    return render(request, "interaction/admin/detail.html", {
+        "message": message, "urgency": message.urgency(today),
+        "days_left": message.working_days_left(today) if message.is_open else None,
+        "Status": Status, **forms,
+    }, status=400 if which and any(f.errors for f in forms.values()) else 200)
+
+
+def _apply(request, message, which, forms):
+    """Run the posted action; True when it succeeded (the caller redirects)."""
+    user = request.user
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        if which == "assign" and forms["assign_form"].is_valid():
+            data = forms["assign_form"].cleaned_data
+            actions.assign_message(message, assignee=data["assignee"], department=data["department"], acting_user=user)
+            flash.success(request, "已分办")
+        elif which == "reply" and forms["reply_form"].is_valid():
+            data = forms["reply_form"].cleaned_data
+            actions.reply_to_message(message, reply=data["reply"], publish=data["publish"], acting_user=user)
+            flash.success(request, "答复已保存" + ("并公开" if message.is_published else ""))
+        elif which == "invalid" and forms["invalid_form"].is_valid():
+            data = forms["invalid_form"].cleaned_data
+            actions.mark_invalid(message, reason=data["reason"], note=data["note"], acting_user=user)
+            flash.success(request, "已标记为无效留言")
+        elif which in ("publish", "unpublish"):
+            actions.set_published(message, published=which == "publish", acting_user=user)
+            flash.success(request, "已公开" if which == "publish" else "已取消公开")
+        elif which == "close":
+            actions.close_message(message, acting_user=user)
+            flash.success(request, "已办结")
+        else:
+            return False
+    return True
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def attachment(request, pk):
+    message = get_object_or_404(Message, pk=pk)
+    if not message.attachment:
+        raise Http404("这条留言没有附件")
+    try:
+        handle = message.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件不存在") from exc
+    return FileResponse(handle, as_attachment=True, filename=message.attachment_name or "attachment")

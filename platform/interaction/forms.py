@@ -1,0 +1,155 @@
+"""Forms of the mailbox: what citizens send and look up, what editors do with a message."""
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from wagtail.admin.rich_text import DraftailRichTextArea
+
+from .models import Category, InvalidReason
+from .sanitise import one_line, plain_text
+
+# File signatures of the accepted attachment types: the extension alone proves nothing.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "docx": (b"PK\x03\x04",),
+    "wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+PHONE_CHARS = set("0123456789-+() ")
+
+
+class CaptchaInput(CaptchaTextInput):
+    # One <label for> on the text box instead of a <fieldset>: the hidden key needs no label of its own.
+    use_fieldset = False
+
+
+class MessageForm(forms.Form):
+    category = forms.ChoiceField(label="留言类别", choices=Category.choices, widget=forms.RadioSelect)
+    subject = forms.CharField(label="主题", max_length=100)
+    body = forms.CharField(
+        label="留言内容", widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=settings.INTERACTION_BODY_MAX_CHARS,
+        help_text=f"不超过 {settings.INTERACTION_BODY_MAX_CHARS} 字",
+    )
+    name = forms.CharField(label="姓名（选填）", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    email = forms.EmailField(label="电子邮箱", required=False, help_text="电话和电子邮箱至少填写一项，不会公开")
+    attachment = forms.FileField(
+        label="附件（选填）", required=False,
+        help_text=(
+            f"PDF、图片（JPG/PNG）或 Word/WPS 文档，不超过 {settings.INTERACTION_ATTACHMENT_MAX_BYTES // 2**20} MB"
+        ),
+    )
+    allow_public = forms.BooleanField(
+        label="同意在答复后公开本留言（不公开姓名和联系方式）", required=False,
+    )
+    captcha = CaptchaField(
+        label="验证码", help_text="请输入图片中的 4 个字符", widget=CaptchaInput(),
+        error_messages={"invalid": "验证码不正确，请重新输入"},
+    )
+
+    def clean_subject(self):
+        subject = one_line(self.cleaned_data["subject"])
+        if not subject:
+            raise ValidationError("请填写主题")
+        return subject
+
+    def clean_body(self):
+        body = plain_text(self.cleaned_data["body"])
+        if len(body) < 5:
+            raise ValidationError("留言内容太短，请写清楚您的问题（至少 5 个字）")
+        return body
+
+    def clean_name(self):
+        return one_line(self.cleaned_data["name"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (not set(phone) <= PHONE_CHARS or sum(c.isdigit() for c in phone) < 7):
+            raise ValidationError("请填写有效的电话号码")
+        return phone
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        if upload.size > settings.INTERACTION_ATTACHMENT_MAX_BYTES:
+            raise ValidationError(f"附件不能超过 {settings.INTERACTION_ATTACHMENT_MAX_BYTES // 2**20} MB")
+        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in SIGNATURES:
+            raise ValidationError("只接受 PDF、JPG、PNG、DOC、DOCX、WPS 文件")
+        head = upload.read(16)
+        upload.seek(0)
+        if not head.startswith(SIGNATURES[suffix]):
+            raise ValidationError("附件内容与文件类型不符")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        typed_contact = self.has_error("phone") or self.has_error("email")
+        if not cleaned.get("phone") and not cleaned.get("email") and not typed_contact:
+            self.add_error("phone", "电话和电子邮箱至少填写一项，以便答复您")
+        return cleaned
+
+
+class LookupForm(forms.Form):
+    tracking_code = forms.CharField(label="查询码", max_length=20)
+    password = forms.CharField(label="查询密码", max_length=20, widget=forms.PasswordInput)
+
+    def clean_tracking_code(self):
+        return self.cleaned_data["tracking_code"].strip().upper()
+
+    def find(self, messages):
+        """The message with this code and password among `messages`, or None (with a form error)."""
+        message = messages.filter(tracking_code=self.cleaned_data["tracking_code"]).first()
+        if message is None or not message.check_password(self.cleaned_data["password"].strip()):
+            self.add_error(None, "查询码或查询密码不正确。请核对后重试（查询码只在提交留言的网站有效）。")
+            return None
+        return message
+
+
+# --- editors -----------------------------------------------------------------------------
+
+
+def site_editors():
+    return get_user_model().objects.filter(is_active=True, groups__permissions__codename="handle_message").distinct()
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label="承办人", queryset=None, required=False, empty_label="（不指定）")
+    department = forms.CharField(label="承办部门", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = site_editors().order_by("username")
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+    def clean_department(self):
+        return one_line(self.cleaned_data["department"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("assignee") and not cleaned.get("department"):
+            raise ValidationError("请选择承办人或填写承办部门")
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="答复内容",
+        widget=DraftailRichTextArea(features=["bold", "italic", "ol", "ul", "link"]),
+    )
+    publish = forms.BooleanField(label="公开本次答复（仅当留言人同意公开时生效）", required=False)
+
+
+class InvalidForm(forms.Form):
+    reason = forms.ChoiceField(label="无效原因", choices=InvalidReason.choices)
+    note = forms.CharField(label="给留言人的说明（选填）", max_length=200, required=False)
+
+    def clean_note(self):
+        return one_line(self.cleaned_data["note"])

@@ -1,0 +1,33 @@
+"""Files citizens send with their messages: per site, and never under a public URL.
+
+Public media (tenants.storage.SiteMediaStorage) is served to anyone at /media/.
+Mailbox attachments may carry personal data, so they live in a separate tree,
+PRIVATE_MEDIA_ROOT/<schema>/, that no URL maps to; editors download them through
+an admin view that checks their permission.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import connection
+
+
+class PrivateSiteStorage(FileSystemStorage):
+    def __init__(self, **kwargs):
+        super().__init__(base_url=None, **kwargs)
+
+    @property
+    def base_location(self):
+        return os.path.join(settings.PRIVATE_MEDIA_ROOT, connection.schema_name)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("mailbox attachments have no public URL; use the admin download view")
+
+    def deconstruct(self):
+        # Migrations record the class only: the location is a setting, per site.
+        return ("interaction.storage.PrivateSiteStorage", (), {})
