@@ -37,6 +37,13 @@ def test_citizen_writes_editor_replies_citizen_reads_public_list_shows_it(
     page.get_by_label("留言内容").fill("想周六去办理居住证，请问街道便民服务中心周六是否上班？")
     page.get_by_label("联系电话").fill("13800001111")
     page.get_by_label("同意在答复后公开本留言").check()
+    # A new captcha image in place: what was typed stays.
+    old_key = page.locator("#id_captcha_0").input_value()
+    page.get_by_role("button", name="看不清？换一张").click()
+    expect(page.locator("#id_captcha_0")).not_to_have_value(old_key)
+    new_key = page.locator("#id_captcha_0").input_value()
+    assert page.locator(".captcha__image").get_attribute("src").endswith(f"/{new_key}/")
+    expect(page.get_by_label("主题")).to_have_value("街道办事大厅周六开放吗")
     page.locator("#id_captcha_1").fill("PASSED")  # CAPTCHA_TEST_MODE in the test settings
     screenshot(page, "mailbox-form")
     page.get_by_role("button", name="提交留言").click()
