@@ -205,3 +205,55 @@ def wrk(port, host, seconds, connections):
     if rate is None:
         raise BenchError(f"no Requests/sec in wrk output:\n{output}")
     return float(rate.group(1))
+
+
+WRK_POST_SCRIPT = """
+wrk.method = "POST"
+wrk.body = os.getenv("BENCH_POST_BODY")
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = os.getenv("BENCH_POST_COOKIE")
+"""
+_LATENCY_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def csrf_form(port, host, path):
+    """(cookie, token) from a GET of a form page, as a browser would get them."""
+    conn = http.client.HTTPConnection(LOCALHOST, port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        html = response.read().decode()
+        cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+    finally:
+        conn.close()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if not cookie or token is None:
+        raise BenchError(f"{host}{path} gave no CSRF cookie and token")
+    return cookie, token.group(1)
+
+
+def wrk_post(port, host, path, body, cookie, seconds, connections):
+    """(requests/s, p99 latency in ms) of `wrk -t1 --latency` posting `body`; fails on any error response."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-post-") as script:
+        script.write(WRK_POST_SCRIPT)
+        script.flush()
+        command = [
+            "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", script.name,
+            "-H", f"Host: {host}", f"http://{LOCALHOST}:{port}{path}",
+        ]
+        env = os.environ | {"BENCH_POST_BODY": body, "BENCH_POST_COOKIE": cookie}
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=seconds + 30, check=True, env=env
+            )
+        except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
+            raise BenchError(f"wrk failed: {exc}") from exc
+    output = result.stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise BenchError(f"wrk got {errors.group(1)} error responses posting to {host}{path}:\n{output}")
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    if rate is None or p99 is None:
+        raise BenchError(f"no Requests/sec or 99% latency in wrk output:\n{output}")
+    return float(rate.group(1)), float(p99.group(1)) * _LATENCY_UNITS[p99.group(2)]

@@ -17,6 +17,7 @@ import signal
 import statistics
 import sys
 import time
+import urllib.parse
 from contextlib import ExitStack
 
 from harness import (
@@ -25,10 +26,12 @@ from harness import (
     Gunicorn,
     check_db_name,
     create_database,
+    csrf_form,
     drop_database,
     say,
     source_revision,
     wrk,
+    wrk_post,
 )
 
 DEFAULTS = {
@@ -72,6 +75,10 @@ def parse_args(argv):
     parser.add_argument("--wrk-seconds", type=int, help="length of one wrk round")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument(
+        "--only", choices=["provisioning", "migrate", "pages", "mailbox"], action="append",
+        help="run only these sections (repeatable); the default runs all",
+    )
     args = parser.parse_args(argv)
     for name, value in (QUICK if args.quick else DEFAULTS).items():
         if getattr(args, name) is None:
@@ -222,6 +229,35 @@ def bench_requests(django, host, args, stack):
         figure(f"page_queries_{name}", result["queries_per_request"], "queries/request", 2, n=result["requests"])
 
 
+MAILBOX_PATH = "/hdjl/ldxx/"
+
+
+def bench_mailbox(django, host, args, stack):
+    """(4) Citizen messages accepted per second through gunicorn, and p99 latency (captcha answers accepted)."""
+    say(f"posting messages to http://{host}{MAILBOX_PATH} ({args.workers} sync workers)")
+    server = Gunicorn(django, "bench_mailbox_settings", args.workers)
+    stack.callback(server.stop)
+    server.wait_ready(host)
+    cookie, token = csrf_form(server.port, host, MAILBOX_PATH)
+    body = urllib.parse.urlencode({
+        "csrfmiddlewaretoken": token, "category": "enquiry", "subject": "基准测试留言",
+        "body": "这是基准测试写入的留言，用于测量每秒可受理的留言数。", "phone": "028-12345678",
+        "allow_public": "on", "captcha_0": "bench", "captcha_1": "PASSED",
+    })
+    wrk_post(server.port, host, MAILBOX_PATH, body, cookie, WARMUP_WRK_SECONDS, args.connections)  # not counted
+    rates, p99s = [], []
+    for round_index in range(args.rounds):
+        rate, p99 = wrk_post(server.port, host, MAILBOX_PATH, body, cookie, args.wrk_seconds, args.connections)
+        rates.append(rate)
+        p99s.append(p99)
+        say(f"  round {round_index + 1}: {rate:.0f} messages/s, p99 {p99:.0f} ms")
+    wrk_flags = f"-t1 -c{args.connections} -d{args.wrk_seconds}s"
+    median_figure("mailbox_messages_per_s_median", rates, "messages/s", 1, wrk=wrk_flags, workers=args.workers)
+    median_figure("mailbox_p99_latency_median", p99s, "ms", 1, wrk=wrk_flags, workers=args.workers)
+    stored = django.step("count_messages", "--host", host, timeout=STEP_OVERHEAD_S)
+    say(f"  {stored['messages']} messages stored in the site's schema")
+
+
 def reproduce_command(argv):
     return "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
 
@@ -240,10 +276,17 @@ def run(args):
         say("building the site template and the base sites (province, city, the page's county)")
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
-        bench_provisioning(django, args)
-        bench_fleet_migrate(django, args)
-        bench_provisioning_at_scale(django, args)
-        bench_requests(django, base["host"], args, stack)
+        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox"])
+        if "provisioning" in sections:
+            bench_provisioning(django, args)
+        if "migrate" in sections:
+            bench_fleet_migrate(django, args)
+        if "provisioning" in sections:
+            bench_provisioning_at_scale(django, args)
+        if "pages" in sections:
+            bench_requests(django, base["host"], args, stack)
+        if "mailbox" in sections:
+            bench_mailbox(django, base["host"], args, stack)
     figure("bench_total", time.perf_counter() - started, "s", 0)
 
 

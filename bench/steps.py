@@ -162,6 +162,17 @@ def step_queries(args):
     return {"queries_per_request": len(queries) / args.requests, "requests": args.requests}
 
 
+def step_count_messages(args):
+    """How many mailbox messages the benchmark's site holds (proof the posts were stored)."""
+    from django_tenants.utils import schema_context
+
+    from interaction.models import Message
+
+    site = GovSite.objects.get(domains__domain=args.host)
+    with schema_context(site.schema_name):
+        return {"messages": Message.objects.count()}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     steps = parser.add_subparsers(dest="step", required=True)
@@ -178,6 +189,9 @@ def parse_args(argv):
     queries.add_argument("--host", required=True)
     queries.add_argument("--requests", type=int, default=20)
     queries.set_defaults(run=step_queries)
+    count = steps.add_parser("count_messages")
+    count.add_argument("--host", required=True)
+    count.set_defaults(run=step_count_messages)
     return parser.parse_args(argv)
 
 
