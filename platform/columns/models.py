@@ -115,6 +115,7 @@ class ColumnPage(MandatedPageMixin, Page):
     subpage_types = [
         "columns.ColumnPage", "columns.ArticlePage", "policies.PolicyLibraryPage", "policies.PolicyDocumentPage",
         "policies.PolicyInterpretationPage", "services.ServiceGuidePage", "interaction.MailboxPage",
+        "interaction.ConsultationPage",
     ]
     parent_page_types = ["columns.HomePage", "columns.ColumnPage"]
 

@@ -36,7 +36,10 @@ STANDARD_COLUMNS = (
     Column("办事服务", "bsfw", ColumnType.SERVICE),
     Column(
         "互动交流", "hdjl", ColumnType.INTERACTION,
-        (Column("领导信箱", "ldxx", ColumnType.MAILBOX, page_type="interaction.MailboxPage"),),
+        (
+            Column("领导信箱", "ldxx", ColumnType.MAILBOX, page_type="interaction.MailboxPage"),
+            Column("征集调查", "zjdc", ColumnType.CONSULTATION),
+        ),
     ),
     Column("走进" + SHORT_NAME_PLACEHOLDER, "zjxx", ColumnType.ABOUT),
 )

@@ -4,17 +4,20 @@ Everything here runs in the site's own schema (the request's host chose it), so 
 editor only ever sees the messages of the site they are logged into.
 """
 
+import csv
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from . import actions
 from .forms import AssignForm, InvalidForm, ReplyForm
-from .models import Message, Status, statistics
+from .models import ConsultationPage, Message, Status, statistics
 
 PERMISSION = "interaction.handle_message"
 INBOX_PAGE_SIZE = 30
@@ -116,3 +119,50 @@ def attachment(request, pk):
     except FileNotFoundError as exc:
         raise Http404("附件文件不存在") from exc
     return FileResponse(handle, as_attachment=True, filename=message.attachment_name or "attachment")
+
+
+# --- consultations -----------------------------------------------------------------------
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def consultations(request):
+    pages = ConsultationPage.objects.annotate(feedback_count=Count("feedback")).order_by("-closes_at")
+    return render(request, "interaction/admin/consultations.html", {"pages": pages})
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def consultation_feedback(request, pk):
+    consultation = get_object_or_404(ConsultationPage, pk=pk)
+    questions = list(consultation.questions.all())
+    paginator = Paginator(consultation.feedback.all(), INBOX_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("p"))
+    rows = [(feedback, feedback.answer_rows(questions)) for feedback in page_obj]
+    return render(request, "interaction/admin/consultation_feedback.html", {
+        "consultation": consultation, "questions": questions, "rows": rows, "page_obj": page_obj,
+        "paginator": paginator,
+    })
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def consultation_feedback_csv(request, pk):
+    """All feedback of one consultation as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
+    consultation = get_object_or_404(ConsultationPage, pk=pk)
+    questions = list(consultation.questions.all())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}-feedback.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["提交时间", "姓名", "联系方式", *[q.text for q in questions], "意见建议"])
+    for feedback in consultation.feedback.order_by("submitted_at"):
+        answers = [answer for _, answer in feedback.answer_rows(questions)]
+        writer.writerow([
+            timezone.localtime(feedback.submitted_at).strftime("%Y-%m-%d %H:%M"), *map(_csv_safe, [
+                feedback.name, feedback.contact, *answers, feedback.comment,
+            ]),
+        ])
+    return response
+
+
+def _csv_safe(value):
+    """Citizen text opened in a spreadsheet must not run as a formula (=, +, -, @ at the start)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

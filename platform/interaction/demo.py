@@ -61,3 +61,40 @@ def add_demo_messages(site):
             actions.assign_message(message, assignee=None, department="住房和城乡建设局", acting_user=None)
         elif outcome == "invalid":
             actions.mark_invalid(message, reason=InvalidReason.SPAM, note="", acting_user=None)
+
+
+def add_demo_consultations(site):
+    """One open consultation with questions, one closed with its 采纳情况."""
+    from columns.models import ColumnPage, ColumnType
+
+    from .models import ConsultationPage, ConsultationQuestion
+
+    column = ColumnPage.objects.filter(column_type=ColumnType.CONSULTATION).first()
+    if column is None:
+        return
+    now = timezone.now()
+    open_one = ConsultationPage(
+        title=f"关于《{site.short_name}城市公园管理办法（征求意见稿）》公开征求意见",
+        slug="gongyuan-guanli", summary_text="公园开放时间、游园秩序和设施维护，欢迎提出意见。",
+        intro="<p>为做好公园管理工作，现将征求意见稿全文公布，公开征求社会各界意见。</p>",
+        draft="<p>第一条 为加强城市公园管理……</p><p>第二条 公园每日开放时间为6:00至22:00……</p>",
+        opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=25),
+    )
+    open_one.questions = [
+        ConsultationQuestion(
+            text="您对公园开放时间有何意见？", kind="choice", choices="合适\n应延长\n应缩短", required=True
+        ),
+        ConsultationQuestion(text="您对征求意见稿的其他意见", kind="text"),
+    ]
+    column.add_child(instance=open_one)
+    open_one.save_revision().publish()
+    closed = ConsultationPage(
+        title=f"{site.short_name}老旧小区改造项目意见征集",
+        slug="laojiu-xiaoqu", summary_text="征集已结束，采纳情况已公布。",
+        intro="<p>就今年老旧小区改造项目清单公开征求意见。</p>",
+        opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30),
+        feedback_summary="<p>共收到意见 36 条，采纳 21 条（加装电梯、增设充电桩等），"
+                         "未采纳 15 条（不属于本次改造范围），已逐条说明理由。</p>",
+    )
+    column.add_child(instance=closed)
+    closed.save_revision().publish()

@@ -21,6 +21,8 @@ SIGNATURES = {
     "wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
 }
 PHONE_CHARS = set("0123456789-+() ")
+# An image captcha shuts out citizens who cannot see it: name another way in (12345 is the national hotline).
+CAPTCHA_HELP = "请输入图片中的 4 个字符。无法辨认的，可拨打 12345 政务服务便民热线反映"
 
 
 class CaptchaInput(CaptchaTextInput):
@@ -49,7 +51,7 @@ class MessageForm(forms.Form):
         label="同意在答复后公开本留言（不公开姓名和联系方式）", required=False,
     )
     captcha = CaptchaField(
-        label="验证码", help_text="请输入图片中的 4 个字符", widget=CaptchaInput(),
+        label="验证码", help_text=CAPTCHA_HELP, widget=CaptchaInput(),
         error_messages={"invalid": "验证码不正确，请重新输入"},
     )
 
@@ -153,3 +155,61 @@ class InvalidForm(forms.Form):
 
     def clean_note(self):
         return one_line(self.cleaned_data["note"])
+
+
+# --- consultations -----------------------------------------------------------------------
+
+
+class FeedbackForm(forms.Form):
+    """The questions of one consultation, then free comments, optional name and contact, and the captcha."""
+
+    comment = forms.CharField(
+        label="意见建议", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=settings.INTERACTION_BODY_MAX_CHARS,
+    )
+    name = forms.CharField(label="姓名（选填）", max_length=50, required=False)
+    contact = forms.CharField(label="联系方式（选填，不公开）", max_length=100, required=False)
+    captcha = CaptchaField(
+        label="验证码", help_text=CAPTCHA_HELP, widget=CaptchaInput(),
+        error_messages={"invalid": "验证码不正确，请重新输入"},
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        fields = {}
+        for question in questions:
+            name = f"q{question.pk}"
+            if question.kind == "choice":
+                fields[name] = forms.ChoiceField(
+                    label=question.text, required=question.required, widget=forms.RadioSelect,
+                    choices=[(choice, choice) for choice in question.choice_list()],
+                )
+            else:
+                fields[name] = forms.CharField(
+                    label=question.text, required=question.required, max_length=settings.INTERACTION_BODY_MAX_CHARS,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+        # Questions first, in the editor's order; then the general fields.
+        self.fields = {**fields, **self.fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("comment") and not any(self.answers().values()):
+            raise ValidationError("请至少回答一个问题或填写意见建议")
+        return cleaned
+
+    def clean_comment(self):
+        return plain_text(self.cleaned_data["comment"])
+
+    def clean_name(self):
+        return one_line(self.cleaned_data["name"])
+
+    def clean_contact(self):
+        return one_line(self.cleaned_data["contact"])
+
+    def answers(self):
+        return {
+            str(question.pk): plain_text(self.cleaned_data.get(f"q{question.pk}") or "")
+            for question in self.questions
+        }

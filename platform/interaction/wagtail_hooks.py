@@ -12,6 +12,9 @@ urlpatterns = [
     path("", admin_views.inbox, name="inbox"),
     path("<int:pk>/", admin_views.detail, name="detail"),
     path("<int:pk>/attachment/", admin_views.attachment, name="attachment"),
+    path("consultations/", admin_views.consultations, name="consultations"),
+    path("consultations/<int:pk>/", admin_views.consultation_feedback, name="consultation_feedback"),
+    path("consultations/<int:pk>/csv/", admin_views.consultation_feedback_csv, name="consultation_feedback_csv"),
 ]
 
 
@@ -35,3 +38,15 @@ class InboxMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
     return InboxMenuItem("群众留言", reverse("interaction_admin:inbox"), icon_name="mail", order=250)
+
+
+class ConsultationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_consultations_menu_item():
+    return ConsultationsMenuItem(
+        "征集意见", reverse("interaction_admin:consultations"), icon_name="list-ul", order=251
+    )

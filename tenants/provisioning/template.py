@@ -30,7 +30,7 @@ from . import ddl
 logger = logging.getLogger(__name__)
 
 # Bump when the seed data below changes in a way existing snapshots should not keep.
-SEED_VERSION = "5"
+SEED_VERSION = "6"
 TEMPLATE_HOSTNAME = "site-template.invalid"
 
 

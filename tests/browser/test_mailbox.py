@@ -94,3 +94,70 @@ def test_citizen_writes_editor_replies_citizen_reads_public_list_shows_it(
     assert "13800001111" not in page.content()
     axe(page)
     screenshot(page, "mailbox-reply-elder")
+
+
+@pytest.fixture(scope="module")
+def consultations(fixture_sites, django_db_blocker):
+    """An open and a closed consultation on 春熙路街道, committed for the live server; removed afterwards.
+
+    Module-scoped so it runs outside the test's transaction, which the server could not see into.
+    """
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from columns.models import ColumnPage, ColumnType
+    from interaction.models import ConsultationPage, ConsultationQuestion
+
+    site = fixture_sites["township"]
+    now = timezone.now()
+    try:
+        with django_db_blocker.unblock(), schema_context(site.schema):
+            column = ColumnPage.objects.get(column_type=ColumnType.CONSULTATION)
+            for slug, opens, closes, summary in (("open", -1, 10, ""), ("closed", -20, -2, "<p>采纳意见 8 条。</p>")):
+                page = ConsultationPage(
+                    title=f"街道议事规则征求意见（{slug}）", slug=slug, intro="<p>欢迎提出意见。</p>",
+                    draft="<p>第一条 议事会每月召开一次。</p>", opens_at=now + timedelta(days=opens),
+                    closes_at=now + timedelta(days=closes), feedback_summary=summary,
+                )
+                page.questions = [
+                    ConsultationQuestion(
+                        text="每月召开一次是否合适？", kind="choice", choices="合适\n太少", required=True
+                    )
+                ]
+                column.add_child(instance=page)
+                page.save_revision().publish()
+        connection.set_schema_to_public()
+        yield site
+    finally:
+        with django_db_blocker.unblock(), schema_context(site.schema):
+            for consultation in ConsultationPage.objects.all():
+                consultation.delete()
+        connection.set_schema_to_public()
+
+
+def test_citizen_gives_feedback_on_an_open_consultation_and_reads_the_summary_of_a_closed_one(
+    consultations, page, site_url, axe, screenshot
+):
+    host = consultations.host
+    page.goto(site_url(host, "/hdjl/zjdc/open/"))
+    expect(page.get_by_text("第一条 议事会每月召开一次。")).to_be_visible()
+    axe(page)
+    page.get_by_label("太少").check()
+    page.get_by_label("意见建议").fill("建议每两周召开一次。")
+    page.locator("#id_captcha_1").fill("PASSED")
+    screenshot(page, "consultation-open")
+    page.get_by_role("button", name="提交意见").click()
+    expect(page.get_by_role("heading", name="意见已收到")).to_be_visible()
+    axe(page)
+    page.goto(site_url(host, "/hdjl/zjdc/closed/"))
+    expect(page.get_by_role("heading", name="意见采纳情况")).to_be_visible()
+    expect(page.get_by_role("button", name="提交意见")).to_have_count(0)
+    axe(page)
+    screenshot(page, "consultation-closed")
+    page.evaluate("localStorage.setItem('govsite-elder', '1')")
+    for path in ("/hdjl/zjdc/open/", "/hdjl/zjdc/closed/"):
+        page.goto(site_url(host, path))
+        axe(page)

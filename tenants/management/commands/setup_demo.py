@@ -27,15 +27,15 @@ DEMO_TOWNSHIPS = [
 
 
 def add_missing_demo_content(site):
-    """Articles, policies with interpretations, service guides and mailbox messages, each only if the site has none yet.
+    """Demo articles, policies, service guides, mailbox messages and consultations, each only if the site has none.
 
     So an interrupted `make run` completes the content on the next run instead of starting over.
     """
     from columns.demo import add_demo_articles
     from columns.models import ArticlePage, HomePage
     from columns.skeleton import ensure_standard_columns
-    from interaction.demo import add_demo_messages
-    from interaction.models import Message
+    from interaction.demo import add_demo_consultations, add_demo_messages
+    from interaction.models import ConsultationPage, Message
     from policies.demo import add_demo_policies
     from policies.models import PolicyDocumentPage
     from services.demo import add_demo_services
@@ -47,7 +47,8 @@ def add_missing_demo_content(site):
     ensure_standard_columns(home)
     ensure_site_groups(home)
     for model, add in ((ArticlePage, add_demo_articles), (PolicyDocumentPage, add_demo_policies),
-                       (ServiceGuidePage, add_demo_services), (Message, add_demo_messages)):
+                       (ServiceGuidePage, add_demo_services), (Message, add_demo_messages),
+                       (ConsultationPage, add_demo_consultations)):
         if not model.objects.exists():
             add(site)
 
