@@ -197,10 +197,14 @@ def wrk(port, host, seconds, connections):
         result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True)
     except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
         raise BenchError(f"wrk failed: {exc}") from exc
-    output = result.stdout
+    return _requests_per_s(result.stdout, host)
+
+
+def _requests_per_s(output, where):
+    """Requests/s from wrk's report; fails on any non-2xx/3xx answer."""
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
-        raise BenchError(f"wrk got {errors.group(1)} error responses from {host}:\n{output}")
+        raise BenchError(f"wrk got {errors.group(1)} error responses from {where}:\n{output}")
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if rate is None:
         raise BenchError(f"no Requests/sec in wrk output:\n{output}")
@@ -249,11 +253,8 @@ def wrk_post(port, host, path, body, cookie, seconds, connections):
         except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
             raise BenchError(f"wrk failed: {exc}") from exc
     output = result.stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise BenchError(f"wrk got {errors.group(1)} error responses posting to {host}{path}:\n{output}")
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    rate = _requests_per_s(output, f"{host}{path}")
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
-    if rate is None or p99 is None:
-        raise BenchError(f"no Requests/sec or 99% latency in wrk output:\n{output}")
-    return float(rate.group(1)), float(p99.group(1)) * _LATENCY_UNITS[p99.group(2)]
+    if p99 is None:
+        raise BenchError(f"no 99% latency in wrk output:\n{output}")
+    return rate, float(p99.group(1)) * _LATENCY_UNITS[p99.group(2)]

@@ -66,5 +66,4 @@ def library_context(documents, params):
         "filtered": bool(accepted),
         "paginator": paginator,
         "page_obj": page_obj,
-        "page_range": paginator.get_elided_page_range(page_obj.number),
     }

@@ -5,7 +5,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -14,13 +13,6 @@ from columns.models import ColumnPage, ColumnType
 from interaction.models import ConsultationPage, ConsultationQuestion, Feedback
 
 URL = "/hdjl/zjdc/park/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_consultation(site, *, opens_in_days=-1, closes_in_days=10, feedback_summary=""):

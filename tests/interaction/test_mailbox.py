@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
@@ -13,13 +12,6 @@ from interaction.models import MailboxPage, Message, Status
 MAILBOX = "/hdjl/ldxx/"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 XSS_SHORT = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def form_data(**overrides):
@@ -248,3 +240,17 @@ def test_an_invalid_message_tells_the_citizen_why(county):
         actions.mark_invalid(stored(county, code), reason="out_of_scope", note="请向市级信箱反映", acting_user=None)
     response = county.client().post(MAILBOX + "query/", {"tracking_code": code, "password": password})
     assert "不属于本机关职责范围" in response.text and "请向市级信箱反映" in response.text
+
+
+def test_paging_through_search_results_keeps_the_search(county):
+    with schema_context(county.schema):
+        mailbox = MailboxPage.objects.get()
+        data = {"category": "enquiry", "body": "关于公积金提取的问题。", "phone": "12345678", "allow_public": True}
+        for n in range(21):
+            message, _ = actions.submit_message(mailbox, {**data, "subject": f"公积金问题 {n}"})
+            actions.reply_to_message(message, reply="<p>答复</p>", publish=True, acting_user=None)
+    first = county.client().get(MAILBOX + "replies/", {"q": "公积金"})
+    assert "共 21 条" in first.text
+    assert 'href="/hdjl/ldxx/replies/?q=%E5%85%AC%E7%A7%AF%E9%87%91&amp;page=2"' in first.text
+    second = county.client().get(MAILBOX + "replies/", {"q": "公积金", "page": "2"})
+    assert second.text.count("公积金问题") == 1

@@ -118,18 +118,23 @@ def link_items(context, pages):
 
 @register.simple_tag(takes_context=True)
 def pager(context, page_obj):
-    """Pagination links of a column, or None when everything fits on one page.
+    """Pagination links of a list, or None when everything fits on one page.
 
-    Page 1 is the column's own address (no ?page=1 duplicate); long ranges are elided
-    around the current page.
+    Other query parameters (a search, filters) are kept; page 1 has no ?page=1 (the
+    column's own address when nothing else is set); long ranges are elided around
+    the current page.
     """
     paginator = page_obj.paginator
     if paginator.num_pages <= 1:
         return None
-    path = context["request"].path
+    request = context["request"]
 
     def url(number):
-        return path if number == 1 else f"{path}?page={number}"
+        query = request.GET.copy()
+        query.pop("page", None)
+        if number != 1:
+            query["page"] = number
+        return f"{request.path}?{query.urlencode()}" if query else request.path
 
     pages = []
     for number in paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1):

@@ -121,6 +121,8 @@ class Message(models.Model):
     department = models.CharField("承办部门", max_length=100, blank=True)
     reply = models.TextField("答复内容", blank=True)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    # Kept with the message (set on save) so the public statistics are one SQL aggregate.
+    reply_working_days = models.PositiveSmallIntegerField("答复用时（工作日）", null=True, blank=True, editable=False)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -140,6 +142,13 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.tracking_code} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        self.reply_working_days = self.working_days_to_reply()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "replied_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "reply_working_days"}
+        super().save(*args, **kwargs)
 
     @classmethod
     def new(cls, *, reply_days, password, received_at=None, **fields):
@@ -196,10 +205,14 @@ class Message(models.Model):
 def statistics(messages):
     """The figures the guidelines ask a mailbox to show: received, answered, average working days to reply."""
     valid = messages.valid()
-    answered = list(valid.answered().exclude(replied_at=None).only("received_at", "replied_at"))
-    days = [m.working_days_to_reply() for m in answered]
+    figures = valid.aggregate(
+        received=models.Count("pk"),
+        answered=models.Count("pk", filter=models.Q(status__in=ANSWERED_STATUSES, replied_at__isnull=False)),
+        average=models.Avg("reply_working_days", filter=models.Q(status__in=ANSWERED_STATUSES)),
+    )
+    average = figures["average"]
     return {
-        "received": valid.count(),
-        "answered": len(answered),
-        "average_days": round(sum(days) / len(days), 1) if days else None,
+        "received": figures["received"],
+        "answered": figures["answered"],
+        "average_days": round(float(average), 1) if average is not None else None,
     }

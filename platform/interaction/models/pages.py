@@ -129,7 +129,6 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
             request, "interaction/mailbox_replies.html",
             {
                 "query": query, "paginator": paginator, "page_obj": page_obj,
-                "page_range": paginator.get_elided_page_range(page_obj.number),
                 "stats": statistics(self.messages.all()),
             },
         )
