@@ -11,13 +11,13 @@ HORIZON = datetime.timedelta(days=30)
 
 
 @checks.register()
-def calendar_covers_deadlines(app_configs, **kwargs):
+def calendar_covers_deadlines(app_configs, today=None, **kwargs):
     """A warning when this year is not covered (deadlines are wrong now); a note when the next one is near.
 
     The State Council publishes next year's holidays in November or December, so the
     note is expected at the end of each year until the package carries them.
     """
-    today = datetime.date.today()
+    today = today or datetime.date.today()
     covered = workdays.covered_years()
     hint = "国务院办公厅公布节假日安排后，请升级 chinesecalendar 包（pip install -U chinesecalendar）"
     if today.year not in covered:

@@ -52,3 +52,14 @@ def test_a_message_deadline_is_fixed_when_it_arrives_and_urgency_follows_it(sett
     assert message.urgency(D(2026, 10, 12)) == "overdue"
     message.status = "replied"
     assert message.urgency(D(2026, 10, 12)) == ""
+
+
+def test_operators_are_told_when_the_calendar_runs_out():
+    from interaction.checks import calendar_covers_deadlines
+
+    last = workdays.covered_years()[-1]
+    assert calendar_covers_deadlines(None, today=D(last, 6, 1)) == []
+    [note] = calendar_covers_deadlines(None, today=D(last, 12, 15))
+    assert note.id == "interaction.I001" and str(last + 1) in note.msg
+    [warning] = calendar_covers_deadlines(None, today=D(last + 1, 1, 2))
+    assert warning.id == "interaction.W001" and "升级 chinesecalendar" in warning.hint
