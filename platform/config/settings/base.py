@@ -35,6 +35,8 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "themes",
+    # The central resource library: one row per published item of every site (public schema).
+    "library",
 ]
 
 # Apps whose tables are created in every site schema (and in the template schema
@@ -48,6 +50,8 @@ TENANT_APPS = [
     "policies",
     "services",
     "interaction",
+    # Chinese search: each site's own index (jieba-segmented, PostgreSQL full text).
+    "search",
     # Mailbox captcha: its challenges are rows of each site's schema.
     "captcha",
     "wagtail.contrib.routable_page",

@@ -46,6 +46,12 @@ def add_missing_demo_content(site):
     home = HomePage.objects.first()
     ensure_standard_columns(home)
     ensure_site_groups(home)
+    from search import index
+    from search.models import SearchEntry
+
+    # Content made before search existed (a dev database kept across upgrades) is indexed here once.
+    if not SearchEntry.objects.exists():
+        index.rebuild()
     for model, add in ((ArticlePage, add_demo_articles), (PolicyDocumentPage, add_demo_policies),
                        (ServiceGuidePage, add_demo_services), (Message, add_demo_messages),
                        (ConsultationPage, add_demo_consultations)):

@@ -1,0 +1,38 @@
+"""The central resource library (统一信息资源库): one row per published item of every site.
+
+In the public schema. Kept in step with publishing by the sites' search indexing
+(search/index.py), filled for existing content by `manage.py rebuild_search_index`.
+Province-wide and subtree search query it; monitoring and syndication will read it
+too, so it carries what any of them needs: the site, the absolute URL, the type, the
+column, the publication time and the segmented text.
+"""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class ResourceItem(models.Model):
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="resources")
+    # The site's own key for the item ("page:<id>", "message:<id>"): unique per site.
+    source_key = models.CharField(max_length=40)
+    kind = models.CharField("类型", max_length=20, db_index=True)
+    title = models.CharField("标题", max_length=255)
+    summary = models.TextField("摘要", blank=True)
+    url = models.URLField("地址", max_length=600)
+    column_title = models.CharField("栏目", max_length=255, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, db_index=True)
+    title_text = models.TextField(blank=True)
+    # Segmented, normalised text (title and body tokens), as the search vector was built from.
+    segmented_text = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "信息资源"
+        verbose_name_plural = "信息资源库"
+        constraints = [models.UniqueConstraint(fields=["site", "source_key"], name="library_item_per_site")]
+        indexes = [GinIndex(fields=["search_vector"], name="library_vector_gin")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.title}"

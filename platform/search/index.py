@@ -1,0 +1,189 @@
+"""Keep the site's search index and the central resource library in step with what the public can see.
+
+One call per change: `index_page` after a publish or a move, `remove` after an
+unpublish or a delete, `index_message` when a mailbox exchange is published or
+withdrawn. Each writes the site's `SearchEntry` (in its schema) and the matching
+`library.ResourceItem` (in the public schema, reachable through the search path)
+in the caller's transaction, so both commit or neither does.
+
+What is indexed is what Wagtail's `search_fields` of each page type declare, so a
+new page type is searchable by declaring its fields, as for Wagtail's own search.
+"""
+
+import html
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
+from django.db.models import Value
+from django.utils.html import strip_tags
+from wagtail.models import Page
+from wagtail.search import index as wagtail_index
+
+from . import segment
+from .models import Kind, SearchEntry
+
+SUMMARY_CHARS = 140
+KINDS = {
+    "columns.articlepage": Kind.ARTICLE,
+    "policies.policydocumentpage": Kind.POLICY,
+    "policies.policyinterpretationpage": Kind.INTERPRETATION,
+    "services.serviceguidepage": Kind.SERVICE,
+    "interaction.consultationpage": Kind.CONSULTATION,
+}
+# Columns and the home page are navigation, not results.
+NOT_INDEXED = {"columns.homepage", "columns.columnpage", "policies.policylibrarypage", "interaction.mailboxpage"}
+
+
+def page_key(page_id):
+    return f"page:{page_id}"
+
+
+def message_key(message_id):
+    return f"message:{message_id}"
+
+
+def plain(value):
+    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
+
+
+def current_site():
+    """The GovSite whose schema the connection is in (the edge chose it); None in the template or a spare.
+
+    Looked up on every write, not cached: indexing is rare next to reading, and a cached
+    site would outlive a renamed domain or a rolled-back provisioning.
+    """
+    from tenants.models import GovSite
+
+    return GovSite.objects.prefetch_related("domains").filter(schema_name=connection.schema_name).first()
+
+
+def _label(page):
+    return f"{page._meta.app_label}.{page._meta.model_name}"
+
+
+def is_indexable(page):
+    return page.live and _label(page) not in NOT_INDEXED and page.depth > 2 and not page.get_view_restrictions()
+
+
+def page_document(page):
+    """(kind, title, summary, body, column) of a live page."""
+    page = page.specific
+    texts = []
+    for field in page.search_fields:
+        if isinstance(field, wagtail_index.SearchField) and field.field_name != "title":
+            texts.append(plain(getattr(page, field.field_name, "")))
+    body = " ".join(t for t in texts if t)
+    summary = plain(getattr(page, "summary", "") or getattr(page, "summary_text", "")) or body[:SUMMARY_CHARS]
+    parent = page.get_parent()
+    return KINDS.get(_label(page), Kind.PAGE), page.title, summary, body, parent
+
+
+def _write(key, *, kind, title, summary, body, url, column_id, column_title, published_at):
+    """Upsert the entry in the site's index and its row in the central library."""
+    from library.models import ResourceItem
+
+    title_tokens = " ".join(segment.index_tokens(title))
+    body_tokens = " ".join(segment.index_tokens(body))
+    vector = SearchVector(Value(title_tokens), weight="A", config="simple") + SearchVector(
+        Value(body_tokens), weight="B", config="simple"
+    )
+    fields = {
+        "kind": kind, "title": title[:255], "summary": summary[:SUMMARY_CHARS * 2], "url": url[:500],
+        "column_id": column_id, "column_title": column_title[:255], "published_at": published_at,
+        "title_text": segment.normalise(title), "body_text": segment.normalise(body),
+    }
+    SearchEntry.objects.update_or_create(key=key, defaults=fields)
+    SearchEntry.objects.filter(key=key).update(search_vector=vector)
+    site = current_site()
+    if site is None:  # the template or a spare schema: no site, no library row
+        return
+    ResourceItem.objects.update_or_create(
+        site=site, source_key=key,
+        defaults={
+            "kind": kind, "title": title[:255], "summary": fields["summary"], "url": site.base_url() + url,
+            "column_title": fields["column_title"], "published_at": published_at, "title_text": fields["title_text"],
+            "segmented_text": f"{title_tokens} {body_tokens}",
+        },
+    )
+    ResourceItem.objects.filter(site=site, source_key=key).update(search_vector=vector)
+
+
+def remove(key):
+    from library.models import ResourceItem
+
+    SearchEntry.objects.filter(key=key).delete()
+    site = current_site()
+    if site is not None:
+        ResourceItem.objects.filter(site=site, source_key=key).delete()
+
+
+def index_page(page):
+    """Index a page (or drop it if the public cannot see it), with its descendants when asked after a move."""
+    page = page.specific
+    if not is_indexable(page):
+        remove(page_key(page.pk))
+        return
+    kind, title, summary, body, parent = page_document(page)
+    url_parts = page.get_url_parts()
+    path = url_parts[2] if url_parts else page.url_path
+    _write(
+        page_key(page.pk), kind=kind, title=title, summary=summary, body=body, url=path,
+        column_id=parent.pk if parent else None, column_title=parent.title if parent else "",
+        published_at=page.first_published_at,
+    )
+
+
+def index_subtree(page):
+    """After a move: every page below (and including) `page` has a new address."""
+    for descendant in Page.objects.descendant_of(page, inclusive=True).specific():
+        index_page(descendant)
+
+
+def index_message(message):
+    """A mailbox exchange is searchable while it is public (answered, published, allowed by the citizen)."""
+    from interaction.models import Message
+
+    key = message_key(message.pk)
+    if message.mailbox is None or not Message.objects.public().filter(pk=message.pk).exists():
+        remove(key)
+        return
+    mailbox = message.mailbox
+    url_parts = mailbox.get_url_parts()
+    base = url_parts[2] if url_parts else mailbox.url_path
+    _write(
+        key, kind=Kind.REPLY, title=message.subject, summary=plain(message.reply)[:SUMMARY_CHARS],
+        body=f"{message.body} {plain(message.reply)}", url=f"{base}replies/{message.tracking_code}/",
+        column_id=mailbox.pk, column_title=mailbox.title, published_at=message.replied_at,
+    )
+
+
+def rebuild(progress=None):
+    """Index every live page and public exchange of the current site; drop entries of what is gone."""
+    from interaction.models import Message
+    from library.models import ResourceItem
+
+    pages = list(Page.objects.live().filter(depth__gt=2).specific())
+    messages = list(Message.objects.public().select_related("mailbox"))
+    keep = set()
+    for page in pages:
+        index_page(page)
+        keep.add(page_key(page.pk))
+        if progress:
+            progress.update(1)
+    for message in messages:
+        index_message(message)
+        keep.add(message_key(message.pk))
+        if progress:
+            progress.update(1)
+    SearchEntry.objects.exclude(key__in=keep).delete()
+    site = current_site()
+    if site is not None:
+        ResourceItem.objects.filter(site=site).exclude(source_key__in=keep).delete()
+    return len(keep)
+
+
+def indexable_count():
+    from interaction.models import Message
+
+    return Page.objects.live().filter(depth__gt=2).count() + Message.objects.public().count()
+

@@ -1,0 +1,89 @@
+"""Chinese text into search tokens, the same way at indexing and at query time.
+
+jieba segments (its dictionary ships with the package; nothing is downloaded), with
+our dictionary of government terms (dictionary.txt) and the platform's region names
+(tenants/data/regions-sichuan.csv, with and without their 省/市/区/县 suffix) added,
+so 营商环境, 放管服, 一网通办 and 锦江 stay whole. Before segmenting, text is
+normalised: NFKC (full-width letters and digits become half-width), traditional
+characters become simplified (zhconv), Latin letters lower-case.
+
+Indexing uses jieba's search mode, which also emits the shorter words inside a long
+one (营商环境 → 营商, 环境, 营商环境), so a query for a part finds the whole. Queries
+use the precise mode. Tokens are runs of letters, digits and CJK characters only:
+punctuation, and with it every tsquery or SQL metacharacter, never reaches the
+database as syntax.
+"""
+
+import csv
+import logging
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+import jieba
+import zhconv
+
+DICTIONARY = Path(__file__).with_name("dictionary.txt")
+REGIONS = Path(__file__).resolve().parents[2] / "tenants" / "data" / "regions-sichuan.csv"
+REGION_SUFFIXES = ("自治州", "自治县", "新区", "街道", "省", "市", "区", "县", "州", "镇", "乡")
+MAX_QUERY_CHARS = 100
+MAX_QUERY_TOKENS = 16
+_TOKEN = re.compile(r"\w+")
+
+_tokenizer = None
+_lock = threading.Lock()
+
+
+def tokenizer():
+    """The platform's jieba tokenizer, built once per process (about a second)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                jieba.setLogLevel(logging.WARNING)
+                made = jieba.Tokenizer()
+                made.load_userdict(str(DICTIONARY))
+                for name in region_names():
+                    made.add_word(name, freq=200)
+                _tokenizer = made
+    return _tokenizer
+
+
+def region_names():
+    names = set()
+    with REGIONS.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            name = row["name"].strip()
+            names.add(name)
+            for suffix in REGION_SUFFIXES:
+                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                    names.add(name[: -len(suffix)])
+                    break
+    return sorted(names)
+
+
+def normalise(text):
+    """Full-width → half-width, traditional → simplified, lower case; whitespace runs become one space."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = zhconv.convert(text, "zh-cn")
+    return " ".join(text.lower().split())
+
+
+def _clean(tokens):
+    for token in tokens:
+        yield from _TOKEN.findall(token)
+
+
+def index_tokens(text):
+    """Tokens of a document: search mode (long words and the words inside them)."""
+    return list(_clean(tokenizer().cut_for_search(normalise(text))))
+
+
+def query_tokens(query):
+    """Tokens of a query, precise mode, at most MAX_QUERY_TOKENS distinct ones, in order."""
+    seen = []
+    for token in _clean(tokenizer().cut(normalise(query)[:MAX_QUERY_CHARS])):
+        if token not in seen:
+            seen.append(token)
+    return seen[:MAX_QUERY_TOKENS]

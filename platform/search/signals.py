@@ -1,0 +1,50 @@
+"""Wire the index to Wagtail's page lifecycle and to the mailbox's publish switch.
+
+Runs in whatever site schema the change happens in (the admin request's, a job's);
+indexing happens in the same transaction as the change.
+"""
+
+from django.db.models.signals import post_save, pre_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import index
+
+
+@receiver(page_published)
+def on_publish(sender, instance, **kwargs):
+    index.index_page(instance)
+
+
+@receiver(page_unpublished)
+def on_unpublish(sender, instance, **kwargs):
+    # Unpublishing a page takes its descendants off the site too.
+    for page in Page.objects.descendant_of(instance, inclusive=True):
+        index.remove(index.page_key(page.pk))
+
+
+@receiver(post_page_move)
+def on_move(sender, instance, **kwargs):
+    index.index_subtree(instance)
+
+
+@receiver(pre_delete)
+def on_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        index.remove(index.page_key(instance.pk))
+
+
+def on_message_saved(sender, instance, created=False, **kwargs):
+    if created and not instance.is_published:
+        return  # a new message is never public: nothing to index or withdraw
+    index.index_message(instance)
+
+
+def connect_messages():
+    from interaction.models import Message
+
+    post_save.connect(on_message_saved, sender=Message, dispatch_uid="search.index_message")
+
+
+connect_messages()

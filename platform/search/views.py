@@ -1,0 +1,113 @@
+"""The search page of every site: this site, this site and the sites below it, or the whole province.
+
+A plain GET page with no per-visitor content, so it stays cacheable; every parameter
+is validated and a bad one is ignored, never an error.
+"""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from library.models import ResourceItem
+from tenants.models import GovSite
+
+from . import query as q
+from .index import current_site
+from .models import Kind, SearchEntry
+
+PAGE_SIZE = 10
+SCOPES = [("site", "本站"), ("subtree", "本站及下级站点"), ("province", "全省政府网站")]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="关键词", required=False, max_length=200)
+    scope = forms.ChoiceField(label="范围", choices=SCOPES, required=False)
+    kind = forms.ChoiceField(label="类型", choices=[("", "全部类型"), *Kind.choices], required=False)
+    column = forms.TypedChoiceField(label="栏目", coerce=int, required=False, empty_value=None)
+    start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label="排序", choices=[("relevance", "按相关度"), ("date", "按时间")], required=False,
+    )
+
+    def __init__(self, *args, columns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["column"].choices = [("", "全部栏目"), *columns]
+
+    def value(self, name, default=None):
+        """The cleaned value of a field, or `default` when it was missing or invalid."""
+        if name in self.errors:
+            return default
+        return self.cleaned_data.get(name) or default
+
+
+def subtree_ids(site):
+    """The site and every site below it (at most four levels: province → township)."""
+    ids, frontier = [site.pk], [site.pk]
+    while frontier:
+        frontier = list(GovSite.objects.filter(parent_id__in=frontier, status="active").values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def search(request):
+    site = current_site()
+    columns = list(
+        SearchEntry.objects.exclude(column_id=None).values_list("column_id", "column_title").distinct().order_by(
+            "column_title"
+        )
+    )
+    form = SearchForm(request.GET or None, columns=columns)
+    form.is_valid()
+    parsed = q.parse(form.value("q", ""))
+    scope = form.value("scope", "site")
+    sort = form.value("sort", "relevance")
+    context = {"form": form, "query": parsed.text, "scope": scope, "sort": sort, "scopes": SCOPES}
+    if parsed.empty:
+        return render(request, "search/results.html", context)
+
+    if scope == "site":
+        results = q.rank(SearchEntry.objects.all(), parsed, has_body=True)
+        if form.value("column"):
+            results = results.filter(column_id=form.value("column"))
+    else:
+        sites = subtree_ids(site) if scope == "subtree" else GovSite.objects.filter(status="active").values("pk")
+        results = q.rank(ResourceItem.objects.filter(site__in=sites).select_related("site"), parsed, has_body=False)
+    if form.value("kind"):
+        results = results.filter(kind=form.value("kind"))
+    if form.value("start"):
+        results = results.filter(published_at__date__gte=form.value("start"))
+    if form.value("end"):
+        results = results.filter(published_at__date__lte=form.value("end"))
+    paginator = Paginator(q.order(results, sort), PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    hits = []
+    for item in page_obj:
+        hits.append({
+            "item": item,
+            "title": q.highlight(item.title, parsed),
+            "summary": q.highlight(item.summary, parsed, limit=q.SNIPPET_CHARS),
+            "site": getattr(item, "site", None) or site,
+            "url": item.url,
+            "kind": Kind(item.kind).label if item.kind in Kind.values else item.kind,
+        })
+    context.update(page_obj=page_obj, paginator=paginator, hits=hits)
+    if not paginator.count:
+        context.update(suggestions=suggestions(parsed), services=related_services())
+    return render(request, "search/results.html", context)
+
+
+def suggestions(parsed):
+    """Nothing found for all the words together: each word alone, with how many it finds here."""
+    if len(parsed.tokens) < 2:
+        return []
+    found = []
+    for token in parsed.tokens:
+        count = q.rank(SearchEntry.objects.all(), q.ParsedQuery(text=token, tokens=[token]), has_body=True).count()
+        if count:
+            found.append((token, count))
+    return found
+
+
+def related_services():
+    return list(SearchEntry.objects.filter(kind=Kind.SERVICE).order_by("title")[:6])

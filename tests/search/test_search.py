@@ -1,0 +1,183 @@
+"""Chinese search: segmentation, both indexes kept in step with publishing, scopes, isolation, hostile input."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django_tenants.utils import schema_context
+from wagtail.models import PageViewRestriction
+
+from columns.models import ArticlePage, ColumnPage
+from library.models import ResourceItem
+from search.models import SearchEntry
+
+
+def publish_article(site, title, body="<p>正文</p>", column="xwdt", slug=None):
+    with schema_context(site.schema):
+        parent = ColumnPage.objects.get(slug=column)
+        page = ArticlePage(title=title, slug=slug or f"a{abs(hash(title)) % 10**8}", body=body)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+
+def titles(response):
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'class="search-result__title"><a href="[^"]*">(.*?)</a>',
+                                                           response.text, re.S)]
+
+
+def search(site, **params):
+    response = site.client().get("/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_chinese_phrase_finds_a_title_without_spaces(county):
+    publish_article(county, "关于优化营商环境的实施意见")
+    publish_article(county, "锦江区召开安全生产会议")
+    for query in ("营商环境", "营商", "優化營商環境", "营商环境 实施意见"):
+        assert titles(search(county, q=query)) == ["关于优化营商环境的实施意见"], query
+    html = search(county, q="营商环境").text
+    assert "<mark>营商环境</mark>" in html and "找到 1 条" in html
+
+
+def test_policy_documents_are_found_by_their_document_number(county):
+    from tests.policies.builders import policy
+
+    with schema_context(county.schema):
+        policy(title="关于印发某某办法的通知", slug="p1", document_number="川府发〔2024〕3号")
+    assert titles(search(county, q="川府发〔2024〕3号")) == ["关于印发某某办法的通知"]
+    assert titles(search(county, q="川府发[2024]3号")) == ["关于印发某某办法的通知"]
+    assert titles(search(county, q="川府发〔2024〕4号")) == []
+
+
+def test_title_matches_rank_above_body_matches(county):
+    publish_article(county, "社区活动通知", body="<p>本次活动涉及营商环境宣传。</p>")
+    publish_article(county, "营商环境宣传周启动", body="<p>内容</p>")
+    assert titles(search(county, q="营商环境")) == ["营商环境宣传周启动", "社区活动通知"]
+    # By date: newest first whatever the score.
+    assert titles(search(county, q="营商环境", sort="date"))[0] == "营商环境宣传周启动"
+
+
+def test_publish_unpublish_move_and_delete_reach_both_indexes(county):
+    page = publish_article(county, "一网通办上线", slug="ywtb")
+    with schema_context(county.schema):
+        assert SearchEntry.objects.filter(key=f"page:{page.pk}").exists()
+    item = ResourceItem.objects.get(site=county.site, source_key=f"page:{page.pk}")
+    assert item.url == f"http://{county.host}/xwdt/ywtb/" and item.kind == "article"
+
+    with schema_context(county.schema):
+        page.move(ColumnPage.objects.get(slug="tzgg"), pos="last-child")
+    item.refresh_from_db()
+    assert item.url.endswith("/tzgg/ywtb/")
+    assert 'href="/tzgg/ywtb/"' in search(county, q="一网通办").text
+
+    with schema_context(county.schema):
+        page.refresh_from_db()
+        page.unpublish()
+        assert not SearchEntry.objects.filter(key=f"page:{page.pk}").exists()
+    assert not ResourceItem.objects.filter(site=county.site, source_key=f"page:{page.pk}").exists()
+    assert titles(search(county, q="一网通办")) == []
+
+    with schema_context(county.schema):
+        page.save_revision().publish()
+    assert ResourceItem.objects.filter(site=county.site, source_key=f"page:{page.pk}").exists()
+    with schema_context(county.schema):
+        page.delete()
+        assert not SearchEntry.objects.filter(key=f"page:{page.pk}").exists()
+    assert not ResourceItem.objects.filter(site=county.site, source_key=f"page:{page.pk}").exists()
+
+
+def test_private_pages_are_in_neither_index(county):
+    page = publish_article(county, "内部通知不对外公开")
+    with schema_context(county.schema):
+        PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
+        page.save_revision().publish()
+    assert titles(search(county, q="内部通知")) == []
+    assert titles(search(county, q="内部通知", scope="province")) == []
+
+
+def test_published_mailbox_replies_are_searchable_and_leave_when_withdrawn(county):
+    from interaction import actions
+    from interaction.models import MailboxPage
+
+    with schema_context(county.schema):
+        data = {"category": "enquiry", "subject": "公积金提取咨询", "body": "如何提取住房公积金？",
+                "phone": "12345678", "allow_public": True}
+        message, _ = actions.submit_message(MailboxPage.objects.get(), data)
+    assert titles(search(county, q="公积金")) == []
+    with schema_context(county.schema):
+        actions.reply_to_message(message, reply="<p>可在线办理。</p>", publish=True, acting_user=None)
+    response = search(county, q="公积金提取")
+    assert titles(response) == ["公积金提取咨询"] and "留言答复" in response.text
+    assert f'href="/hdjl/ldxx/replies/{message.tracking_code}/"' in response.text
+    with schema_context(county.schema):
+        actions.set_published(message, published=False, acting_user=None)
+    assert titles(search(county, q="公积金提取")) == []
+
+
+def test_scopes_this_site_the_sites_below_and_the_whole_province(city, county, township):
+    publish_article(city, "成都市乡村振兴工作会议")
+    publish_article(county, "锦江区乡村振兴示范点")
+    publish_article(township, "春熙路街道乡村振兴宣讲")
+    assert titles(search(county, q="乡村振兴")) == ["锦江区乡村振兴示范点"]
+    below = sorted(titles(search(county, q="乡村振兴", scope="subtree")))
+    assert below == ["春熙路街道乡村振兴宣讲", "锦江区乡村振兴示范点"]
+    province = search(township, q="乡村振兴", scope="province")
+    assert len(titles(province)) == 3
+    assert "成都市人民政府" in province.text and "锦江区人民政府" in province.text
+    assert f'href="http://{city.host}/' in province.text
+
+
+@pytest.mark.parametrize("query", [
+    "", " ", "'", '"', "\\", "%", "_", "&", "|", "!", ":*", "()", "a & b | !c",
+    "'); DROP TABLE sitesearch_searchentry; --",
+    "<script>alert(1)</script>", "😀😀", "营" * 5000, "\x00", "𠀀", "1 <-> 2", "a:*B",
+])
+def test_hostile_queries_answer_calmly(county, query):
+    publish_article(county, "测试文章")
+    for scope in ("site", "subtree", "province"):
+        response = county.client().get("/search/", {"q": query, "scope": scope, "page": "x", "start": "bad"})
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in response.text
+
+
+def test_bad_filters_are_ignored(county):
+    publish_article(county, "营商环境专题")
+    response = county.client().get("/search/", {
+        "q": "营商环境", "scope": "galaxy", "kind": "nope", "column": "abc", "start": "2024-13-40", "sort": "?",
+    })
+    assert response.status_code == 200 and titles(response) == ["营商环境专题"]
+
+
+def test_nothing_found_suggests_words_and_services(county):
+    from services.demo import add_demo_services
+
+    publish_article(county, "营商环境专题")
+    with schema_context(county.schema):
+        add_demo_services(county.site)
+    response = search(county, q="营商环境 火星基地")
+    assert "没有找到" in response.text
+    assert "营商环境</a>（1 条）" in response.text
+    assert "您可能需要的办事服务" in response.text and "个体工商户设立登记" in response.text
+
+
+def test_rebuild_fills_both_indexes_for_existing_content_and_drops_stale_rows(county):
+    page = publish_article(county, "重建索引测试文章")
+    with schema_context(county.schema):
+        SearchEntry.objects.all().delete()
+    ResourceItem.objects.filter(site=county.site).delete()
+    ResourceItem.objects.create(site=county.site, source_key="page:999999", kind="article", title="早已删除",
+                                url="http://x/")
+    call_command("rebuild_search_index", "--site", county.site.region_code)
+    with schema_context(county.schema):
+        assert SearchEntry.objects.filter(key=f"page:{page.pk}").exists()
+    assert ResourceItem.objects.filter(site=county.site, source_key=f"page:{page.pk}").exists()
+    assert not ResourceItem.objects.filter(source_key="page:999999").exists()
+
+
+def test_rebuild_names_unknown_sites_clearly(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="找不到这些区划代码的站点：999999"):
+        call_command("rebuild_search_index", "--site", "999999")
