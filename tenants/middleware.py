@@ -12,6 +12,8 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect
 from django.urls import set_urlconf
+from django_tenants.utils import get_public_schema_name
+from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from . import views
 from .models import SiteStatus
@@ -70,3 +72,15 @@ def _same_path_on(request, host):
     netloc = host if port in (default_port, "", None) else f"{host}:{port}"
     scheme = "https" if request.is_secure() else "http"
     return f"{scheme}://{netloc}{request.get_full_path()}"
+
+
+class SiteRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects (a site's 404 → its configured new address), in site schemas only.
+
+    The console's public schema has no Wagtail tables: there a 404 stays a 404.
+    """
+
+    def process_response(self, request, response):
+        if connection.schema_name == get_public_schema_name():
+            return response
+        return super().process_response(request, response)

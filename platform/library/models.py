@@ -36,3 +36,25 @@ class ResourceItem(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.title}"
+
+
+class QueryStat(models.Model):
+    """How often a query was searched on a site on a day, and how often it found nothing.
+
+    Anonymous by construction: no address, no session, no time of day; one counter row
+    per (site, day, normalised query). Editors see their site's rows, provincial admins all.
+    """
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="query_stats")
+    day = models.DateField(db_index=True)
+    query = models.CharField(max_length=100)
+    searches = models.PositiveIntegerField(default=0)
+    zero_results = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "搜索词统计"
+        verbose_name_plural = "搜索词统计"
+        constraints = [models.UniqueConstraint(fields=["site", "day", "query"], name="library_querystat_per_day")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.day} {self.query}"

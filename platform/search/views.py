@@ -8,6 +8,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from library import stats
 from library.models import ResourceItem
 from tenants.models import GovSite
 
@@ -81,6 +82,8 @@ def search(request):
         results = results.filter(published_at__date__lte=form.value("end"))
     paginator = Paginator(q.order(results, sort), PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
+    if request.GET.get("page") in (None, "", "1"):  # paging through results is not another search
+        stats.record(site, parsed.text, paginator.count)
     hits = []
     for item in page_obj:
         hits.append({

@@ -154,3 +154,16 @@ def domain_action(request, pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("console:site", pk=pk)
+
+
+@staff_required
+def search_stats(request):
+    """Top and zero-result searches of the last 30 days: all sites, or one (?site=<region code>)."""
+    from library import stats
+
+    code = (request.GET.get("site") or "").strip()
+    site = GovSite.objects.filter(region_code=code).first() if code else None
+    summary = stats.summary(sites=[site] if site else None)
+    return render(request, "console/search_stats.html", {
+        "stats": summary, "site": site, "sites": GovSite.objects.order_by("region_code"), "code": code,
+    }, status=404 if code and site is None else 200)

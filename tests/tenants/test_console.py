@@ -86,3 +86,9 @@ def test_suspend_resume_and_domains_from_the_console(console_client, county):
 def test_console_state_changes_need_post(console_client, county):
     assert console_client.get(f"/sites/{county.site.pk}/suspend/").status_code == 405
     assert GovSite.objects.get(pk=county.site.pk).status == "active"
+
+
+def test_an_unknown_site_in_the_console_is_a_404_page_not_a_crash(console_client):
+    # Wagtail's redirect middleware looks 404s up in its redirects table, which the public schema lacks.
+    response = console_client.get("/sites/999999/")
+    assert response.status_code == 404

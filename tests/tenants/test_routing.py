@@ -96,3 +96,13 @@ def test_host_lookup_costs_no_query_when_cached(county, settings, django_assert_
             resolve_host(county.host)
     finally:
         clear_route_cache()
+
+
+def test_a_sites_wagtail_redirects_still_work(county):
+    from django_tenants.utils import schema_context
+    from wagtail.contrib.redirects.models import Redirect
+
+    with schema_context(county.schema):
+        Redirect.objects.create(old_path="/old-news", redirect_link="/xwdt/", is_permanent=True)
+    response = county.client().get("/old-news")
+    assert response.status_code == 301 and response["Location"] == "/xwdt/"

@@ -102,7 +102,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's RedirectMiddleware, skipped in the console (no Wagtail tables in public).
+    "tenants.middleware.SiteRedirectMiddleware",
 ]
 
 # Site hosts: every site's own urls; the console hosts get PUBLIC_SCHEMA_URLCONF.
