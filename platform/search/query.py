@@ -41,8 +41,14 @@ class ParsedQuery:
         return not self.tokens
 
     def tsquery(self):
-        # Tokens are \w runs only (see segment._clean): no tsquery syntax can get in.
-        return SearchQuery(" & ".join(self.tokens), search_type="raw", config="simple")
+        """Every token must match, each one or any of its synonyms (synonyms.txt): 低保 finds 最低生活保障."""
+        # Tokens and synonyms are \w runs only (see segment._clean): no tsquery syntax can get in.
+        table = segment.synonyms()
+        groups = []
+        for token in self.tokens:
+            alternatives = [token, *sorted(table.get(token, ()))]
+            groups.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
+        return SearchQuery(" & ".join(groups), search_type="raw", config="simple")
 
 
 def parse(raw):

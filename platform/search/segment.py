@@ -25,6 +25,7 @@ import jieba
 import zhconv
 
 DICTIONARY = Path(__file__).with_name("dictionary.txt")
+SYNONYMS = Path(__file__).with_name("synonyms.txt")
 REGIONS = Path(__file__).resolve().parents[2] / "tenants" / "data" / "regions-sichuan.csv"
 REGION_SUFFIXES = ("自治州", "自治县", "新区", "街道", "省", "市", "区", "县", "州", "镇", "乡")
 MAX_QUERY_CHARS = 100
@@ -87,3 +88,23 @@ def query_tokens(query):
         if token not in seen:
             seen.append(token)
     return seen[:MAX_QUERY_TOKENS]
+
+
+_synonyms = None
+
+
+def synonyms():
+    """{term: {equivalent terms}} from synonyms.txt, both directions, each term as one index token."""
+    global _synonyms
+    if _synonyms is None:
+        table = {}
+        for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "=" not in line:
+                continue
+            short, full = line.split("=", 1)
+            terms = [normalise(t) for t in [short, *full.split(",")] if _TOKEN.fullmatch(normalise(t))]
+            for term in terms:
+                table.setdefault(term, set()).update(t for t in terms if t != term)
+        _synonyms = table
+    return _synonyms

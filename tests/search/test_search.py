@@ -181,3 +181,11 @@ def test_rebuild_names_unknown_sites_clearly(db):
 
     with pytest.raises(CommandError, match="找不到这些区划代码的站点：999999"):
         call_command("rebuild_search_index", "--site", "999999")
+
+
+def test_abbreviations_find_the_full_term_through_synonyms(county):
+    publish_article(county, "最低生活保障标准调整")
+    publish_article(county, "社会保险缴费基数公布")
+    assert titles(search(county, q="低保")) == ["最低生活保障标准调整"]
+    assert titles(search(county, q="社保")) == ["社会保险缴费基数公布"]
+    assert titles(search(county, q="低保 社保")) == []  # every word (or a synonym) must match
