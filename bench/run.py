@@ -28,6 +28,7 @@ from harness import (
     create_database,
     csrf_form,
     drop_database,
+    fetch,
     say,
     source_revision,
     wrk,
@@ -37,15 +38,18 @@ from harness import (
 DEFAULTS = {
     "clone_sites": 20, "migrate_sites": 5, "tenants": 200, "sites_existing": 200,
     "fast_rounds": 3, "all_rounds": 2, "rounds": 10, "wrk_seconds": 5,
+    "index_items": 2000, "site_items": 10_000, "library_items": 1_000_000,
 }
 QUICK = {
     "clone_sites": 5, "migrate_sites": 2, "tenants": 20, "sites_existing": 20,
     "fast_rounds": 2, "all_rounds": 1, "rounds": 3, "wrk_seconds": 3,
+    "index_items": 200, "site_items": 2000, "library_items": 20_000,
 }
 # Goals from the issue, as (comparison, target).
 CLONE_MEDIAN_GOAL_S = ("<=", 1.0)
 CLONE_SPEEDUP_GOAL = (">=", 20)
 TENANCY_RPS_RATIO_GOAL = (">=", 0.95)
+SEARCH_P95_GOAL_MS = {"site": 100, "province": 300}
 COMPARISONS = {"<=": operator.le, ">=": operator.ge}
 # Time budgets; a step over its budget fails the run instead of hanging it.
 PROVISION_TIMEOUT_S = {"clone": 15, "migrate": 120}
@@ -75,8 +79,11 @@ def parse_args(argv):
     parser.add_argument("--wrk-seconds", type=int, help="length of one wrk round")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--index-items", type=int, help="items indexed through the platform's indexer (timed)")
+    parser.add_argument("--site-items", type=int, help="items in the benchmarked site's search index")
+    parser.add_argument("--library-items", type=int, help="items in the central resource library")
     parser.add_argument(
-        "--only", choices=["provisioning", "migrate", "pages", "mailbox"], action="append",
+        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search"], action="append",
         help="run only these sections (repeatable); the default runs all",
     )
     args = parser.parse_args(argv)
@@ -258,6 +265,36 @@ def bench_mailbox(django, host, args, stack):
     say(f"  {stored['messages']} messages stored in the site's schema")
 
 
+def bench_search(django, host, args, stack):
+    """(5) Indexing throughput, then p50/p95 latency of site and province-wide search through gunicorn."""
+    say(f"search: indexing {args.index_items} items, then {args.site_items:,} in the site index and "
+        f"{args.library_items:,} in the central library")
+    data = django.step(
+        "search_data", "--index-items", str(args.index_items), "--site-items", str(args.site_items),
+        "--library-items", str(args.library_items), timeout=STEP_OVERHEAD_S + args.library_items // 2000,
+    )
+    figure("search_indexing_items_per_s", data["indexed"] / data["indexing_s"], "items/s", 1, n=data["indexed"])
+    server = Gunicorn(django, "bench_settings", args.workers)
+    stack.callback(server.stop)
+    server.wait_ready(host)
+    for scope, items in (("site", data["site_items"]), ("province", data["library_items"])):
+        latencies = []
+        for query in data["queries"]:
+            path = "/search/?" + urllib.parse.urlencode({"q": query, "scope": scope})
+            started = time.perf_counter()
+            status, _ = fetch(server.port, host, path, timeout=30)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise BenchError(f"{path} answered {status}")
+        latencies.sort()
+        p50 = latencies[len(latencies) // 2]
+        p95 = latencies[int(len(latencies) * 0.95) - 1]
+        goal = SEARCH_P95_GOAL_MS[scope]
+        figure(f"search_{scope}_p50", p50, "ms", 1, n=len(latencies), items=items)
+        figure(f"search_{scope}_p95", p95, "ms", 1, goal=("<=", goal), n=len(latencies), items=items)
+        say(f"  {scope}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(latencies)} queries")
+
+
 def reproduce_command(argv):
     return "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
 
@@ -276,7 +313,7 @@ def run(args):
         say("building the site template and the base sites (province, city, the page's county)")
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
-        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox"])
+        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
         if "migrate" in sections:
@@ -287,6 +324,8 @@ def run(args):
             bench_requests(django, base["host"], args, stack)
         if "mailbox" in sections:
             bench_mailbox(django, base["host"], args, stack)
+        if "search" in sections:
+            bench_search(django, base["host"], args, stack)
     figure("bench_total", time.perf_counter() - started, "s", 0)
 
 

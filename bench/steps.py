@@ -162,6 +162,145 @@ def step_queries(args):
     return {"queries_per_request": len(queries) / args.requests, "requests": args.requests}
 
 
+SEARCH_VOCABULARY_EXTRA = [
+    "关于", "通知", "公告", "实施", "意见", "办法", "方案", "工作", "推进", "开展", "召开", "会议",
+    "部署", "建设", "管理", "服务", "政策", "解读", "发展", "改革", "安全", "生产", "检查", "教育",
+    "就业", "社区", "治理", "项目", "资金", "财政", "文化", "卫生", "防汛", "交通", "公园", "小区",
+    "电梯", "垃圾", "分类", "数字", "政府",
+]
+
+
+SEARCH_VOCABULARY_SIZE = 20_000
+
+
+def search_vocabulary():
+    """Words the generated documents and queries are made of.
+
+    jieba's own dictionary's 20,000 most frequent words of two or more characters, plus
+    the platform's government terms: with 60-word bodies a word then occurs in about
+    0.3% of documents, so a query matches thousands of items in a million, not half of them.
+    """
+    from pathlib import Path
+
+    import jieba
+
+    from search.segment import DICTIONARY
+
+    entries = []
+    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as handle:
+        for line in handle:
+            word, freq = line.split()[:2]
+            if len(word) >= 2 and word.isalnum():
+                entries.append((int(freq), word))
+    common = [word for _, word in sorted(entries, reverse=True)[:SEARCH_VOCABULARY_SIZE]]
+    ours = [line.split()[0] for line in DICTIONARY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return sorted(set(common) | set(ours) | set(SEARCH_VOCABULARY_EXTRA))
+
+
+POOL_SIZE = 10_000
+
+
+def _make_pool(cursor):
+    """A temporary table of POOL_SIZE distinct documents (title, body, vector) drawn from the vocabulary.
+
+    Generating random text in SQL costs about a millisecond a row; the library's million rows
+    are copies of these (each with its own key, site and date), which keeps every word's
+    share of documents as it is in the pool.
+    """
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE search_pool AS
+        SELECT i AS id, title, body,
+               setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'B') AS vector
+        FROM (SELECT %(vocab)s::text[] AS v) vocab,
+             generate_series(1, %(size)s) AS i,
+             -- "+ 0 * g" ties each aggregate to its own generate_series (a random word per position).
+             LATERAL (SELECT string_agg(v[1 + floor(random() * cardinality(v))::int + 0 * g], ' ') AS title
+                      FROM generate_series(1, 8) AS g WHERE i > 0) t,
+             LATERAL (SELECT string_agg(v[1 + floor(random() * cardinality(v))::int + 0 * g], ' ') AS body
+                      FROM generate_series(1, 60) AS g WHERE i > 0) b
+        """,
+        {"vocab": search_vocabulary(), "size": POOL_SIZE},
+    )
+
+
+def _generate(cursor, table, count, columns_sql, chunk=200_000):
+    """INSERT `count` rows into `table` from the pool (columns_sql may use i, title, body, vector)."""
+    made = 0
+    while made < count:
+        n = min(chunk, count - made)
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+            SELECT {columns_sql}
+            FROM generate_series(%(start)s, %(stop)s) AS i
+            JOIN search_pool ON search_pool.id = 1 + mod(i, {POOL_SIZE})
+            """,  # noqa: S608 (table and columns are ours)
+            {"start": made + 1, "stop": made + n},
+        )
+        made += n
+        say(f"  {table.split(' ')[0]}: {made:,}/{count:,}")
+
+
+def step_search_data(args):
+    """Index --index-items real items (timed: items/s), then generate the site index and the library up to size."""
+    from django.db import transaction
+    from django_tenants.utils import schema_context
+
+    from search import index
+
+    site = GovSite.objects.get(region_code=BASE_SITES[-1][3])
+    vocabulary = search_vocabulary()
+    rng = __import__("random").Random(7)
+    started = time.perf_counter()
+    with schema_context(site.schema_name), transaction.atomic():
+        for n in range(args.index_items):
+            title = "".join(rng.choices(vocabulary, k=6))
+            body = "".join(rng.choices(vocabulary, k=60))
+            index._write(
+                f"page:{10_000_000 + n}", kind="article", title=title, summary="", body=body,
+                url=f"/bench/{n}/", column_id=None, column_title="新闻动态", published_at=None,
+            )
+    indexing_s = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM public.library_resourceitem")
+        in_library = cursor.fetchone()[0]
+        cursor.execute(f'SELECT count(*) FROM "{site.schema_name}".sitesearch_searchentry')  # noqa: S608
+        in_site = cursor.fetchone()[0]
+        site_ids = list(GovSite.objects.values_list("pk", flat=True))
+        _make_pool(cursor)
+        vector = "vector"
+        _generate(
+            cursor, f'"{site.schema_name}".sitesearch_searchentry '
+            "(key, kind, title, summary, url, column_id, column_title, published_at, title_text, body_text, "
+            "search_vector)",
+            max(0, args.site_items - in_site),
+            "'bench:' || i, 'article', title, left(body, 140), '/bench/g' || i || '/', NULL, '新闻动态', "
+            f"now() - mod(i, 2000) * interval '3 hours', title, body, {vector}",
+        )
+        # A bulk load into a GIN index row by row is slow (minutes per 100,000 rows here); like any
+        # bulk import, drop the index and build it once afterwards. Bench database only.
+        cursor.execute("DROP INDEX IF EXISTS public.library_vector_gin")
+        _generate(
+            cursor, "public.library_resourceitem (site_id, source_key, kind, title, summary, url, column_title, "
+            "published_at, title_text, segmented_text, search_vector, updated_at)",
+            max(0, args.library_items - in_library),
+            f"(ARRAY{site_ids})[1 + mod(i, {len(site_ids)})], 'bench:' || i, 'article', title, left(body, 140), "
+            "'http://bench.invalid/' || i || '/', '新闻动态', now() - mod(i, 5000) * interval '1 hour', title, "
+            f"title || ' ' || body, {vector}, now()",
+        )
+        started_index = time.perf_counter()
+        cursor.execute("CREATE INDEX library_vector_gin ON public.library_resourceitem USING gin (search_vector)")
+        say(f"  GIN index over the library built in {time.perf_counter() - started_index:.0f} s")
+        cursor.execute(f'ANALYZE "{site.schema_name}".sitesearch_searchentry')
+        cursor.execute("ANALYZE public.library_resourceitem")
+    return {
+        "indexed": args.index_items, "indexing_s": indexing_s, "site_items": args.site_items,
+        "library_items": args.library_items, "queries": [" ".join(rng.sample(vocabulary, k)) for k in
+                                                          [1] * 150 + [2] * 50],
+    }
+
+
 def step_count_messages(args):
     """How many mailbox messages the benchmark's site holds (proof the posts were stored)."""
     from django_tenants.utils import schema_context
@@ -189,6 +328,11 @@ def parse_args(argv):
     queries.add_argument("--host", required=True)
     queries.add_argument("--requests", type=int, default=20)
     queries.set_defaults(run=step_queries)
+    search_data = steps.add_parser("search_data")
+    search_data.add_argument("--index-items", type=int, required=True)
+    search_data.add_argument("--site-items", type=int, required=True)
+    search_data.add_argument("--library-items", type=int, required=True)
+    search_data.set_defaults(run=step_search_data)
     count = steps.add_parser("count_messages")
     count.add_argument("--host", required=True)
     count.set_defaults(run=step_count_messages)

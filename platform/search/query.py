@@ -7,10 +7,10 @@ Ranking (documented in docs/architecture.md):
           + 0.3  if the body contains it (site index only; the library has no body text)
     score × (1 + 0.2 / (1 + age in days / 180))  # a mild boost for recent items
 
-A document matches when it has every query token (AND), or, in the site index,
-when its title or body contains the query as typed: segmentation can cut a phrase
-differently in a long text than in a short query, and the substring keeps the
-phrase findable. "date" sorting orders the same matches newest first.
+A document matches when it has every query token (AND; a token or one of its
+synonyms), which the GIN index answers without reading the table; documents are
+indexed in jieba's search mode, so the shorter words inside a long one are tokens
+too. "date" sorting orders the same matches newest first.
 """
 
 import html
@@ -65,12 +65,11 @@ def _recency():
 
 
 def rank(queryset, parsed, *, has_body):
-    """Matching rows of `queryset`, annotated with `score`."""
+    """Matching rows of `queryset`, annotated with `score` (`has_body`: rows carry body_text for the bonus)."""
     tsquery = parsed.tsquery()
     match = Q(search_vector=tsquery)
     bonus = Case(When(title_text__contains=parsed.text, then=Value(TITLE_PHRASE_BONUS)), default=Value(0.0))
     if has_body:
-        match |= Q(title_text__contains=parsed.text) | Q(body_text__contains=parsed.text)
         bonus = bonus + Case(
             When(body_text__contains=parsed.text, then=Value(BODY_PHRASE_BONUS)), default=Value(0.0)
         )

@@ -7,9 +7,9 @@ so 营商环境, 放管服, 一网通办 and 锦江 stay whole. Before segmentin
 normalised: NFKC (full-width letters and digits become half-width), traditional
 characters become simplified (zhconv), Latin letters lower-case.
 
-Indexing uses jieba's search mode, which also emits the shorter words inside a long
-one (营商环境 → 营商, 环境, 营商环境), so a query for a part finds the whole. Queries
-use the precise mode. Tokens are runs of letters, digits and CJK characters only:
+Indexing emits each word and every dictionary word inside it (营商环境 → 营商, 环境,
+营商环境; 老旧小区改造 → … 老旧小区 …), so a query for a part finds the whole.
+Queries use the precise mode. Tokens are runs of letters, digits and CJK characters only:
 punctuation, and with it every tsquery or SQL metacharacter, never reaches the
 database as syntax.
 """
@@ -76,9 +76,25 @@ def _clean(tokens):
         yield from _TOKEN.findall(token)
 
 
+def _with_inner_words(words, known):
+    """Each word, preceded by every dictionary word inside it.
+
+    jieba's search mode only adds the two- and three-character words inside a long
+    one; 城镇老旧小区改造 must also yield 老旧小区 for a query of 老旧小区 to find it.
+    """
+    for word in words:
+        for size in range(2, len(word)):
+            for start in range(len(word) - size + 1):
+                inner = word[start:start + size]
+                if known.get(inner):
+                    yield inner
+        yield word
+
+
 def index_tokens(text):
-    """Tokens of a document: search mode (long words and the words inside them)."""
-    return list(_clean(tokenizer().cut_for_search(normalise(text))))
+    """Tokens of a document: its words and the dictionary words inside them."""
+    made = tokenizer()
+    return list(_clean(_with_inner_words(made.cut(normalise(text)), made.FREQ)))
 
 
 def query_tokens(query):
