@@ -4,9 +4,9 @@ Runs in whatever site schema the change happens in (the admin request's, a job's
 indexing happens in the same transaction as the change.
 """
 
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import index
@@ -33,6 +33,15 @@ def on_move(sender, instance, **kwargs):
 def on_delete(sender, instance, **kwargs):
     if isinstance(instance, Page):
         index.remove(index.page_key(instance.pk))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def on_view_restriction_change(sender, instance, **kwargs):
+    """A section made private (or public again) leaves (or rejoins) both indexes at once, with everything below."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        index.index_subtree(page)
 
 
 def on_message_saved(sender, instance, created=False, **kwargs):
