@@ -4,7 +4,7 @@ Runs in whatever site schema the change happens in (the admin request's, a job's
 indexing happens in the same transaction as the change.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -19,7 +19,8 @@ def on_publish(sender, instance, **kwargs):
 
 @receiver(page_unpublished)
 def on_unpublish(sender, instance, **kwargs):
-    # Unpublishing a page takes its descendants off the site too.
+    # Unpublishing a page takes its descendants off the site too. Deleting a live page
+    # unpublishes it first (Wagtail's pre_delete handler), so deletions arrive here as well.
     for page in Page.objects.descendant_of(instance, inclusive=True):
         index.remove(index.page_key(page.pk))
 
@@ -27,12 +28,6 @@ def on_unpublish(sender, instance, **kwargs):
 @receiver(post_page_move)
 def on_move(sender, instance, **kwargs):
     index.index_subtree(instance)
-
-
-@receiver(pre_delete)
-def on_delete(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        index.remove(index.page_key(instance.pk))
 
 
 @receiver(post_save, sender=PageViewRestriction)
