@@ -258,7 +258,7 @@ def step_search_data(args):
             title = "".join(rng.choices(vocabulary, k=6))
             body = "".join(rng.choices(vocabulary, k=60))
             index._write(
-                f"page:{10_000_000 + n}", kind="article", title=title, summary="", body=body,
+                f"page:{10_000_000 + n}", site, kind="article", title=title, summary="", body=body,
                 url=f"/bench/{n}/", column_id=None, column_title="新闻动态", published_at=None,
             )
     indexing_s = time.perf_counter() - started

@@ -2,8 +2,10 @@
 
 One call per change: `index_page` after a publish or a move, `remove` after an
 unpublish or a delete, `index_message` when a mailbox exchange is published or
-withdrawn. Each writes the site's `SearchEntry` (in its schema) and the matching
-`library.ResourceItem` (in the public schema, reachable through the search path)
+withdrawn. Each takes the site explicitly (None in the template or a spare schema,
+which have no library rows); the signal handlers look it up once per change, a
+rebuild once per site. Each writes the site's `SearchEntry` (in its schema) and the
+matching `library.ResourceItem` (in the public schema, reachable through the search path)
 in the caller's transaction, so both commit or neither does.
 
 What is indexed is what Wagtail's `search_fields` of each page type declare, so a
@@ -78,8 +80,8 @@ def page_document(page):
     return KINDS.get(_label(page), Kind.PAGE), page.title, summary, body, parent
 
 
-def _write(key, *, kind, title, summary, body, url, column_id, column_title, published_at):
-    """Upsert the entry in the site's index and its row in the central library."""
+def _write(key, site, *, kind, title, summary, body, url, column_id, column_title, published_at):
+    """Upsert the entry in the site's index and, for a real site (not the template), its library row."""
     from library.models import ResourceItem
 
     title_tokens = " ".join(segment.index_tokens(title))
@@ -94,7 +96,6 @@ def _write(key, *, kind, title, summary, body, url, column_id, column_title, pub
     }
     SearchEntry.objects.update_or_create(key=key, defaults=fields)
     SearchEntry.objects.filter(key=key).update(search_vector=vector)
-    site = current_site()
     if site is None:  # the template or a spare schema: no site, no library row
         return
     ResourceItem.objects.update_or_create(
@@ -108,57 +109,56 @@ def _write(key, *, kind, title, summary, body, url, column_id, column_title, pub
     ResourceItem.objects.filter(site=site, source_key=key).update(search_vector=vector)
 
 
-def remove(key):
+def remove(key, site):
     from library.models import ResourceItem
 
     SearchEntry.objects.filter(key=key).delete()
-    site = current_site()
     if site is not None:
         ResourceItem.objects.filter(site=site, source_key=key).delete()
 
 
-def index_page(page):
+def index_page(page, site):
     """Index a page (or drop it if the public cannot see it), with its descendants when asked after a move."""
     page = page.specific
     if not is_indexable(page):
-        remove(page_key(page.pk))
+        remove(page_key(page.pk), site)
         return
     kind, title, summary, body, parent = page_document(page)
     url_parts = page.get_url_parts()
     path = url_parts[2] if url_parts else page.url_path
     _write(
-        page_key(page.pk), kind=kind, title=title, summary=summary, body=body, url=path,
+        page_key(page.pk), site, kind=kind, title=title, summary=summary, body=body, url=path,
         column_id=parent.pk if parent else None, column_title=parent.title if parent else "",
         published_at=page.first_published_at,
     )
 
 
-def index_subtree(page):
+def index_subtree(page, site):
     """After a move: every page below (and including) `page` has a new address."""
     for descendant in Page.objects.descendant_of(page, inclusive=True).specific():
-        index_page(descendant)
+        index_page(descendant, site)
 
 
-def index_message(message):
+def index_message(message, site):
     """A mailbox exchange is searchable while it is public (answered, published, allowed by the citizen)."""
     from interaction.models import Message
 
     key = message_key(message.pk)
     if message.mailbox is None or not Message.objects.public().filter(pk=message.pk).exists():
-        remove(key)
+        remove(key, site)
         return
     mailbox = message.mailbox
     url_parts = mailbox.get_url_parts()
     base = url_parts[2] if url_parts else mailbox.url_path
     _write(
-        key, kind=Kind.REPLY, title=message.subject, summary=plain(message.reply)[:SUMMARY_CHARS],
+        key, site, kind=Kind.REPLY, title=message.subject, summary=plain(message.reply)[:SUMMARY_CHARS],
         body=f"{message.body} {plain(message.reply)}", url=f"{base}replies/{message.tracking_code}/",
         column_id=mailbox.pk, column_title=mailbox.title, published_at=message.replied_at,
     )
 
 
-def rebuild(progress=None):
-    """Index every live page and public exchange of the current site; drop entries of what is gone."""
+def rebuild(site, progress=None):
+    """Index every live page and public exchange of `site` (the current schema's); drop entries of what is gone."""
     from interaction.models import Message
     from library.models import ResourceItem
 
@@ -166,17 +166,16 @@ def rebuild(progress=None):
     messages = list(Message.objects.public().select_related("mailbox"))
     keep = set()
     for page in pages:
-        index_page(page)
+        index_page(page, site)
         keep.add(page_key(page.pk))
         if progress:
             progress.update(1)
     for message in messages:
-        index_message(message)
+        index_message(message, site)
         keep.add(message_key(message.pk))
         if progress:
             progress.update(1)
     SearchEntry.objects.exclude(key__in=keep).delete()
-    site = current_site()
     if site is not None:
         ResourceItem.objects.filter(site=site).exclude(source_key__in=keep).delete()
     return len(keep)

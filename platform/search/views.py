@@ -13,7 +13,6 @@ from library.models import ResourceItem
 from tenants.models import GovSite
 
 from . import query as q
-from .index import current_site
 from .models import Kind, SearchEntry
 
 PAGE_SIZE = 10
@@ -52,7 +51,7 @@ def subtree_ids(site):
 
 
 def search(request):
-    site = current_site()
+    site = request.site_tenant  # chosen by tenants.middleware from the Host header
     columns = list(
         SearchEntry.objects.exclude(column_id=None).values_list("column_id", "column_title").distinct().order_by(
             "column_title"

@@ -8,14 +8,12 @@ from wagtail.admin.menu import MenuItem
 
 from library import stats
 
-from .index import current_site
-
 PERMISSION = "wagtailadmin.access_admin"
 
 
 @permission_required(PERMISSION, raise_exception=True)
 def search_stats(request):
-    return render(request, "search/admin/stats.html", {"stats": stats.summary(sites=[current_site()])})
+    return render(request, "search/admin/stats.html", {"stats": stats.summary(sites=[request.site_tenant])})
 
 
 @hooks.register("register_admin_urls")

@@ -51,7 +51,7 @@ def add_missing_demo_content(site):
 
     # Content made before search existed (a dev database kept across upgrades) is indexed here once.
     if not SearchEntry.objects.exists():
-        index.rebuild()
+        index.rebuild(site)
     for model, add in ((ArticlePage, add_demo_articles), (PolicyDocumentPage, add_demo_policies),
                        (ServiceGuidePage, add_demo_services), (Message, add_demo_messages),
                        (ConsultationPage, add_demo_consultations)):

@@ -38,7 +38,7 @@ class Command(BaseCommand):
                     transaction.atomic(),
                     tqdm(total=index.indexable_count(), desc=site.name, unit="条", leave=False, disable=None) as bar,
                 ):
-                    index.rebuild(progress=bar)
+                    index.rebuild(site, progress=bar)
             except Exception:
                 failed.append(site)
                 self.stderr.write(f"{site}：重建失败\n{traceback.format_exc()}")
