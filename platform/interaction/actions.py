@@ -5,14 +5,13 @@ and never undo the change when mail fails.
 """
 
 import logging
-import secrets
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from .models.messages import CODE_ALPHABET, Message, Status
+from .models.messages import Message, Status, random_code
 from .sanitise import one_line, plain_text, reply_html
 
 logger = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ def submit_message(mailbox, data, *, received_at=None):
 
     The caller commits before showing the code: a code on screen always means a stored message.
     """
-    password = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    password = random_code(8)
     attachment = data.get("attachment")
     message = Message.new(
         reply_days=mailbox.reply_days, password=password, received_at=received_at, mailbox=mailbox,
@@ -38,7 +37,7 @@ def submit_message(mailbox, data, *, received_at=None):
     for _ in range(5):  # a tracking code collision is astronomically rare; retry rather than fail
         if not Message.objects.filter(tracking_code=message.tracking_code).exists():
             break
-        message.tracking_code = message.tracking_code[:8] + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        message.tracking_code = message.tracking_code[:8] + random_code(6)
     if attachment:
         message.attachment.save(attachment.name, attachment, save=False)
     message.save()

@@ -1,12 +1,10 @@
 """The mailbox captcha's challenge: characters that cannot be confused with one another."""
 
-import secrets
-
 from django.conf import settings
 
-from .models.messages import CODE_ALPHABET
+from .models.messages import random_code
 
 
 def random_challenge():
-    text = "".join(secrets.choice(CODE_ALPHABET) for _ in range(settings.CAPTCHA_LENGTH))
+    text = random_code(settings.CAPTCHA_LENGTH)
     return text, text

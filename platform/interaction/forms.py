@@ -30,6 +30,14 @@ class CaptchaInput(CaptchaTextInput):
     use_fieldset = False
 
 
+def captcha_field():
+    """The captcha of every citizen form: labelled in Chinese, with an alternative for who cannot read it."""
+    return CaptchaField(
+        label="验证码", help_text=CAPTCHA_HELP, widget=CaptchaInput(),
+        error_messages={"invalid": "验证码不正确，请重新输入"},
+    )
+
+
 class MessageForm(forms.Form):
     category = forms.ChoiceField(label="留言类别", choices=Category.choices, widget=forms.RadioSelect)
     subject = forms.CharField(label="主题", max_length=100)
@@ -50,10 +58,7 @@ class MessageForm(forms.Form):
     allow_public = forms.BooleanField(
         label="同意在答复后公开本留言（不公开姓名和联系方式）", required=False,
     )
-    captcha = CaptchaField(
-        label="验证码", help_text=CAPTCHA_HELP, widget=CaptchaInput(),
-        error_messages={"invalid": "验证码不正确，请重新输入"},
-    )
+    captcha = captcha_field()
 
     def clean_subject(self):
         subject = one_line(self.cleaned_data["subject"])
@@ -169,10 +174,7 @@ class FeedbackForm(forms.Form):
     )
     name = forms.CharField(label="姓名（选填）", max_length=50, required=False)
     contact = forms.CharField(label="联系方式（选填，不公开）", max_length=100, required=False)
-    captcha = CaptchaField(
-        label="验证码", help_text=CAPTCHA_HELP, widget=CaptchaInput(),
-        error_messages={"invalid": "验证码不正确，请重新输入"},
-    )
+    captcha = captcha_field()
 
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,6 @@ from django.db import models, transaction
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django_ratelimit.core import is_ratelimited
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -19,6 +18,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from columns.models import ColumnType
+
+from ..limits import limited
 
 
 class ConsultationState(models.TextChoices):
@@ -100,10 +101,7 @@ class ConsultationPage(RoutablePageMixin, Page):
         if self.state() != ConsultationState.OPEN:
             form.is_valid()
             return self._render(request, {"form": None, "refused": True}, status=400)
-        if is_ratelimited(
-            request, group="interaction.submit", key="ip", rate=settings.INTERACTION_SUBMIT_RATE, method="POST",
-            increment=True,
-        ):
+        if limited(request, "interaction.submit", settings.INTERACTION_SUBMIT_RATE):
             form.is_valid()
             return self._render(request, {"form": form, "limited": True}, status=429)
         if not form.is_valid():

@@ -13,7 +13,6 @@ from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django_ratelimit.core import is_ratelimited
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -22,6 +21,7 @@ from wagtail.models import Page
 from columns.models import ColumnPage, ColumnType
 
 from .. import actions
+from ..limits import limited
 from .messages import statistics
 
 REPLY_DAYS_CHOICES = [(3, "3 个工作日"), (7, "7 个工作日"), (15, "15 个工作日")]
@@ -64,16 +64,13 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
             add_never_cache_headers(response)
         return response
 
-    def _limited(self, request, group, rate):
-        return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
-
     @path("")
     def write(self, request):
         from ..forms import MessageForm
 
         form = MessageForm(request.POST or None, request.FILES or None)
         if request.method == "POST":
-            if self._limited(request, "interaction.submit", settings.INTERACTION_SUBMIT_RATE):
+            if limited(request, "interaction.submit", settings.INTERACTION_SUBMIT_RATE):
                 form.is_valid()  # keep what the citizen typed on the page
                 return self._render(
                     request, "interaction/mailbox_page.html",
@@ -101,7 +98,7 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
         message = None
         status = 200
         if request.method == "POST":
-            if self._limited(request, "interaction.lookup", settings.INTERACTION_LOOKUP_RATE):
+            if limited(request, "interaction.lookup", settings.INTERACTION_LOOKUP_RATE):
                 form.is_valid()
                 return self._render(
                     request, "interaction/mailbox_query.html", {"form": form, "limited": True},
