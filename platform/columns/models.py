@@ -102,6 +102,11 @@ class HomePage(MandatedPageMixin, Page):
         return context
 
 
+def in_column_of_type(parent, column_type):
+    """True when `parent` is a column of `column_type`: typed pages live only in their own kind of column."""
+    return getattr(parent.specific, "column_type", None) == column_type
+
+
 class ColumnPage(MandatedPageMixin, Page):
     """栏目: lists its children. Columns of the standard skeleton are marked mandated."""
 

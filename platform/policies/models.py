@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from columns.models import ColumnPage, ColumnType
+from columns.models import ColumnPage, ColumnType, in_column_of_type
 
 from .choices import VALIDITY_VERBS, InterpretationKind, Topic, Validity
 from .forms import PolicyInterpretationForm
@@ -29,10 +29,6 @@ ATTACHMENT_EXTENSIONS = ("pdf", "ofd", "doc", "docx", "wps")
 ATTACHMENT_MAX_MB = 20
 ATTACHMENT_MAX_BYTES = ATTACHMENT_MAX_MB * 1024 * 1024
 VIDEO_EXTENSIONS = ("mp4",)
-
-
-def in_column_of_type(parent, column_type):
-    return getattr(parent.specific, "column_type", None) == column_type
 
 
 def file_extension(document):

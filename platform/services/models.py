@@ -21,7 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from columns.models import ColumnType
+from columns.models import ColumnType, in_column_of_type
 
 from .forms import RichTextElementFormField, ServiceGuideForm, has_content
 
@@ -96,7 +96,7 @@ class ServiceGuidePage(Page):
 
     @classmethod
     def can_exist_under(cls, parent):
-        return super().can_exist_under(parent) and getattr(parent.specific, "column_type", None) == ColumnType.SERVICE
+        return super().can_exist_under(parent) and in_column_of_type(parent, ColumnType.SERVICE)
 
     @property
     def content_source(self):

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from columns.models import ColumnType
+from columns.models import ColumnType, in_column_of_type
 
 from ..limits import limited
 
@@ -61,9 +61,7 @@ class ConsultationPage(RoutablePageMixin, Page):
 
     @classmethod
     def can_exist_under(cls, parent):
-        return super().can_exist_under(parent) and getattr(parent.specific, "column_type", None) == (
-            ColumnType.CONSULTATION
-        )
+        return super().can_exist_under(parent) and in_column_of_type(parent, ColumnType.CONSULTATION)
 
     def clean(self):
         super().clean()

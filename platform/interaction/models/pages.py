@@ -18,7 +18,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from columns.models import ColumnPage, ColumnType
+from columns.models import ColumnPage, ColumnType, in_column_of_type
 
 from .. import actions
 from ..limits import limited
@@ -53,8 +53,7 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
 
     @classmethod
     def can_exist_under(cls, parent):
-        specific = parent.specific
-        return super().can_exist_under(parent) and getattr(specific, "column_type", None) == ColumnType.INTERACTION
+        return super().can_exist_under(parent) and in_column_of_type(parent, ColumnType.INTERACTION)
 
     # --- citizens ------------------------------------------------------------------------
 
