@@ -189,9 +189,9 @@ def seed_site_content():
     from wagtail.models import Page, Site
 
     from columns.models import HomePage
-    from columns.skeleton import build_skeleton, ensure_standard_columns
+    from columns.skeleton import build_skeleton
 
-    from .roles import ensure_review_workflow, ensure_site_groups
+    from .roles import ensure_review_workflow
 
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
@@ -201,15 +201,28 @@ def seed_site_content():
             page.delete()
         root.refresh_from_db()
         home = build_skeleton(root)
-    else:
-        ensure_standard_columns(home)
+    apply_site_standard(home)
     Site.objects.all().exclude(root_page=home).delete()
     Site.objects.update_or_create(
         root_page=home,
         defaults={"hostname": TEMPLATE_HOSTNAME, "port": 80, "is_default_site": True, "site_name": "{site}"},
     )
-    ensure_site_groups(home)
     ensure_review_workflow()
+
+
+def apply_site_standard(home):
+    """Give a site (or the template) the standard columns it lacks and the default groups' permissions.
+
+    Returns the titles of the columns added. The template gets it at every refresh,
+    existing sites through `for_each_site update_site_standard` (and the demo set-up).
+    """
+    from columns.skeleton import ensure_standard_columns
+
+    from .roles import ensure_site_groups
+
+    added = ensure_standard_columns(home)
+    ensure_site_groups(home)
+    return added
 
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

@@ -33,22 +33,18 @@ def add_missing_demo_content(site):
     """
     from columns.demo import add_demo_articles
     from columns.models import ArticlePage, HomePage
-    from columns.skeleton import ensure_standard_columns
     from interaction.demo import add_demo_consultations, add_demo_messages
     from interaction.models import ConsultationPage, Message
     from policies.demo import add_demo_policies
     from policies.models import PolicyDocumentPage
-    from services.demo import add_demo_services
-    from services.models import ServiceGuidePage
-    from tenants.provisioning.roles import ensure_site_groups
-
-    # Sites made before the standard gained a column (a dev database kept across upgrades) get it here.
-    home = HomePage.objects.first()
-    ensure_standard_columns(home)
-    ensure_site_groups(home)
     from search import index
     from search.models import SearchEntry
+    from services.demo import add_demo_services
+    from services.models import ServiceGuidePage
+    from tenants.provisioning.template import apply_site_standard
 
+    # Sites made before the standard gained a column (a dev database kept across upgrades) get it here.
+    apply_site_standard(HomePage.objects.first())
     # Content made before search existed (a dev database kept across upgrades) is indexed here once.
     if not SearchEntry.objects.exists():
         index.rebuild(site)

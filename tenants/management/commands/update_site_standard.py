@@ -17,13 +17,11 @@ class Command(BaseCommand):
         if connection.schema_name == get_public_schema_name():
             raise CommandError("请在站点中运行：manage.py for_each_site update_site_standard")
         from columns.models import HomePage
-        from columns.skeleton import ensure_standard_columns
-        from tenants.provisioning.roles import ensure_site_groups
+        from tenants.provisioning.template import apply_site_standard
 
         with transaction.atomic():
             home = HomePage.objects.first()
             if home is None:
                 raise CommandError("本站点没有首页，无法补齐标准栏目")
-            added = ensure_standard_columns(home)
-            ensure_site_groups(home)
+            added = apply_site_standard(home)
         self.stdout.write("新增栏目：" + "、".join(added) if added else "标准栏目齐全")
