@@ -46,6 +46,18 @@ class Citizen:
         conn.close()
         return cookie, token
 
+    def post(self, path, cookie, fields):
+        """(status, html) of a form POST with the CSRF cookie and token a browser would send."""
+        conn = self._connect()
+        try:
+            conn.request("POST", path, body=urllib.parse.urlencode(fields), headers={
+                "Host": self.host, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+            })
+            response = conn.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            conn.close()
+
     def run(self, stop):
         try:
             cookie, token = self._token()
@@ -56,18 +68,13 @@ class Citizen:
         while not stop.is_set():
             n += 1
             subject = f"{self.name}-{n}"
-            body = urllib.parse.urlencode({
+            fields = {
                 "csrfmiddlewaretoken": token, "category": "enquiry", "subject": subject,
                 "body": "压力测试留言内容，请忽略。", "phone": "028-12345678",
                 "captcha_0": "k", "captcha_1": "PASSED",
-            })
+            }
             try:
-                conn = self._connect()
-                conn.request("POST", MAILBOX, body=body, headers={
-                    "Host": self.host, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-                })
-                html = conn.getresponse().read().decode()
-                conn.close()
+                _, html = self.post(MAILBOX, cookie, fields)
             except ConnectionRefusedError:
                 self.refused += 1
                 time.sleep(0.05)

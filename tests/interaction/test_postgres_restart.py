@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -85,29 +84,18 @@ def manage(env, *args):
 def lookup(port, host, code, password):
     citizen = Citizen(port, host, "lookup")
     cookie, token = citizen._token()
-    conn = citizen._connect()
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "tracking_code": code, "password": password})
-    conn.request("POST", "/hdjl/ldxx/query/", body=body, headers={
-        "Host": host, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-    })
-    response = conn.getresponse()
-    return response.status, response.read().decode()
+    fields = {"csrfmiddlewaretoken": token, "tracking_code": code, "password": password}
+    return citizen.post("/hdjl/ldxx/query/", cookie, fields)
 
 
 def submit(port, host, subject):
     citizen = Citizen(port, host, "restart")
     cookie, token = citizen._token()
-    conn = citizen._connect()
-    body = urllib.parse.urlencode({
+    status, html = citizen.post("/hdjl/ldxx/", cookie, {
         "csrfmiddlewaretoken": token, "category": "enquiry", "subject": subject,
         "body": "重启数据库前后各提交一封。", "phone": "028-12345678", "captcha_0": "k", "captcha_1": "PASSED",
     })
-    conn.request("POST", "/hdjl/ldxx/", body=body, headers={
-        "Host": host, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-    })
-    response = conn.getresponse()
-    html = response.read().decode()
-    assert response.status == 200, html[:2000]
+    assert status == 200, html[:2000]
     code = re.search(r'id="tracking-code">([0-9A-Z]+)<', html).group(1)
     password = re.search(r'id="query-password">([0-9A-Z]+)<', html).group(1)
     return code, password
