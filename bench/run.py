@@ -49,7 +49,7 @@ QUICK = {
 CLONE_MEDIAN_GOAL_S = ("<=", 1.0)
 CLONE_SPEEDUP_GOAL = (">=", 20)
 TENANCY_RPS_RATIO_GOAL = (">=", 0.95)
-SEARCH_P95_GOAL_MS = {"site": 100, "province": 300}
+SEARCH_P95_GOAL_MS = {"site": 100, "province": 300, "province_common": 300}
 COMPARISONS = {"<=": operator.le, ">=": operator.ge}
 # Time budgets; a step over its budget fails the run instead of hanging it.
 PROVISION_TIMEOUT_S = {"clone": 15, "migrate": 120}
@@ -69,6 +69,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK}")
     parser.add_argument("--db", default="govsites_bench", help="throwaway database, created then dropped")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="leave the database in place at the end (to EXPLAIN what was measured)"
+    )
     parser.add_argument("--clone-sites", type=int, help="sites provisioned by cloning, per median")
     parser.add_argument("--migrate-sites", type=int, help="sites provisioned by running every migration")
     parser.add_argument("--tenants", type=int, help="fleet size for the no-op migrate_schemas timing")
@@ -277,9 +280,15 @@ def bench_search(django, host, args, stack):
     server = Gunicorn(django, "bench_settings", args.workers)
     stack.callback(server.stop)
     server.wait_ready(host)
-    for scope, items in (("site", data["site_items"]), ("province", data["library_items"])):
+    runs = [
+        ("site", "site", data["site_items"], data["queries"]),
+        ("province", "province", data["library_items"], data["queries"]),
+        # A word in 10% of the library, alone and with another word (the ranking cap at work).
+        ("province_common", "province", data["library_items"], data["common_queries"]),
+    ]
+    for name, scope, items, queries in runs:
         latencies = []
-        for query in data["queries"]:
+        for query in queries:
             path = "/search/?" + urllib.parse.urlencode({"q": query, "scope": scope})
             started = time.perf_counter()
             status, _ = fetch(server.port, host, path, timeout=30)
@@ -289,10 +298,10 @@ def bench_search(django, host, args, stack):
         latencies.sort()
         p50 = latencies[len(latencies) // 2]
         p95 = latencies[int(len(latencies) * 0.95) - 1]
-        goal = SEARCH_P95_GOAL_MS[scope]
-        figure(f"search_{scope}_p50", p50, "ms", 1, n=len(latencies), items=items)
-        figure(f"search_{scope}_p95", p95, "ms", 1, goal=("<=", goal), n=len(latencies), items=items)
-        say(f"  {scope}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(latencies)} queries")
+        goal = SEARCH_P95_GOAL_MS[name]
+        figure(f"search_{name}_p50", p50, "ms", 1, n=len(latencies), items=items)
+        figure(f"search_{name}_p95", p95, "ms", 1, goal=("<=", goal), n=len(latencies), items=items)
+        say(f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(latencies)} queries")
 
 
 def reproduce_command(argv):
@@ -307,8 +316,11 @@ def run(args):
     with ExitStack() as stack:
         say(f"creating database {args.db}")
         create_database(args.db)
-        stack.callback(drop_database, args.db)
-        stack.callback(say, f"dropping database {args.db}")
+        if args.keep_db:
+            stack.callback(say, f"kept database {args.db} (--keep-db): drop it with dropdb {args.db}")
+        else:
+            stack.callback(drop_database, args.db)
+            stack.callback(say, f"dropping database {args.db}")
         django.manage("migrate_schemas", "--noinput", "-v", "0", timeout=STEP_OVERHEAD_S)
         say("building the site template and the base sites (province, city, the page's county)")
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)

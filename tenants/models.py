@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -184,3 +184,13 @@ class SpareSchema(models.Model):
 
     def __str__(self):
         return f"{self.schema_name} ({self.fingerprint[:12]})"
+
+
+def current_site():
+    """The GovSite whose schema the connection is in; None in public, the template or a spare schema.
+
+    For code that reacts to a change inside a site (signal handlers): the edge chose the
+    schema, this finds its registry row. Looked up each time, not cached: changes are rare
+    next to reads, and a cached site would outlive a renamed domain or a rolled-back provisioning.
+    """
+    return GovSite.objects.prefetch_related("domains").filter(schema_name=connection.schema_name).first()

@@ -15,8 +15,8 @@ new page type is searchable by declaring its fields, as for Wagtail's own search
 import html
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection
 from django.db.models import Value
+from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
 from wagtail.search import index as wagtail_index
@@ -48,17 +48,6 @@ def plain(value):
     return " ".join(html.unescape(strip_tags(str(value or ""))).split())
 
 
-def current_site():
-    """The GovSite whose schema the connection is in (the edge chose it); None in the template or a spare.
-
-    Looked up on every write, not cached: indexing is rare next to reading, and a cached
-    site would outlive a renamed domain or a rolled-back provisioning.
-    """
-    from tenants.models import GovSite
-
-    return GovSite.objects.prefetch_related("domains").filter(schema_name=connection.schema_name).first()
-
-
 def _label(page):
     return f"{page._meta.app_label}.{page._meta.model_name}"
 
@@ -80,6 +69,14 @@ def page_document(page):
     return KINDS.get(_label(page), Kind.PAGE), page.title, summary, body, parent
 
 
+def _upsert(model, row, unique_fields):
+    """INSERT … ON CONFLICT DO UPDATE: one statement, whether the item is new or not."""
+    model.objects.bulk_create(
+        [model(**row)], update_conflicts=True, unique_fields=unique_fields,
+        update_fields=[name for name in row if name not in unique_fields],
+    )
+
+
 def _write(key, site, *, kind, title, summary, body, url, column_id, column_title, published_at):
     """Upsert the entry in the site's index and, for a real site (not the template), its library row."""
     from library.models import ResourceItem
@@ -89,24 +86,24 @@ def _write(key, site, *, kind, title, summary, body, url, column_id, column_titl
     vector = SearchVector(Value(title_tokens), weight="A", config="simple") + SearchVector(
         Value(body_tokens), weight="B", config="simple"
     )
-    fields = {
-        "kind": kind, "title": title[:255], "summary": summary[:SUMMARY_CHARS * 2], "url": url[:500],
-        "column_id": column_id, "column_title": column_title[:255], "published_at": published_at,
-        "title_text": segment.normalise(title), "body_text": segment.normalise(body),
+    shared = {
+        "kind": kind, "title": title[:255], "summary": summary[:SUMMARY_CHARS * 2], "column_title": column_title[:255],
+        "published_at": published_at, "title_text": segment.normalise(title), "search_vector": vector,
     }
-    SearchEntry.objects.update_or_create(key=key, defaults=fields)
-    SearchEntry.objects.filter(key=key).update(search_vector=vector)
+    _upsert(
+        SearchEntry, {"key": key, **shared, "url": url[:500], "column_id": column_id, "body_text": segment.normalise(body)},
+        ["key"],
+    )
     if site is None:  # the template or a spare schema: no site, no library row
         return
-    ResourceItem.objects.update_or_create(
-        site=site, source_key=key,
-        defaults={
-            "kind": kind, "title": title[:255], "summary": fields["summary"], "url": site.base_url() + url,
-            "column_title": fields["column_title"], "published_at": published_at, "title_text": fields["title_text"],
-            "segmented_text": f"{title_tokens} {body_tokens}",
+    _upsert(
+        ResourceItem,
+        {
+            "site": site, "source_key": key, **shared, "url": site.base_url() + url,
+            "segmented_text": f"{title_tokens} {body_tokens}", "updated_at": timezone.now(),
         },
+        ["site", "source_key"],
     )
-    ResourceItem.objects.filter(site=site, source_key=key).update(search_vector=vector)
 
 
 def remove(key, site):

@@ -11,6 +11,11 @@ A document matches when it has every query token (AND; a token or one of its
 synonyms), which the GIN index answers without reading the table; documents are
 indexed in jieba's search mode, so the shorter words inside a long one are tokens
 too. "date" sorting orders the same matches newest first.
+
+Scoring reads each candidate's whole vector, so it is what grows with the number of
+matches: a query that matches more than RANK_CANDIDATES items (a common word over
+the province's million) ranks the RANK_CANDIDATES newest of them, and the page says
+there are many without counting them all (that would read every match again).
 """
 
 import html
@@ -18,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Value, When
 from django.db.models.functions import Coalesce, Extract, Now
 
 from . import segment
@@ -29,6 +34,7 @@ RECENCY_BOOST = 0.2
 RECENCY_HALF_DAYS = 180.0
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
 SNIPPET_CHARS = 120
+RANK_CANDIDATES = 5000
 
 
 @dataclass
@@ -64,21 +70,33 @@ def _recency():
     )
 
 
-def rank(queryset, parsed, *, has_body):
-    """Matching rows of `queryset`, annotated with `score` (`has_body`: rows carry body_text for the bonus)."""
+def matches(queryset, parsed):
+    """Every row of `queryset` that matches the query (for the count; nothing scored)."""
+    return queryset.filter(search_vector=parsed.tsquery())
+
+
+def rank(queryset, parsed, *, has_body, candidates=None):
+    """(the newest `candidates` matching rows of `queryset` annotated with `score`, how many they are).
+
+    `has_body`: rows carry body_text for the phrase bonus. Fewer than `candidates`
+    matches: all are scored. The candidates are fetched once, as ids, so the count and
+    each page of results do not look for them again.
+    """
     tsquery = parsed.tsquery()
-    match = Q(search_vector=tsquery)
+    newest = matches(queryset, parsed).order_by(F("published_at").desc(nulls_last=True), "-pk")
+    ids = list(newest.values_list("pk", flat=True)[: candidates or RANK_CANDIDATES])
     bonus = Case(When(title_text__contains=parsed.text, then=Value(TITLE_PHRASE_BONUS)), default=Value(0.0))
     if has_body:
         bonus = bonus + Case(
             When(body_text__contains=parsed.text, then=Value(BODY_PHRASE_BONUS)), default=Value(0.0)
         )
-    return queryset.filter(match).annotate(
+    scored = queryset.model.objects.filter(pk__in=ids).annotate(
         score=ExpressionWrapper(
             (SearchRank(F("search_vector"), tsquery, weights=RANK_WEIGHTS) + bonus) * _recency(),
             output_field=FloatField(),
         )
     )
+    return scored, len(ids)
 
 
 def order(queryset, sort):

@@ -9,26 +9,28 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from tenants.models import current_site
+
 from . import index
 
 
 @receiver(page_published)
 def on_publish(sender, instance, **kwargs):
-    index.index_page(instance, index.current_site())
+    index.index_page(instance, current_site())
 
 
 @receiver(page_unpublished)
 def on_unpublish(sender, instance, **kwargs):
     # Unpublishing a page takes its descendants off the site too. Deleting a live page
     # unpublishes it first (Wagtail's pre_delete handler), so deletions arrive here as well.
-    site = index.current_site()
+    site = current_site()
     for page in Page.objects.descendant_of(instance, inclusive=True):
         index.remove(index.page_key(page.pk), site)
 
 
 @receiver(post_page_move)
 def on_move(sender, instance, **kwargs):
-    index.index_subtree(instance, index.current_site())
+    index.index_subtree(instance, current_site())
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -37,13 +39,13 @@ def on_view_restriction_change(sender, instance, **kwargs):
     """A section made private (or public again) leaves (or rejoins) both indexes at once, with everything below."""
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        index.index_subtree(page, index.current_site())
+        index.index_subtree(page, current_site())
 
 
 def on_message_saved(sender, instance, created=False, **kwargs):
     if created and not instance.is_published:
         return  # a new message is never public: nothing to index or withdraw
-    index.index_message(instance, index.current_site())
+    index.index_message(instance, current_site())
 
 
 def connect_messages():

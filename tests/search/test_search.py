@@ -10,6 +10,7 @@ from wagtail.models import PageViewRestriction
 from columns.models import ArticlePage, ColumnPage
 from library.models import ResourceItem
 from search.models import SearchEntry
+from tenants.models import GovSite
 
 
 def publish_article(site, title, body="<p>正文</p>", column="xwdt", slug=None):
@@ -195,3 +196,44 @@ def test_abbreviations_find_the_full_term_through_synonyms(county):
     assert titles(search(county, q="低保")) == ["最低生活保障标准调整"]
     assert titles(search(county, q="社保")) == ["社会保险缴费基数公布"]
     assert titles(search(county, q="低保 社保")) == []  # every word (or a synonym) must match
+
+
+def test_a_suspended_sites_items_leave_the_province_search(city, county, township):
+    from tenants import actions
+
+    publish_article(county, "锦江区垃圾分类宣传")
+    publish_article(township, "春熙路街道垃圾分类宣传")
+    assert len(titles(search(city, q="垃圾分类", scope="province"))) == 2
+    actions.suspend_site(GovSite.objects.get(pk=township.site.pk), acting_user=None)  # not the shared fixture object
+    assert titles(search(city, q="垃圾分类", scope="province")) == ["锦江区垃圾分类宣传"]
+    assert titles(search(city, q="垃圾分类", scope="subtree")) == ["锦江区垃圾分类宣传"]
+
+
+def test_very_common_words_rank_the_newest_matches_and_say_so(county, monkeypatch):
+    from search import query
+
+    from tests.policies.builders import policy
+
+    with schema_context(county.schema):
+        policy(title="老年人优待办法", slug="elderly", document_number="锦府发〔2024〕9号")
+    for title in ("老年人优待政策一", "老年人优待政策二", "老年人优待政策三"):
+        publish_article(county, title)
+    monkeypatch.setattr(query, "RANK_CANDIDATES", 2)
+    response = search(county, q="老年人优待")
+    assert sorted(titles(response)) == ["老年人优待政策三", "老年人优待政策二"]
+    assert "结果很多" in response.text and "最新的 2 条" in response.text and "找到" not in response.text
+    # Filters narrow the matches before the newest are taken: the oldest item, a policy, is found by type.
+    assert titles(search(county, q="老年人优待", kind="policy")) == ["老年人优待办法"]
+    # A narrower query finds the oldest again: the newest are taken from its own matches.
+    assert titles(search(county, q="老年人优待 政策一")) == ["老年人优待政策一"]
+
+
+def test_a_revised_page_is_found_by_its_new_words_only(county):
+    page = publish_article(county, "春季植树活动通知", slug="zhishu")
+    with schema_context(county.schema):
+        page.title = "秋季防火巡查通知"
+        page.save_revision().publish()
+    for scope in ("site", "province"):
+        assert titles(search(county, q="植树", scope=scope)) == [], scope
+        assert titles(search(county, q="防火巡查", scope=scope)) == ["秋季防火巡查通知"], scope
+    assert ResourceItem.objects.filter(site=county.site, source_key=f"page:{page.pk}").count() == 1

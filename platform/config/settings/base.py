@@ -164,6 +164,10 @@ DATABASES = {
         # which costs more than the page render itself.
         "CONN_MAX_AGE": int(env("PG_CONN_MAX_AGE", "300")),
         "CONN_HEALTH_CHECKS": True,
+        # No JIT: it compiles a plan that touches many rows (a common word searched over the
+        # province's library) in ~20 ms and made that query 3× slower (bench/README.md);
+        # the platform's queries are short and many.
+        "OPTIONS": {"options": "-c jit=off"},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

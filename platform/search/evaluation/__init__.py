@@ -82,7 +82,8 @@ def our_titles(query):
     parsed = parse(query)
     if parsed.empty:
         return []
-    return list(order(rank(SearchEntry.objects.all(), parsed, has_body=True), "relevance").values_list(
+    scored, _ = rank(SearchEntry.objects.all(), parsed, has_body=True)
+    return list(order(scored, "relevance").values_list(
         "title", flat=True
     )[:TOP])
 
