@@ -7,6 +7,7 @@ is validated and a bad one is ignored, never an error.
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from library import stats
 from library.models import ResourceItem
@@ -36,7 +37,7 @@ class SearchForm(forms.Form):
 
     def value(self, name, default=None):
         """The cleaned value of a field, or `default` when it was missing or invalid."""
-        if name in self.errors:
+        if not self.is_bound or name in self.errors:
             return default
         return self.cleaned_data.get(name) or default
 
@@ -58,6 +59,7 @@ def subtree_ids(site):
     return ids
 
 
+@require_safe  # a search is a GET; anything else gets 405, not a form error
 def search(request):
     site = request.site_tenant  # chosen by tenants.middleware from the Host header
     columns = list(

@@ -237,3 +237,8 @@ def test_a_revised_page_is_found_by_its_new_words_only(county):
         assert titles(search(county, q="植树", scope=scope)) == [], scope
         assert titles(search(county, q="防火巡查", scope=scope)) == ["秋季防火巡查通知"], scope
     assert ResourceItem.objects.filter(site=county.site, source_key=f"page:{page.pk}").count() == 1
+
+
+def test_the_search_page_without_parameters_or_by_post_answers_clearly(county):
+    assert county.client().get("/search/").status_code == 200
+    assert county.client().post("/search/", {"q": "营商环境"}).status_code == 405
