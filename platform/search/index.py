@@ -90,10 +90,8 @@ def _write(key, site, *, kind, title, summary, body, url, column_id, column_titl
         "kind": kind, "title": title[:255], "summary": summary[:SUMMARY_CHARS * 2], "column_title": column_title[:255],
         "published_at": published_at, "title_text": segment.normalise(title), "search_vector": vector,
     }
-    _upsert(
-        SearchEntry, {"key": key, **shared, "url": url[:500], "column_id": column_id, "body_text": segment.normalise(body)},
-        ["key"],
-    )
+    entry = {"key": key, **shared, "url": url[:500], "column_id": column_id, "body_text": segment.normalise(body)}
+    _upsert(SearchEntry, entry, ["key"])
     if site is None:  # the template or a spare schema: no site, no library row
         return
     _upsert(
