@@ -39,6 +39,7 @@ run: venv services
 # The whole test suite against real PostgreSQL, Redis and Chromium. CI runs exactly this.
 test: venv services
 	@bash deploy/dev/browser.sh
+	@bash deploy/dev/edge.sh
 	$(SERVICES) $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 lint: venv services

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_p
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from edge import purge
 
 from . import audit, regions
 from .models import Domain, GovSite, SiteStatus, hostname_validator
@@ -258,6 +259,18 @@ def _personalise_site(site, primary_host, password_hash):
     user.groups.add(Group.objects.get(name=SITE_ADMIN))
 
 
+def _routing_changed(site, also=()):
+    """After commit: this worker forgets its host look-ups, and the edge forgets the site's pages.
+
+    Every host of the site (and `also`, a host just removed) answers differently now: a
+    503, a 301, or the site again. Purged once at commit and once more when the other
+    workers' route caches have expired.
+    """
+    transaction.on_commit(clear_route_cache)
+    hosts = sorted({*Domain.objects.filter(tenant=site).values_list("domain", flat=True), *also})
+    purge.request_host_purge(hosts, again_after=settings.TENANT_ROUTE_CACHE_SECONDS + 1)
+
+
 def _change_status(site, new_status, action, *, acting_user, source, allowed_from):
     _require_public_schema()
     with transaction.atomic():
@@ -268,7 +281,7 @@ def _change_status(site, new_status, action, *, acting_user, source, allowed_fro
         site.status = new_status
         site.save(update_fields=["status", "updated_at"])
         audit.record(action, acting_user=acting_user, site=site, source=source, previous=previous)
-        transaction.on_commit(clear_route_cache)
+        _routing_changed(site)
     return site
 
 
@@ -298,7 +311,7 @@ def add_domain(site, host, *, acting_user, source="", make_primary=False):
         audit.record("add_domain", acting_user=acting_user, site=site, source=source, domain=host)
         if make_primary:
             _set_primary(site, domain, acting_user=acting_user, source=source)
-        transaction.on_commit(clear_route_cache)
+        _routing_changed(site)
     return domain
 
 
@@ -309,7 +322,7 @@ def set_primary_domain(site, host, *, acting_user, source=""):
         if domain is None:
             raise SiteActionError({"domain": [f"域名 {host} 不属于站点“{site.name}”"]})
         _set_primary(site, domain, acting_user=acting_user, source=source)
-        transaction.on_commit(clear_route_cache)
+        _routing_changed(site)
     return domain
 
 
@@ -334,4 +347,4 @@ def remove_domain(site, host, *, acting_user, source=""):
             raise SiteActionError({"domain": ["不能删除主域名：请先把另一个域名设为主域名"]})
         domain.delete()
         audit.record("remove_domain", acting_user=acting_user, site=site, source=source, domain=host)
-        transaction.on_commit(clear_route_cache)
+        _routing_changed(site, also=[host])

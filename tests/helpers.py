@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -133,6 +134,57 @@ def gunicorn_server(log_path, workers=2, **extra_env):
             server.terminate()
             try:
                 server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+VCL = ROOT / "deploy" / "varnish" / "default.vcl"
+
+
+def _listening(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def varnish_server(workdir, backend_port, port=None):
+    """Varnish with deploy/varnish/default.vcl, its backend pointed at `backend_port`, on a free port.
+
+    Yields the Popen (its `port` attribute set); stopped on exit. `-j none`: no privilege
+    jail, so it runs as whoever runs the tests.
+    """
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    vcl = workdir / "default.vcl"
+    text = VCL.read_text()
+    assert '.port = "8000";' in text, "deploy/varnish/default.vcl no longer names its backend port as expected"
+    vcl.write_text(text.replace('.port = "8000";', f'.port = "{backend_port}";'))
+    port = port or free_port()
+    with open(workdir / "varnishd.log", "wb") as log:
+        server = subprocess.Popen(
+            [shutil.which("varnishd") or "/usr/sbin/varnishd", "-F", "-j", "none", "-n", str(workdir / "state"),
+             "-a", f"127.0.0.1:{port}",
+             "-f", str(vcl), "-s", "malloc,64m", "-T", "none"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    server.port = port
+    try:
+        deadline = time.monotonic() + 30
+        while not _listening(port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                log_tail = (workdir / "varnishd.log").read_text()[-3000:]
+                raise ServerDidNotStart(f"varnishd did not come up:\n{log_tail}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()

@@ -211,7 +211,6 @@ def test_a_suspended_sites_items_leave_the_province_search(city, county, townshi
 
 def test_very_common_words_rank_the_newest_matches_and_say_so(county, monkeypatch):
     from search import query
-
     from tests.policies.builders import policy
 
     with schema_context(county.schema):

@@ -37,6 +37,8 @@ SHARED_APPS = [
     "themes",
     # The central resource library: one row per published item of every site (public schema).
     "library",
+    # Edge cache headers and purges; failed purges wait for a retry in the public schema.
+    "edge",
 ]
 
 # Apps whose tables are created in every site schema (and in the template schema
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     # with 404, aliases with 301, suspended sites with 503. Must run before anything
     # that touches the database.
     "tenants.middleware.SiteRoutingMiddleware",
+    # Marks a site's anonymous pages cacheable at the edge and everything else private.
+    # Here, so that it sees the response after sessions, CSRF and messages have had their say.
+    "edge.headers.EdgeCacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: public pages are Chinese for everyone, and its
     # `Vary: Accept-Language` would split every edge-cache entry by browser language.
@@ -259,6 +264,28 @@ CAPTCHA_TIMEOUT = 10  # minutes a captcha stays valid
 # ---------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "政府网站集约化平台"
+
+# ---------------------------------------------------------------------------
+# Edge cache (deploy/varnish/default.vcl; see edge/headers.py and edge/purge.py)
+# ---------------------------------------------------------------------------
+
+# How long the edge may keep a page nobody purged: purges make changes visible at once,
+# this bounds the damage of one that failed for good.
+EDGE_CACHE_SHARED_MAX_AGE = int(env("EDGE_CACHE_SHARED_MAX_AGE", "600"))
+# Browsers cannot be purged: they revalidate every time (the edge answers at static speed),
+# so a citizen never sees a withdrawn notice from their own cache.
+EDGE_CACHE_BROWSER_MAX_AGE = int(env("EDGE_CACHE_BROWSER_MAX_AGE", "0"))
+# Never cached at the edge: the admin (previews included), captcha challenges, and search,
+# whose every request is counted in the query statistics.
+EDGE_CACHE_PRIVATE_PATHS = ["/admin/", "/captcha/", "/search/"]
+# The edges to purge, comma-separated (e.g. http://127.0.0.1:6081); none: no purging (development).
+EDGE_CACHE_PURGE_LOCATIONS = [u.strip() for u in env("EDGE_CACHE_PURGE_LOCATIONS", "").split(",") if u.strip()]
+# Wagtail's front-end cache configuration, used by edge.purge (not by Wagtail's own
+# signal handlers, which purge before the publish commits: wagtail.contrib.frontend_cache
+# is deliberately not installed).
+WAGTAILFRONTENDCACHE = {
+    "edge": {"BACKEND": "edge.backends.HostBanBackend", "LOCATIONS": EDGE_CACHE_PURGE_LOCATIONS, "TIMEOUT": 2},
+} if EDGE_CACHE_PURGE_LOCATIONS else {}
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # mp4: the video file of a 视频解读 (policies.PolicyInterpretationPage) is a document.

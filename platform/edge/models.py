@@ -1,0 +1,25 @@
+"""Edge purges that failed, kept until a retry succeeds (public schema)."""
+
+from django.db import models
+
+
+class PendingPurge(models.Model):
+    """A host whose cached pages may be stale at the edge: a purge of it failed and will be retried.
+
+    One row per host: a second failure for the same host updates the row. The
+    `retry_edge_purges` job (a timer, every minute) retries due rows; the edge's own
+    TTL (EDGE_CACHE_SHARED_MAX_AGE) bounds how long a page can stay stale if it never succeeds.
+    """
+
+    host = models.CharField("域名", max_length=253, unique=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近的错误", blank=True)
+    first_failed_at = models.DateTimeField("首次失败", auto_now_add=True)
+    next_attempt_at = models.DateTimeField("下次重试", db_index=True)
+
+    class Meta:
+        verbose_name = "待重试的缓存清除"
+        verbose_name_plural = "待重试的缓存清除"
+
+    def __str__(self):
+        return f"{self.host} ({self.attempts})"

@@ -1,0 +1,62 @@
+"""Purge a site's pages at the edge whenever what its visitors can see changes.
+
+Runs in the site's schema (the admin request's, a job's); the purge itself waits for
+the commit (edge.purge).
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from tenants.models import current_site
+
+from . import purge
+
+
+def _paths(page):
+    """The page's address and its parent's (a column listing it), for backends that purge by URL."""
+    paths = []
+    for each in (page, page.get_parent()):
+        url = each.get_url() if each is not None else None
+        if url and url.startswith("/"):
+            paths.append(url)
+    return paths
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def on_page_change(sender, instance, **kwargs):
+    # Deleting a live page unpublishes it first (Wagtail's pre_delete handler): deletions arrive here too.
+    purge.request_purge(current_site(), _paths(instance))
+
+
+@receiver(post_page_move)
+def on_move(sender, instance, **kwargs):
+    purge.request_purge(current_site(), _paths(instance))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def on_view_restriction_change(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    purge.request_purge(current_site(), _paths(page) if page else ())
+
+
+def on_message_saved(sender, instance, created=False, **kwargs):
+    """An editor's change to a message (reply, publish, withdraw) may change the public replies page.
+
+    A citizen's new message changes nothing public but the statistics, which the edge's
+    TTL refreshes: a flood of submissions must not empty a site's cache.
+    """
+    if not created:
+        purge.request_purge(current_site())
+
+
+def connect_messages():
+    from interaction.models import Message
+
+    post_save.connect(on_message_saved, sender=Message, dispatch_uid="edge.on_message_saved")
+
+
+connect_messages()
