@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -258,3 +259,91 @@ def wrk_post(port, host, path, body, cookie, seconds, connections):
     if p99 is None:
         raise BenchError(f"no 99% latency in wrk output:\n{output}")
     return rate, float(p99.group(1)) * _LATENCY_UNITS[p99.group(2)]
+
+
+class EdgeProcess:
+    """A server of the edge (varnishd or nginx) in the foreground, its own process group, on a free port."""
+
+    START_TIMEOUT = 30
+
+    def __init__(self, name, command, workdir, port):
+        self.name, self.port, self.workdir = name, port, Path(workdir)
+        self.log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            command, cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + self.START_TIMEOUT
+        while True:
+            if self.process.poll() is not None:
+                raise BenchError(f"{name} exited:\n{self.log_tail()}")
+            try:
+                socket.create_connection((LOCALHOST, port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise BenchError(f"{name} did not listen on {port} within {self.START_TIMEOUT} s") from None
+                time.sleep(0.1)
+
+    def log_tail(self):
+        return (self.workdir / f"{self.name}.log").read_text(errors="replace")[-3000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def varnish(workdir, backend_port, port=None):
+    """deploy/varnish/default.vcl with its backend pointed at `backend_port` (nothing else changed)."""
+    workdir = Path(workdir)
+    text = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    if '.port = "8000";' not in text:
+        raise BenchError("deploy/varnish/default.vcl no longer names its backend port as expected")
+    (workdir / "default.vcl").write_text(text.replace('.port = "8000";', f'.port = "{backend_port}";'))
+    port = port or free_port()
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    return EdgeProcess("varnishd", [
+        varnishd, "-F", "-j", "none", "-n", str(workdir / "varnish-state"), "-a", f"{LOCALHOST}:{port}",
+        "-f", str(workdir / "default.vcl"), "-s", "malloc,256m", "-T", "none",
+    ], workdir, port)
+
+
+NGINX_STATIC_CONF = """
+worker_processes {workers};
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {workdir}/tmp;
+    proxy_temp_path {workdir}/tmp;
+    fastcgi_temp_path {workdir}/tmp;
+    uwsgi_temp_path {workdir}/tmp;
+    scgi_temp_path {workdir}/tmp;
+    server {{
+        listen {host}:{port};
+        root {workdir}/static;
+        location / {{ default_type "text/html; charset=utf-8"; try_files /index.html =404; }}
+    }}
+}}
+"""
+
+
+def nginx_static(workdir, body, workers):
+    """nginx serving `body` as a static file for every path (the baseline for edge-cache hits)."""
+    workdir = Path(workdir)
+    workdir.chmod(0o755)  # nginx's workers (www-data when started as root) read the file
+    (workdir / "static").mkdir(exist_ok=True)
+    (workdir / "tmp").mkdir(exist_ok=True)
+    (workdir / "static" / "index.html").write_bytes(body)
+    port = free_port()
+    conf = workdir / "nginx.conf"
+    conf.write_text(NGINX_STATIC_CONF.format(workers=workers, workdir=workdir, host=LOCALHOST, port=port))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    return EdgeProcess("nginx", [nginx, "-c", str(conf), "-p", str(workdir)], workdir, port)

@@ -16,11 +16,14 @@ import shutil
 import signal
 import statistics
 import sys
+import tempfile
 import time
 import urllib.parse
 from contextlib import ExitStack
+from pathlib import Path
 
 from harness import (
+    LOCALHOST,
     BenchError,
     Django,
     Gunicorn,
@@ -29,8 +32,11 @@ from harness import (
     csrf_form,
     drop_database,
     fetch,
+    free_port,
+    nginx_static,
     say,
     source_revision,
+    varnish,
     wrk,
     wrk_post,
 )
@@ -38,12 +44,12 @@ from harness import (
 DEFAULTS = {
     "clone_sites": 20, "migrate_sites": 5, "tenants": 200, "sites_existing": 200,
     "fast_rounds": 3, "all_rounds": 2, "rounds": 10, "wrk_seconds": 5,
-    "index_items": 2000, "site_items": 10_000, "library_items": 1_000_000,
+    "index_items": 2000, "site_items": 10_000, "library_items": 1_000_000, "publishes": 20,
 }
 QUICK = {
     "clone_sites": 5, "migrate_sites": 2, "tenants": 20, "sites_existing": 20,
     "fast_rounds": 2, "all_rounds": 1, "rounds": 3, "wrk_seconds": 3,
-    "index_items": 200, "site_items": 2000, "library_items": 20_000,
+    "index_items": 200, "site_items": 2000, "library_items": 20_000, "publishes": 5,
 }
 # Goals from the issue, as (comparison, target).
 CLONE_MEDIAN_GOAL_S = ("<=", 1.0)
@@ -85,8 +91,9 @@ def parse_args(argv):
     parser.add_argument("--index-items", type=int, help="items indexed through the platform's indexer (timed)")
     parser.add_argument("--site-items", type=int, help="items in the benchmarked site's search index")
     parser.add_argument("--library-items", type=int, help="items in the central resource library")
+    parser.add_argument("--publishes", type=int, help="publishes timed until visible at the edge")
     parser.add_argument(
-        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search"], action="append",
+        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge"], action="append",
         help="run only these sections (repeatable); the default runs all",
     )
     args = parser.parse_args(argv)
@@ -304,6 +311,48 @@ def bench_search(django, host, args, stack):
         say(f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(latencies)} queries")
 
 
+def bench_edge(django, host, args, stack):
+    """(6) Edge-cache hits vs nginx serving the same bytes; publish-to-visible latency at the edge."""
+    say("edge: Varnish (deploy/varnish/default.vcl) in front of gunicorn, nginx serving the same page as a file")
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-edge-")))
+    # Gunicorn purges the edge after each publish: the edge's port is chosen first.
+    edge_port = free_port()
+    purge_location = f"http://{LOCALHOST}:{edge_port}"
+    server = Gunicorn(django, "bench_settings", args.workers, EDGE_CACHE_PURGE_LOCATIONS=purge_location)
+    stack.callback(server.stop)
+    edge = varnish(workdir, server.port, port=edge_port)
+    stack.callback(edge.stop)
+    server.wait_ready(host)
+    fetch(edge.port, host)
+    status, body = fetch(edge.port, host)
+    if status != 200:
+        raise BenchError(f"the edge answered {status} for {host}")
+    static = nginx_static(workdir, body, workers=os.cpu_count())
+    stack.callback(static.stop)
+    static_status, static_body = fetch(static.port, host)
+    if static_body != body:
+        raise BenchError(f"nginx does not serve the same bytes as the edge ({static_status}):\n{static.log_tail()}")
+    hits, files, ratios = [], [], []
+    for round_index in range(args.rounds):
+        pair = [(edge.port, hits), (static.port, files)]
+        for port, rates in pair if round_index % 2 == 0 else reversed(pair):
+            rates.append(wrk(port, host, args.wrk_seconds, args.connections))
+        ratios.append(hits[-1] / files[-1])
+        say(f"  round {round_index + 1}: edge hit {hits[-1]:.0f} req/s, nginx file {files[-1]:.0f} req/s")
+    wrk_flags = f"-t1 -c{args.connections} -d{args.wrk_seconds}s"
+    hit = median_figure("edge_hit_rps_median", hits, "req/s", 1, wrk=wrk_flags, bytes=len(body))
+    static_rps = median_figure("edge_static_file_rps_median", files, "req/s", 1, wrk=wrk_flags, bytes=len(body))
+    figure("edge_hit_over_static_file", hit / static_rps, "ratio", 3, goal=(">=", 0.8),
+           paired_rounds_median=round(statistics.median(ratios), 3))
+    data = django.step(
+        "edge_publish", "--host", host, "--edge-port", str(edge.port), "--rounds", str(args.publishes),
+        timeout=STEP_OVERHEAD_S + args.publishes * 30, EDGE_CACHE_PURGE_LOCATIONS=purge_location,
+    )
+    latencies = data["latencies_ms"]
+    median_figure("edge_publish_visible_median", latencies, "ms", 1, goal=("<=", 1000))
+    figure("edge_publish_visible_max", max(latencies), "ms", 1, goal=("<=", 1000), n=len(latencies))
+
+
 def reproduce_command(argv):
     return "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
 
@@ -325,7 +374,7 @@ def run(args):
         say("building the site template and the base sites (province, city, the page's county)")
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
-        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search"])
+        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
         if "migrate" in sections:
@@ -338,6 +387,8 @@ def run(args):
             bench_mailbox(django, base["host"], args, stack)
         if "search" in sections:
             bench_search(django, base["host"], args, stack)
+        if "edge" in sections:
+            bench_edge(django, base["host"], args, stack)
     figure("bench_total", time.perf_counter() - started, "s", 0)
 
 

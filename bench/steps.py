@@ -310,6 +310,56 @@ def step_search_data(args):
     }
 
 
+def _through_edge(port, host, path):
+    """(X-Cache, body) of a GET through the edge."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        return response.getheader("X-Cache"), response.read().decode()
+    finally:
+        conn.close()
+
+
+def step_edge_publish(args):
+    """Publish --rounds articles on --host; ms from the publish call until the column page shows it at the edge.
+
+    Before each publish the column page is a cache hit at the edge; the clock starts when the
+    publish starts (revision, publish, commit, the purge after commit) and stops at the first
+    response through the edge that shows the new title (polled every 5 ms).
+    """
+    from django_tenants.utils import schema_context
+
+    from columns.models import ArticlePage, ColumnPage
+
+    from search import segment
+
+    site = GovSite.objects.get(domains__domain=args.host)
+    latencies = []
+    # As a gunicorn worker does at start (deploy/gunicorn/gunicorn.conf.py, post_worker_init).
+    segment.tokenizer()
+    with schema_context(site.schema_name):
+        news = ColumnPage.objects.get(slug="xwdt")
+        for n in range(args.rounds):
+            _through_edge(args.edge_port, args.host, "/xwdt/")
+            cached, _ = _through_edge(args.edge_port, args.host, "/xwdt/")
+            if cached != "HIT":
+                raise SystemExit(f"the column page is not cached at the edge before publish {n} ({cached})")
+            title = f"发布时延测试{n:03d}"
+            started = time.perf_counter()
+            page = ArticlePage(title=title, slug=f"edge-latency-{n}")
+            news.add_child(instance=page)
+            page.save_revision().publish()
+            while title not in _through_edge(args.edge_port, args.host, "/xwdt/")[1]:
+                if time.perf_counter() - started > 30:
+                    raise SystemExit(f"{title} did not show through the edge within 30 s")
+                time.sleep(0.005)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return {"latencies_ms": latencies}
+
+
 def step_count_messages(args):
     """How many mailbox messages the benchmark's site holds (proof the posts were stored)."""
     from django_tenants.utils import schema_context
@@ -342,6 +392,11 @@ def parse_args(argv):
     search_data.add_argument("--site-items", type=int, required=True)
     search_data.add_argument("--library-items", type=int, required=True)
     search_data.set_defaults(run=step_search_data)
+    edge_publish = steps.add_parser("edge_publish")
+    edge_publish.add_argument("--host", required=True)
+    edge_publish.add_argument("--edge-port", type=int, required=True)
+    edge_publish.add_argument("--rounds", type=int, required=True)
+    edge_publish.set_defaults(run=step_edge_publish)
     count = steps.add_parser("count_messages")
     count.add_argument("--host", required=True)
     count.set_defaults(run=step_count_messages)
