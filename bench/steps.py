@@ -333,7 +333,6 @@ def step_edge_publish(args):
     from django_tenants.utils import schema_context
 
     from columns.models import ArticlePage, ColumnPage
-
     from search import segment
 
     site = GovSite.objects.get(domains__domain=args.host)
