@@ -86,11 +86,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def _answers(port):
+def _answers(port, console_host="localhost"):
     """True once the console's login page renders: a worker is up and reaches the database."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
-        conn.request("GET", "/login/", headers={"Host": "localhost"})
+        # As from the TLS front: production settings redirect plain HTTP to HTTPS.
+        conn.request("GET", "/login/", headers={"Host": console_host, "X-Forwarded-Proto": "https"})
         return conn.getresponse().status == 200
     except OSError:
         return False
@@ -103,7 +104,7 @@ class ServerDidNotStart(AssertionError):
 
 
 @contextmanager
-def gunicorn_server(log_path, workers=2, **extra_env):
+def gunicorn_server(log_path, workers=2, console_host="localhost", **extra_env):
     """gunicorn with the production config serving this run's test database, in its own process group.
 
     Yields the Popen (its `port` attribute set). Stopped on exit (killed if it hangs), before
@@ -123,7 +124,7 @@ def gunicorn_server(log_path, workers=2, **extra_env):
     server.port = port
     try:
         deadline = time.monotonic() + 60
-        while not _answers(port):
+        while not _answers(port, console_host):
             if server.poll() is not None or time.monotonic() > deadline:
                 log_tail = Path(log_path).read_text()[-3000:]
                 raise ServerDidNotStart(f"gunicorn did not come up on port {port}:\n{log_tail}")

@@ -1,0 +1,243 @@
+"""The production configuration, booted on loopback: nginx (TLS) → Varnish → gunicorn → PostgreSQL, Redis.
+
+deploy/nginx/govsites.conf and deploy/varnish/default.vcl run as shipped, but for the
+values on their marked lines (ports, certificate, folders); gunicorn runs
+deploy/gunicorn/gunicorn.conf.py with config.settings.production and its environment.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import urllib3
+from django_tenants.utils import schema_context
+from wagtail.test.utils.form_data import querydict_from_html, rich_text
+
+from columns.models import ColumnPage
+from tests.helpers import ROOT, free_port, gunicorn_server, raw_connection, test_env, varnish_server
+
+pytestmark = pytest.mark.slow
+CONSOLE = "console.smoke.test"
+NGINX_CONF = ROOT / "deploy" / "nginx" / "govsites.conf"
+# (marker, line as shipped, with the smoke test's value in {})
+MARKED = {
+    "edge": "    server 127.0.0.1:6081;",
+    "http": "    listen 80 default_server;",
+    "https": "    listen 443 ssl http2 default_server;",
+    "certificate": "    ssl_certificate /etc/govsites/tls/fullchain.pem;",
+    "key": "    ssl_certificate_key /etc/govsites/tls/privkey.pem;",
+    "static": "        alias /srv/govsites/static/;",
+    "media": "        alias /srv/govsites/media/;",
+}
+NGINX_MAIN = """
+{user}
+daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {work}/nginx-access.log;
+    client_body_temp_path {work}/tmp;
+    proxy_temp_path {work}/tmp;
+    fastcgi_temp_path {work}/tmp;
+    uwsgi_temp_path {work}/tmp;
+    scgi_temp_path {work}/tmp;
+    include {work}/govsites.conf;
+}}
+"""
+
+
+def production_env(work, edge_port):
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "smoke-test-only-" + "x" * 50,
+        "PGPASSWORD": "unused-trust-auth",
+        "REDIS_URL": "redis://127.0.0.1:6379/13",
+        "PLATFORM_CONSOLE_HOSTS": CONSOLE,
+        "PLATFORM_DOMAIN_SUFFIX": "smoke.test",
+        "WAGTAILADMIN_BASE_URL": f"https://{CONSOLE}",
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "PRIVATE_MEDIA_ROOT": str(work / "private-media"),
+        "EDGE_CACHE_PURGE_LOCATIONS": f"http://127.0.0.1:{edge_port}",
+    }
+
+
+def nginx_conf(work, ports):
+    text = NGINX_CONF.read_text()
+    values = {
+        "edge": f"    server 127.0.0.1:{ports['edge']};",
+        "http": f"    listen 127.0.0.1:{ports['http']} default_server;",
+        "https": f"    listen 127.0.0.1:{ports['https']} ssl http2 default_server;",
+        "certificate": f"    ssl_certificate {work}/tls.crt;", "key": f"    ssl_certificate_key {work}/tls.key;",
+        "static": f"        alias {work}/static/;", "media": f"        alias {work}/media/;",
+    }
+    for marker, shipped in MARKED.items():
+        line = f"{shipped}  # smoke: {marker}"
+        assert line in text, f"deploy/nginx/govsites.conf no longer has the line the smoke test replaces: {line}"
+        text = text.replace(line, values[marker])
+    (work / "govsites.conf").write_text(text)
+    (work / "tmp").mkdir(exist_ok=True)
+    main = work / "nginx.conf"
+    # Run as root (CI), nginx's workers would be "nobody", who cannot enter pytest's private temp folders.
+    user = "user root;" if os.geteuid() == 0 else ""
+    main.write_text(NGINX_MAIN.format(work=work, user=user))
+    return main
+
+
+@pytest.fixture(scope="module")
+def production_password(fixture_sites):
+    """The county admin's password hashed as production hashes (the test settings use MD5 for speed).
+
+    Committed for the module, the test hash put back afterwards.
+    """
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    county = fixture_sites["county"]
+    table = f'"{county.schema}".auth_user'
+    with raw_connection() as conn:
+        (test_hash,) = conn.execute(f"SELECT password FROM {table} WHERE username = 'admin'").fetchone()  # noqa: S608
+        hashed = PBKDF2PasswordHasher().encode(county.password, "smoketestsalt", iterations=1000)
+        conn.execute(f"UPDATE {table} SET password = %s WHERE username = 'admin'", [hashed])  # noqa: S608
+    yield
+    with raw_connection() as conn:
+        conn.execute(f"UPDATE {table} SET password = %s WHERE username = 'admin'", [test_hash])  # noqa: S608
+
+
+@pytest.fixture(scope="module")
+def stack(fixture_sites, production_password, django_db_blocker, tmp_path_factory):
+    """{name: port} of the running stack: https, http (nginx), edge (Varnish)."""
+    work = tmp_path_factory.mktemp("smoke")
+    ports = {"edge": free_port(), "http": free_port(), "https": free_port()}
+    env = test_env() | production_env(work, ports["edge"])
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT, env=env, check=True, timeout=300,
+    )
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=govsites-smoke",
+         "-keyout", str(work / "tls.key"), "-out", str(work / "tls.crt")],
+        check=True, capture_output=True, timeout=60,
+    )
+    main = nginx_conf(work, ports)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    checked = subprocess.run([nginx, "-t", "-c", str(main), "-p", str(work)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    with django_db_blocker.unblock(), gunicorn_server(
+        work / "gunicorn.log", console_host=CONSOLE, **production_env(work, ports["edge"]),
+    ) as app, varnish_server(work / "varnish", app.port, port=ports["edge"]):
+        with open(work / "nginx.log", "wb") as log:
+            front = subprocess.Popen([nginx, "-c", str(main), "-p", str(work)], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(ports["https"])
+            yield ports
+        finally:
+            front.terminate()
+            front.wait(timeout=10)
+
+
+def _wait_for(port):
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def get(port, host, path="/", *, method="GET", tls=True):
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    conn = (http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=context) if tls
+            else http.client.HTTPConnection("127.0.0.1", port, timeout=30))
+    try:
+        conn.request(method, path, headers={"Host": host})
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def test_two_sites_are_served_over_tls_with_security_headers_and_from_the_edge(stack, county, city):
+    for site, name in ((county, "锦江区人民政府"), (city, "成都市人民政府")):
+        status, headers, body = get(stack["https"], site.host)
+        assert status == 200 and name in body.decode()
+        assert headers["strict-transport-security"].startswith("max-age=31536000")
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "same-origin"
+        assert "s-maxage" in headers["cache-control"] and "set-cookie" not in headers
+        again = get(stack["https"], site.host)
+        assert again[1]["x-cache"] == "HIT" and again[2] == body
+    # The page's stylesheet comes from nginx (collectstatic's hashed name), not from the app.
+    stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', body).group(1).decode()
+    status, headers, _ = get(stack["https"], city.host, stylesheet)
+    assert status == 200 and "immutable" in headers["cache-control"] and "x-cache" not in headers
+
+
+def test_plain_http_redirects_and_outsiders_cannot_purge_or_read_media_directly(stack, county):
+    status, headers, _ = get(stack["http"], county.host, "/xwdt/", tls=False)
+    assert status == 301 and headers["location"] == f"https://{county.host}/xwdt/"
+    assert get(stack["https"], county.host, method="BAN")[0] == 405
+    assert get(stack["https"], county.host, "/_protected_media/site_510104/x.jpg")[0] == 404
+    assert get(stack["https"], "unknown.smoke.test")[0] == 404
+    status, _, body = get(stack["https"], CONSOLE, "/-/health")
+    assert status == 200 and b'"database": "ok"' in body
+
+
+def test_an_editor_publishes_and_citizens_see_it_through_the_edge(stack, county):
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    with schema_context(county.schema):
+        news = ColumnPage.objects.get(slug="xwdt")
+    get(stack["https"], county.host, "/xwdt/")
+    assert get(stack["https"], county.host, "/xwdt/")[1]["x-cache"] == "HIT"
+
+    base, origin = f"https://127.0.0.1:{stack['https']}", f"https://{county.host}"
+    editor = requests.Session()
+    editor.headers.update({"Host": county.host, "Origin": origin})
+
+    def post(path, data):
+        data["csrfmiddlewaretoken"] = editor.cookies["csrftoken"]
+        # verify=False: the smoke test's own certificate; per call, as a CA bundle in the
+        # environment (REQUESTS_CA_BUNDLE) would win over the session's setting.
+        return editor.post(base + path, data=data, allow_redirects=False, headers={"Referer": origin + path},
+                           verify=False)
+
+    editor.get(base + "/admin/login/", verify=False)
+    assert post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 302
+    add = f"/admin/pages/add/columns/articlepage/{news.pk}/"
+    data = querydict_from_html(editor.get(base + add, verify=False).text, form_id="page-edit-form")
+    data.update({"title": "部署冒烟测试稿件", "slug": "smoke-test", "body": rich_text("<p>冒烟</p>"),
+                 "action-publish": "action-publish"})
+    published = post(add, data)
+    assert published.status_code == 302, published.text[-1500:]
+    try:
+        _, headers, body = get(stack["https"], county.host, "/xwdt/")
+        assert "部署冒烟测试稿件" in body.decode() and headers["x-cache"] == "MISS"
+    finally:
+        with schema_context(county.schema):
+            page = ColumnPage.objects.get(pk=news.pk).get_children().filter(slug="smoke-test").first()
+        if page is not None:
+            assert post(f"/admin/pages/{page.pk}/delete/", {}).status_code == 302
+    assert "部署冒烟测试稿件" not in get(stack["https"], county.host, "/xwdt/")[2].decode()
+
+
+def test_the_shipped_files_are_the_ones_tested():
+    """A reminder with teeth: the smoke test substitutes only marked lines, so they must exist."""
+    text = NGINX_CONF.read_text()
+    for marker, shipped in MARKED.items():
+        assert f"{shipped}  # smoke: {marker}" in text
+    assert Path(ROOT / "deploy" / "varnish" / "default.vcl").exists()
