@@ -11,8 +11,11 @@
 
 vcl 4.1;
 
+import directors;
 import std;
 
+# The app nodes. One here; with more, copy the block per node (app2, app3 … with their
+# addresses), add each to the director in vcl_init, and list their addresses in `purgers`.
 backend app {
     .host = "127.0.0.1";
     .port = "8000";
@@ -27,7 +30,15 @@ acl purgers {
     "::1";
 }
 
+sub vcl_init {
+    # Round robin over the app nodes. To skip a node that is down, give each backend a `.probe`
+    # of /-/health with a console host as Host (deploy/README.md, Scale-out).
+    new app_nodes = directors.round_robin();
+    app_nodes.add_backend(app);
+}
+
 sub vcl_recv {
+    set req.backend_hint = app_nodes.backend();
     # One spelling per host: the key, and the ban, use the lower-case name without a port.
     set req.http.host = std.tolower(regsub(req.http.host, ":[0-9]+$", ""));
 
