@@ -1,8 +1,40 @@
-"""Writing audit rows. Every action in tenants.actions calls `record` inside its transaction."""
+"""Writing audit rows. Every action in tenants.actions calls `record` inside its transaction.
 
+Inside the sites, Wagtail logs every admin action (publish, unpublish, delete, move, view
+restrictions, users and groups...) in the site's own log; `tenants.site_audit` copies each of
+those entries into the platform's trail as it is written, so one searchable record covers
+the console and every site. "From where" is the address of the request being served
+(`request_source`, set by the routing middleware), or cli:<user> / system.
+"""
+
+import contextvars
 import getpass
+from contextlib import contextmanager
+
+from django.conf import settings
 
 from .models import AuditEvent
+
+_request_source = contextvars.ContextVar("audit_request_source", default="")
+
+
+def client_address(request):
+    """The visitor's address: the header nginx sets in production (RATELIMIT_IP_META_KEY), else REMOTE_ADDR."""
+    return (request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR", ""))[:100]
+
+
+@contextmanager
+def request_source(source):
+    """While serving a request: audit rows written without a source of their own get this one."""
+    token = _request_source.set(source)
+    try:
+        yield
+    finally:
+        _request_source.reset(token)
+
+
+def current_source():
+    return _request_source.get()
 
 
 def actor_label(acting_user, source):

@@ -15,7 +15,7 @@ from django.urls import set_urlconf
 from django_tenants.utils import get_public_schema_name
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
-from . import views
+from . import audit, views
 from .models import SiteStatus
 from .routing import resolve_host
 
@@ -38,6 +38,10 @@ class SiteRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with audit.request_source(audit.client_address(request)):
+            return self._route(request)
+
+    def _route(self, request):
         host = request_host(request)
         if host is None:
             return views.bad_host(request)

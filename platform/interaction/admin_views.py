@@ -15,6 +15,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from tenants.spreadsheets import csv_safe
+
 from . import actions
 from .forms import AssignForm, InvalidForm, ReplyForm
 from .models import ConsultationPage, Message, Status, statistics
@@ -156,13 +158,9 @@ def consultation_feedback_csv(request, pk):
     for feedback in consultation.feedback.order_by("submitted_at"):
         answers = [answer for _, answer in feedback.answer_rows(questions)]
         writer.writerow([
-            timezone.localtime(feedback.submitted_at).strftime("%Y-%m-%d %H:%M"), *map(_csv_safe, [
+            timezone.localtime(feedback.submitted_at).strftime("%Y-%m-%d %H:%M"), *map(csv_safe, [
                 feedback.name, feedback.contact, *answers, feedback.comment,
             ]),
         ])
     return response
 
-
-def _csv_safe(value):
-    """Citizen text opened in a spreadsheet must not run as a formula (=, +, -, @ at the start)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

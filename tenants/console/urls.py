@@ -16,4 +16,5 @@ urlpatterns = [
     path("sites/<int:pk>/domains/", views.add_domain, name="add_domain"),
     path("sites/<int:pk>/domains/change/", views.domain_action, name="domain_action"),
     path("search-stats/", views.search_stats, name="search_stats"),
+    path("audit/", views.audit_trail, name="audit"),
 ]
