@@ -56,6 +56,14 @@ def test_site_tree_and_site_detail(console, axe, screenshot):
     axe(page)
     screenshot(page, "console-provision-form-errors")
 
+    page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="审计记录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("审计记录")
+    page.get_by_label("站点区划代码").fill("510104")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.get_by_role("cell", name="provision_site")).to_be_visible()
+    axe(page)
+    screenshot(page, "console-audit-trail")
+
 
 def test_provision_visit_suspend_and_resume_a_site(
     committed_sites, live_server_url, site_url, console, wagtail_login, axe, screenshot
