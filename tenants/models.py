@@ -145,6 +145,35 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.site_label}"
 
+    @property
+    def action_display(self):
+        """The action in Chinese for the console (the code itself stays searchable and exported)."""
+        if self.action.startswith("site:"):
+            code = self.action.removeprefix("site:")
+            return "站内：" + SITE_ACTION_LABELS.get(code, code)
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+ACTION_LABELS = {
+    "provision_site": "开设站点", "suspend_site": "暂停站点", "resume_site": "恢复站点",
+    "add_domain": "添加域名", "set_primary_domain": "设置主域名", "remove_domain": "删除域名",
+    "create_platform_admin": "创建平台管理员",
+}
+# Wagtail's log actions (wagtail/wagtail_hooks.py registers them), as editors see them.
+SITE_ACTION_LABELS = {
+    "wagtail.create": "新建", "wagtail.edit": "修改", "wagtail.delete": "删除", "wagtail.publish": "发布",
+    "wagtail.publish.scheduled": "定时发布", "wagtail.schedule.revision": "设置定时发布",
+    "wagtail.schedule.cancel": "取消定时发布", "wagtail.unpublish": "撤回",
+    "wagtail.unpublish.scheduled": "定时撤回", "wagtail.move": "移动", "wagtail.copy": "复制",
+    "wagtail.reorder": "调整顺序", "wagtail.rename": "重命名", "wagtail.revert": "恢复旧版本",
+    "wagtail.lock": "锁定", "wagtail.unlock": "解锁",
+    "wagtail.view_restriction.create": "设置访问限制", "wagtail.view_restriction.edit": "修改访问限制",
+    "wagtail.view_restriction.delete": "取消访问限制",
+    "wagtail.workflow.start": "提交审核", "wagtail.workflow.approve": "审核通过",
+    "wagtail.workflow.reject": "审核退回", "wagtail.workflow.cancel": "取消审核",
+    "wagtail.workflow.resume": "重新提交审核",
+}
+
 
 class TemplateSnapshot(models.Model):
     """The DDL and seed data of the template schema, captured once per migration state.

@@ -69,7 +69,8 @@ def test_console_lists_filters_and_exports_the_trail_read_only(console_client, c
     page = console_client.get("/audit/", {"site": "510104"})
     assert page.status_code == 200
     body = page.content.decode()
-    assert "suspend_site" in body and "198.51.100.7" in body and "198.51.100.8" not in body
+    assert "暂停站点" in body and "198.51.100.7" in body and "198.51.100.8" not in body
+    assert "站内：发布" in body
     only_console = console_client.get("/audit/", {"action": "suspend"}).content.decode()
     assert "198.51.100.8" in only_console and "+危险公式" not in only_console
     found = console_client.get("/audit/", {"q": "危险公式"}).content.decode()
