@@ -348,3 +348,27 @@ def remove_domain(site, host, *, acting_user, source=""):
         domain.delete()
         audit.record("remove_domain", acting_user=acting_user, site=site, source=source, domain=host)
         _routing_changed(site, also=[host])
+
+
+def set_staff_role(user, role, *, acting_user, source=""):
+    """Give a platform staff account one role (tenants.roles), replacing any other; None takes it away."""
+    from django.contrib.auth.models import Group
+
+    from . import roles
+
+    _require_public_schema()
+    if role is not None and role not in roles.ROLES:
+        raise SiteActionError({"role": [f"没有“{role}”这个角色；可选：{'、'.join(roles.ROLES)}"]})
+    with transaction.atomic():
+        previous = roles.role_of(user)
+        user.groups.remove(*Group.objects.filter(name__in=roles.ROLES))
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+            if not user.is_staff:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+        audit.record(
+            "set_staff_role", acting_user=acting_user, source=source, username=user.get_username(),
+            role=role or "", previous=previous or "",
+        )
+    return user

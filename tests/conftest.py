@@ -150,7 +150,13 @@ def _back_to_public():
 @pytest.fixture
 def platform_admin(db):
     User = get_user_model()
-    return User.objects.create_user("console-admin", password="console-pass-1234", is_staff=True)
+    from django.contrib.auth.models import Group
+
+    from tenants import roles
+
+    user = User.objects.create_user("console-admin", password="console-pass-1234", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
+    return user
 
 
 @pytest.fixture

@@ -16,22 +16,31 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import actions, audit
+from .. import actions, audit, roles
 from ..models import AuditEvent, GovSite, SiteStatus
 from ..spreadsheets import csv_safe
 from .forms import DomainForm, ProvisionSiteForm
 
 
-def staff_required(view):
+def staff_required(view, allowed=roles.role_of):
+    """Signed-in platform staff only; `allowed(user)` decides what else it takes (tenants.roles)."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_staff:
             return render(request, "console/forbidden.html", status=403)
+        if not allowed(request.user):
+            return render(request, "console/forbidden.html", {"read_only": True}, status=403)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def operator_required(view):
+    """Changes to sites: administrators and operators; a supervisor's request is refused, nothing changes."""
+    return staff_required(view, allowed=roles.can_operate)
 
 
 def client_ip(request):
@@ -65,7 +74,7 @@ def site_tree(request):
     return render(request, "console/site_tree.html", {"rows": rows, "total": len(sites), "counts": counts})
 
 
-@staff_required
+@operator_required
 def provision(request):
     form = ProvisionSiteForm(request.POST or None, initial={"level": request.GET.get("level", "county")})
     if request.GET.get("parent"):
@@ -113,19 +122,19 @@ def _site_action(request, pk, func, success):
 
 
 @require_POST
-@staff_required
+@operator_required
 def suspend(request, pk):
     return _site_action(request, pk, actions.suspend_site, "站点“{site}”已暂停，访问者将看到维护页面。")
 
 
 @require_POST
-@staff_required
+@operator_required
 def resume(request, pk):
     return _site_action(request, pk, actions.resume_site, "站点“{site}”已恢复访问。")
 
 
 @require_POST
-@staff_required
+@operator_required
 def add_domain(request, pk):
     site = get_object_or_404(GovSite, pk=pk)
     form = DomainForm(request.POST)
@@ -145,7 +154,7 @@ def add_domain(request, pk):
 
 
 @require_POST
-@staff_required
+@operator_required
 def domain_action(request, pk):
     site = get_object_or_404(GovSite, pk=pk)
     host = request.POST.get("domain", "")

@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
+from tenants import roles
 from tests.helpers import ROOT, ServerDidNotStart, gunicorn_server
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -52,6 +54,7 @@ def console_staff(django_db_setup, django_db_blocker):
         user.is_staff = True
         user.set_password(staff.password)
         user.save()
+        user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
     return staff
 
 

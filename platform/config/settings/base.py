@@ -143,6 +143,8 @@ TEMPLATES = [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                # The console's role checks (lazy: site pages never evaluate them).
+                "tenants.console.context.staff_role",
                 "django.contrib.messages.context_processors.messages",
             ],
         },
