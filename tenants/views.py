@@ -68,3 +68,12 @@ def health(request):
     payload = {"status": "ok" if status == 200 else "degraded", "database": database,
                "python": platform.python_implementation()}
     return JsonResponse(payload, status=status, headers={"Cache-Control": "no-store"})
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login, in the console and in every site's admin (429)."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    response = render(request, "tenants/lockout.html", context, status=429)
+    response["Cache-Control"] = "no-store"
+    return response

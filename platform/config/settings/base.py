@@ -7,6 +7,7 @@ split of SHARED_APPS and TENANT_APPS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 # platform/config/settings/base.py -> repository root
@@ -39,6 +40,8 @@ SHARED_APPS = [
     "library",
     # Edge cache headers and purges; failed purges wait for a retry in the public schema.
     "edge",
+    # Login lockout for platform staff (the console).
+    "axes",
 ]
 
 # Apps whose tables are created in every site schema (and in the template schema
@@ -71,6 +74,9 @@ TENANT_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # Login lockout for the site's editors: attempts are counted in the site's own schema, so
+    # "admin" locked out on one site is not locked out on another.
+    "axes",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -109,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Wagtail's RedirectMiddleware, skipped in the console (no Wagtail tables in public).
     "tenants.middleware.SiteRedirectMiddleware",
+    # Answers a locked-out login with the lockout page (django-axes); last, as its docs require.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Site hosts: every site's own urls; the console hosts get PUBLIC_SCHEMA_URLCONF.
@@ -204,6 +212,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "console:login"
+
+# Login lockout (django-axes) for the console and every site's admin: five wrong passwords
+# for one account from one address lock that pair for 15 minutes. Per pair, so an attacker
+# elsewhere cannot lock a real editor out; attempts are rows of the schema being logged in to.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The visitor's address as the rest of the platform sees it (X-Real-IP behind nginx).
+AXES_CLIENT_IP_CALLABLE = "tenants.audit.client_address"
+AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
+# Signed-in sessions (editors and console staff) end after a working day, and when the browser closes.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "console:sites"
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 
@@ -318,5 +341,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail runs its background tasks inline here; one INFO line per task is noise.
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every login attempt at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
