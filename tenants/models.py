@@ -157,7 +157,9 @@ class AuditEvent(models.Model):
 ACTION_LABELS = {
     "provision_site": "开设站点", "suspend_site": "暂停站点", "resume_site": "恢复站点",
     "add_domain": "添加域名", "set_primary_domain": "设置主域名", "remove_domain": "删除域名",
-    "create_platform_admin": "创建平台管理员",
+    "create_platform_admin": "创建平台管理员", "set_staff_role": "设置工作人员角色",
+    "create_site_account": "新建站点账号", "disable_site_account": "停用站点账号",
+    "enable_site_account": "启用站点账号", "reset_site_account_password": "重置站点账号密码",
 }
 # Wagtail's log actions (wagtail/wagtail_hooks.py registers them), as editors see them.
 SITE_ACTION_LABELS = {

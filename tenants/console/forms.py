@@ -1,6 +1,7 @@
 from django import forms
 
 from ..models import GovSite, SiteLevel, SiteStatus
+from ..site_accounts import SITE_GROUPS
 
 
 class ProvisionSiteForm(forms.Form):
@@ -20,3 +21,10 @@ class ProvisionSiteForm(forms.Form):
 class DomainForm(forms.Form):
     domain = forms.CharField(label="新域名", max_length=253)
     make_primary = forms.BooleanField(label="设为主域名", required=False)
+
+
+class SiteAccountForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, help_text="字母、数字或 @.+-_，在本站内唯一")
+    name = forms.CharField(label="姓名", max_length=150, required=False)
+    email = forms.CharField(label="电子邮件", max_length=254, required=False, help_text="用于接收留言分办等通知")
+    group = forms.ChoiceField(label="角色", choices=[(g, g) for g in SITE_GROUPS], initial=SITE_GROUPS[0])

@@ -15,6 +15,8 @@ urlpatterns = [
     path("sites/<int:pk>/resume/", views.resume, name="resume"),
     path("sites/<int:pk>/domains/", views.add_domain, name="add_domain"),
     path("sites/<int:pk>/domains/change/", views.domain_action, name="domain_action"),
+    path("sites/<int:pk>/accounts/", views.site_accounts_view, name="site_accounts"),
+    path("sites/<int:pk>/accounts/<str:username>/", views.site_account, name="site_account"),
     path("search-stats/", views.search_stats, name="search_stats"),
     path("audit/", views.audit_trail, name="audit"),
 ]

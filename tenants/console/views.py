@@ -16,10 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import actions, audit, roles
+from .. import actions, audit, roles, site_accounts
 from ..models import AuditEvent, GovSite, SiteStatus
 from ..spreadsheets import csv_safe
-from .forms import DomainForm, ProvisionSiteForm
+from .forms import DomainForm, ProvisionSiteForm, SiteAccountForm
 
 
 def staff_required(view, allowed=roles.role_of):
@@ -41,6 +41,11 @@ def staff_required(view, allowed=roles.role_of):
 def operator_required(view):
     """Changes to sites: administrators and operators; a supervisor's request is refused, nothing changes."""
     return staff_required(view, allowed=roles.can_operate)
+
+
+def administrator_required(view):
+    """Accounts and roles: platform administrators only."""
+    return staff_required(view, allowed=roles.can_administer)
 
 
 def client_ip(request):
@@ -254,3 +259,53 @@ def _audit_csv(events):
                             json.dumps(event.detail, ensure_ascii=False)]),
         ])
     return response
+
+
+@staff_required
+def site_accounts_view(request, pk):
+    """A site's accounts (every staff role sees them); administrators create them here (POST)."""
+    site = get_object_or_404(GovSite.objects.prefetch_related("domains"), pk=pk)
+    form = SiteAccountForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not roles.can_administer(request.user):
+            return render(request, "console/forbidden.html", {"read_only": True}, status=403)
+        if form.is_valid():
+            try:
+                password = site_accounts.create_account(
+                    site, **form.cleaned_data, acting_user=request.user, source=client_ip(request)
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return render(request, "console/site_account_password.html", {
+                    "site": site, "username": form.cleaned_data["username"], "password": password, "created": True,
+                }, status=201)
+        status = 400
+    return render(request, "console/site_accounts.html", {
+        "site": site, "accounts": site_accounts.list_accounts(site), "form": form,
+        "can_administer": roles.can_administer(request.user),
+    }, status=status)
+
+
+@require_POST
+@administrator_required
+def site_account(request, pk, username):
+    """Disable, enable or reset the password of one account of a site."""
+    site = get_object_or_404(GovSite.objects.prefetch_related("domains"), pk=pk)
+    op = request.POST.get("op")
+    source = client_ip(request)
+    try:
+        if op == "reset":
+            password = site_accounts.reset_password(site, username, acting_user=request.user, source=source)
+            return render(request, "console/site_account_password.html", {
+                "site": site, "username": username, "password": password, "created": False,
+            })
+        if op in ("disable", "enable"):
+            site_accounts.set_active(site, username, op == "enable", acting_user=request.user, source=source)
+            messages.success(request, f"账号 {username} 已{'启用' if op == 'enable' else '停用，其登录已全部失效'}。")
+        else:
+            messages.error(request, "未知操作。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("console:site_accounts", pk=pk)

@@ -46,6 +46,13 @@ def test_site_tree_and_site_detail(console, axe, screenshot):
     axe(page)
     screenshot(page, "console-site-detail")
 
+    page.get_by_role("link", name="站点账号（编辑、审核、站点管理员）").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("站点账号")
+    expect(page.get_by_role("cell", name="admin", exact=True)).to_be_visible()
+    axe(page)
+    screenshot(page, "console-site-accounts")
+    page.go_back()
+
     page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="开设站点").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("开设站点")
     axe(page)

@@ -1,0 +1,90 @@
+"""Site editors' accounts from the console: list, create, disable, enable, reset; administrators only."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tenants import roles, site_accounts
+from tenants.models import AuditEvent
+
+
+def password_shown(response):
+    return re.search(r'<code id="password">([^<]+)</code>', response.content.decode()).group(1)
+
+
+def test_an_administrator_creates_an_editor_who_can_sign_in_to_that_site_only(console_client, county, city):
+    page = console_client.get(f"/sites/{county.site.pk}/accounts/")
+    assert page.status_code == 200 and "admin" in page.content.decode()
+    created = console_client.post(f"/sites/{county.site.pk}/accounts/", {
+        "username": "wangwu", "name": "王五", "email": "wangwu@example.gov.cn", "group": "编辑",
+    })
+    assert created.status_code == 201
+    password = password_shown(created)
+    assert county.client().post("/admin/login/", {"username": "wangwu", "password": password}).status_code == 302
+    assert city.client().post("/admin/login/", {"username": "wangwu", "password": password}).status_code == 200
+    with schema_context(county.schema):
+        user = get_user_model().objects.get(username="wangwu")
+        assert [g.name for g in user.groups.all()] == ["编辑"] and password not in user.password
+    event = AuditEvent.objects.get(action="create_site_account")
+    assert event.site_id == county.site.pk and event.detail == {"username": "wangwu", "group": "编辑"}
+    assert password not in str(event.detail)
+
+
+def test_disabling_ends_the_editors_sessions_and_reset_gives_a_new_password(console_client, county):
+    editor = county.admin_client()
+    assert editor.get("/admin/").status_code == 200
+    response = console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "disable"})
+    assert response.status_code == 302
+    assert editor.get("/admin/").status_code == 302, "the disabled editor's session must end"
+    assert county.client().post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 200
+
+    assert console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "enable"}).status_code == 302
+    reset = console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "reset"})
+    new_password = password_shown(reset)
+    client = county.client()
+    assert client.post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 200
+    assert client.post("/admin/login/", {"username": "admin", "password": new_password}).status_code == 302
+    actions = list(AuditEvent.objects.filter(site=county.site, action__contains="site_account").values_list(
+        "action", flat=True))
+    assert sorted(actions) == ["disable_site_account", "enable_site_account", "reset_site_account_password"]
+
+
+def test_bad_input_is_explained_and_changes_nothing(console_client, county):
+    url = f"/sites/{county.site.pk}/accounts/"
+    for data, message in (
+        ({"username": "admin", "group": "编辑"}, "已有账号 admin"),
+        ({"username": "bad name!", "group": "编辑"}, "用户名为"),
+        ({"username": "zhaoliu", "group": "站长"}, "选择一个有效的选项"),
+        ({"username": "zhaoliu", "group": "编辑", "email": "not-an-address"}, "有效的电子邮件"),
+    ):
+        response = console_client.post(url, data)
+        assert response.status_code == 400 and message in response.content.decode(), data
+    missing = console_client.post(f"/sites/{county.site.pk}/accounts/nobody/", {"op": "reset"})
+    assert missing.status_code == 302
+    assert "没有账号 nobody" in console_client.get(url).content.decode()
+    assert console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "explode"}).status_code == 302
+    with schema_context(county.schema):
+        assert not get_user_model().objects.filter(username="zhaoliu").exists()
+
+
+@pytest.mark.parametrize("role", [roles.OPERATOR, roles.SUPERVISOR])
+def test_only_administrators_change_site_accounts(county, role):
+    user = get_user_model().objects.create_user(f"staff-{role}", password="x" * 12, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    page = client.get(f"/sites/{county.site.pk}/accounts/")
+    assert page.status_code == 200 and "新建账号" not in page.content.decode()
+    assert client.post(f"/sites/{county.site.pk}/accounts/", {"username": "x1", "group": "编辑"}).status_code == 403
+    assert client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "disable"}).status_code == 403
+    with schema_context(county.schema):
+        assert get_user_model().objects.get(username="admin").is_active
+
+
+def test_the_functions_refuse_to_run_inside_a_site(county):
+    with schema_context(county.schema), pytest.raises(Exception, match="public"):
+        site_accounts.list_accounts(county.site)
