@@ -188,11 +188,11 @@ class Gunicorn:
         self.log.close()
 
 
-def wrk(port, host, seconds, connections):
-    """Requests/s of `wrk -t1` against the home page of `host`; fails on any error response."""
+def wrk(port, host, seconds, connections, path="/"):
+    """Requests/s of `wrk -t1` against `path` (the home page) of `host`; fails on any error response."""
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-        "-H", f"Host: {host}", f"http://{LOCALHOST}:{port}/",
+        "-H", f"Host: {host}", f"http://{LOCALHOST}:{port}{path}",
     ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True)
@@ -347,3 +347,56 @@ def nginx_static(workdir, body, workers):
     conf.write_text(NGINX_STATIC_CONF.format(workers=workers, workdir=workdir, host=LOCALHOST, port=port))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     return EdgeProcess("nginx", [nginx, "-c", str(conf), "-p", str(workdir)], workdir, port)
+
+
+WRK_HOSTS_SCRIPT = """
+local hosts = {}
+for line in io.lines(os.getenv("BENCH_HOSTS_FILE")) do hosts[#hosts + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/", {["Host"] = hosts[(i % #hosts) + 1]})
+end
+"""
+
+
+def _percentile_ms(output, percent):
+    match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    if match is None:
+        raise BenchError(f"no {percent}% latency in wrk output:\n{output}")
+    return float(match.group(1)) * _LATENCY_UNITS[match.group(2)]
+
+
+def wrk_hosts(port, hosts, seconds, connections):
+    """(requests/s, p50 ms, p99 ms) of `wrk -t1 --latency` GETting / of `hosts` round-robin."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-hosts-") as script, \
+            tempfile.NamedTemporaryFile("w", suffix=".txt", prefix="bench-hosts-") as listing:
+        script.write(WRK_HOSTS_SCRIPT)
+        script.flush()
+        listing.write("\n".join(hosts) + "\n")
+        listing.flush()
+        command = [
+            "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", script.name,
+            f"http://{LOCALHOST}:{port}/",
+        ]
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=seconds + 30, check=True,
+                env=os.environ | {"BENCH_HOSTS_FILE": listing.name},
+            )
+        except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as exc:
+            raise BenchError(f"wrk failed: {exc}") from exc
+    output = result.stdout
+    return _requests_per_s(output, f"{len(hosts)} hosts"), _percentile_ms(output, 50), _percentile_ms(output, 99)
+
+
+def worker_rss_mib(server):
+    """Resident memory of each of a gunicorn's workers (MiB), from /proc."""
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024)
+    if not sizes:
+        raise BenchError("gunicorn has no workers to measure")
+    return sizes

@@ -37,7 +37,9 @@ from harness import (
     say,
     source_revision,
     varnish,
+    worker_rss_mib,
     wrk,
+    wrk_hosts,
     wrk_post,
 )
 
@@ -93,7 +95,7 @@ def parse_args(argv):
     parser.add_argument("--library-items", type=int, help="items in the central resource library")
     parser.add_argument("--publishes", type=int, help="publishes timed until visible at the edge")
     parser.add_argument(
-        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge"], action="append",
+        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale"], action="append",
         help="run only these sections (repeatable); the default runs all",
     )
     args = parser.parse_args(argv)
@@ -207,22 +209,23 @@ def bench_provisioning_at_scale(django, args):
     )
 
 
-def measure_rps(servers, host, args):
+def measure_rps(servers, host, args, path="/"):
     """Alternate wrk rounds between the servers (AB, BA, AB...); return each server's requests/s per round."""
     for server in servers.values():
-        wrk(server.port, host, WARMUP_WRK_SECONDS, args.connections)  # not counted
+        wrk(server.port, host, WARMUP_WRK_SECONDS, args.connections, path)  # not counted
     rates = {name: [] for name in servers}
     for round_index in range(args.rounds):
         order = list(servers) if round_index % 2 == 0 else list(reversed(servers))
         for name in order:
-            rates[name].append(wrk(servers[name].port, host, args.wrk_seconds, args.connections))
+            rates[name].append(wrk(servers[name].port, host, args.wrk_seconds, args.connections, path))
         say(f"  round {round_index + 1}: " + ", ".join(f"{name} {r[-1]:.0f} req/s" for name, r in rates.items()))
     return rates
 
 
-def bench_requests(django, host, args, stack):
-    """(3) Requests/s of a site's home page with tenant routing vs a fixed-site baseline, in the same run."""
-    say(f"serving http://{host}/ from two gunicorns ({args.workers} sync workers each)")
+def bench_requests(django, host, article_path, args, stack):
+    """(3) Requests/s of a site's home page and an article (full renders, no edge) with tenant routing
+    vs a fixed-site baseline, in the same run."""
+    say(f"serving http://{host}/ and {article_path} from two gunicorns ({args.workers} sync workers each)")
     servers = {}
     for name, settings in SERVER_SETTINGS.items():
         servers[name] = Gunicorn(django, settings, args.workers, BENCH_FIXED_HOST=host)
@@ -230,15 +233,18 @@ def bench_requests(django, host, args, stack):
     bodies = {name: server.wait_ready(host) for name, server in servers.items()}
     if bodies["tenancy"] != bodies["bypass"]:
         raise BenchError("the two servers rendered different pages; comparing them would be meaningless")
-    rates = measure_rps(servers, host, args)
+    if fetch(servers["tenancy"].port, host, article_path) != fetch(servers["bypass"].port, host, article_path):
+        raise BenchError("the two servers rendered different article pages")
     load = {"wrk": f"-t1 -c{args.connections} -d{args.wrk_seconds}s", "workers": args.workers}
-    tenancy = median_figure("page_rps_tenancy_median", rates["tenancy"], "req/s", 1, **load)
-    bypass = median_figure("page_rps_bypass_median", rates["bypass"], "req/s", 1, **load)
-    paired = statistics.median(t / b for t, b in zip(rates["tenancy"], rates["bypass"], strict=True))
-    figure(
-        "page_rps_tenancy_over_bypass", tenancy / bypass, "ratio", 3, goal=TENANCY_RPS_RATIO_GOAL,
-        paired_rounds_median=round(paired, 3),
-    )
+    for page, path in (("page", "/"), ("article", article_path)):
+        rates = measure_rps(servers, host, args, path)
+        tenancy = median_figure(f"{page}_rps_tenancy_median", rates["tenancy"], "req/s", 1, path=path, **load)
+        bypass = median_figure(f"{page}_rps_bypass_median", rates["bypass"], "req/s", 1, path=path, **load)
+        paired = statistics.median(t / b for t, b in zip(rates["tenancy"], rates["bypass"], strict=True))
+        figure(
+            f"{page}_rps_tenancy_over_bypass", tenancy / bypass, "ratio", 3, goal=TENANCY_RPS_RATIO_GOAL,
+            paired_rounds_median=round(paired, 3),
+        )
     for name, settings in SERVER_SETTINGS.items():
         result = django.step(
             "queries", "--host", host, timeout=STEP_OVERHEAD_S, settings=settings, BENCH_FIXED_HOST=host
@@ -353,6 +359,51 @@ def bench_edge(django, host, args, stack):
     figure("edge_publish_visible_max", max(latencies), "ms", 1, goal=("<=", 1000), n=len(latencies))
 
 
+def bench_scale(django, args, stack):
+    """(7) Many sites on one machine: latency over all sites vs 10, worker memory, database and catalog size."""
+    populate(django, args.tenants)
+    fleet = django.step("hosts", timeout=STEP_OVERHEAD_S)
+    hosts, few = fleet["hosts"], fleet["hosts"][:10]
+    figure("scale_database_size", fleet["database_bytes"] / 2**20, "MiB", 1, tenants=len(hosts))
+    figure("scale_catalog_size", fleet["catalog_bytes"] / 2**20, "MiB", 1, tenants=len(hosts),
+           relations=fleet["relations"])
+    server = Gunicorn(django, "bench_settings", args.workers)
+    stack.callback(server.stop)
+    server.wait_ready(few[0])
+    say(f"scale: {len(hosts)} sites; touching 10 of them, then all")
+    for _ in range(20):  # each worker serves each of the 10 several times
+        for host in few:
+            fetch(server.port, host)
+    rss_few = max(worker_rss_mib(server))
+    started = time.perf_counter()
+    for host in hosts:
+        status, _ = fetch(server.port, host, timeout=30)
+        if status != 200:
+            raise BenchError(f"http://{host}/ answered {status}")
+    say(f"  every site's home page fetched once in {time.perf_counter() - started:.0f} s")
+    for _ in range(2):  # and again, so both workers have seen (nearly) every site
+        for host in hosts:
+            fetch(server.port, host, timeout=30)
+    rss_all = max(worker_rss_mib(server))
+    figure("scale_worker_rss_after_10", rss_few, "MiB", 1)
+    figure("scale_worker_rss_after_all", rss_all, "MiB", 1, tenants=len(hosts))
+    figure("scale_worker_rss_all_over_10", rss_all / rss_few, "ratio", 3, goal=("<=", 1.2))
+    results = {"few": [], "all": []}
+    for round_index in range(args.rounds):
+        order = [("few", few), ("all", hosts)]
+        for name, targets in order if round_index % 2 == 0 else reversed(order):
+            results[name].append(wrk_hosts(server.port, targets, args.wrk_seconds, args.connections))
+        say(f"  round {round_index + 1}: p50 {results['few'][-1][1]:.1f} / {results['all'][-1][1]:.1f} ms, "
+            f"p99 {results['few'][-1][2]:.1f} / {results['all'][-1][2]:.1f} ms (10 / {len(hosts)} sites)")
+    wrk_flags = f"-t1 -c{args.connections} -d{args.wrk_seconds}s --latency"
+    for label, index in (("p50", 1), ("p99", 2)):
+        few_value = median_figure(f"scale_{label}_10_sites_median", [r[index] for r in results["few"]], "ms", 1,
+                                  wrk=wrk_flags)
+        all_value = median_figure(f"scale_{label}_all_sites_median", [r[index] for r in results["all"]], "ms", 1,
+                                  wrk=wrk_flags, tenants=len(hosts))
+        figure(f"scale_{label}_all_over_10", all_value / few_value, "ratio", 3, goal=("<=", 1.1))
+
+
 def reproduce_command(argv):
     return "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
 
@@ -374,7 +425,7 @@ def run(args):
         say("building the site template and the base sites (province, city, the page's county)")
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
-        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge"])
+        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
         if "migrate" in sections:
@@ -382,13 +433,15 @@ def run(args):
         if "provisioning" in sections:
             bench_provisioning_at_scale(django, args)
         if "pages" in sections:
-            bench_requests(django, base["host"], args, stack)
+            bench_requests(django, base["host"], base["article_path"], args, stack)
         if "mailbox" in sections:
             bench_mailbox(django, base["host"], args, stack)
         if "search" in sections:
             bench_search(django, base["host"], args, stack)
         if "edge" in sections:
             bench_edge(django, base["host"], args, stack)
+        if "scale" in sections:
+            bench_scale(django, args, stack)
     figure("bench_total", time.perf_counter() - started, "s", 0)
 
 

@@ -114,7 +114,25 @@ def step_base(args):
         if region_code not in fleet.sites:
             fleet.provision(name, level, parent_code, region_code)
     county = fleet.sites[BASE_SITES[-1][3]]
-    return {"template_build_s": template_s, "host": county.primary_domain().domain}
+    return {"template_build_s": template_s, "host": county.primary_domain().domain,
+            "article_path": _bench_article(county)}
+
+
+def _bench_article(site):
+    """A published article of ordinary length on `site` (the page benchmark's second page); its path."""
+    from django_tenants.utils import schema_context
+
+    from columns.models import ArticlePage, ColumnPage
+
+    with schema_context(site.schema_name):
+        page = ArticlePage.objects.filter(slug="bench-article").first()
+        if page is None:
+            paragraph = "<p>为进一步优化营商环境，推进政务服务一网通办，现将有关事项通知如下。</p>"
+            page = ArticlePage(title="关于进一步优化营商环境的通知", slug="bench-article", source="区政府办公室",
+                               summary="推进政务服务一网通办", body=paragraph * 30)
+            ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
+            page.save_revision().publish()
+        return page.url
 
 
 def interleaved(**counts):
@@ -359,6 +377,25 @@ def step_edge_publish(args):
     return {"latencies_ms": latencies}
 
 
+def step_hosts(args):
+    """The primary host of every site, in region-code order, and the database's and catalog's sizes."""
+    from tenants.models import Domain
+
+    primary = Domain.objects.filter(is_primary=True).order_by("tenant__region_code")
+    hosts = list(primary.values_list("domain", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        database = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r'"
+        )
+        catalog = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_class")
+        relations = cursor.fetchone()[0]
+    return {"hosts": hosts, "database_bytes": database, "catalog_bytes": int(catalog), "relations": relations}
+
+
 def step_count_messages(args):
     """How many mailbox messages the benchmark's site holds (proof the posts were stored)."""
     from django_tenants.utils import schema_context
@@ -396,6 +433,7 @@ def parse_args(argv):
     edge_publish.add_argument("--edge-port", type=int, required=True)
     edge_publish.add_argument("--rounds", type=int, required=True)
     edge_publish.set_defaults(run=step_edge_publish)
+    steps.add_parser("hosts").set_defaults(run=step_hosts)
     count = steps.add_parser("count_messages")
     count.add_argument("--host", required=True)
     count.set_defaults(run=step_count_messages)
