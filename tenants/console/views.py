@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, TextField
+from django.db.models import Count, Max, Q, TextField
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from library.models import ResourceItem
+
 from .. import actions, audit, roles, site_accounts
-from ..models import AuditEvent, GovSite, SiteStatus
+from ..models import AuditEvent, GovSite, SiteLevel, SiteStatus
 from ..spreadsheets import csv_safe
 from .forms import DomainForm, ProvisionSiteForm, SiteAccountForm
 
@@ -60,8 +62,17 @@ def _add_errors(form, exc):
         form.add_error(None, exc.messages)
 
 
+class SiteFilterForm(forms.Form):
+    q = forms.CharField(label="名称", required=False, max_length=50)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *SiteStatus.choices])
+    level = forms.ChoiceField(label="级别", required=False, choices=[("", "全部"), *SiteLevel.choices])
+    parent = forms.CharField(label="所属上级（区划代码）", required=False, max_length=12,
+                             help_text="该站点及其下级全部站点")
+
+
 @staff_required
 def site_tree(request):
+    """The province's sites as a tree, filtered by name, status, level or subtree; CSV with ?format=csv."""
     sites = list(GovSite.objects.prefetch_related("domains").annotate(child_count=Count("children")))
     by_parent = {}
     for site in sites:
@@ -76,7 +87,61 @@ def site_tree(request):
 
     walk(None, 0)
     counts = {status: sum(1 for s in sites if s.status == status) for status in SiteStatus.values}
-    return render(request, "console/site_tree.html", {"rows": rows, "total": len(sites), "counts": counts})
+    form = SiteFilterForm(request.GET or None)
+    filtered = bool(request.GET) and form.is_valid() and any(form.cleaned_data.values())
+    if filtered:
+        rows = _filter_rows(rows, form.cleaned_data, by_parent)
+    publishing = {
+        row["site_id"]: row for row in
+        ResourceItem.objects.values("site_id").annotate(last=Max("published_at"), items=Count("id"))
+    }
+    if request.GET.get("format") == "csv":
+        return _sites_csv(rows, publishing, {site.pk: site for site in sites})
+    return render(request, "console/site_tree.html", {
+        "rows": [(site, depth, publishing.get(site.pk, {})) for site, depth in rows], "total": len(sites),
+        "counts": counts, "form": form, "filtered": filtered, "query": request.GET.urlencode(),
+    })
+
+
+def _filter_rows(rows, data, by_parent):
+    keep = None
+    if data["parent"]:
+        top = GovSite.objects.filter(region_code=data["parent"].strip()).first()
+        keep, frontier = set(), [top.pk] if top else []
+        while frontier:
+            keep.update(frontier)
+            frontier = [child.pk for pk in frontier for child in by_parent.get(pk, [])]
+    return [
+        (site, depth) for site, depth in rows
+        if (keep is None or site.pk in keep)
+        and (not data["status"] or site.status == data["status"])
+        and (not data["level"] or site.level == data["level"])
+        and (not data["q"] or data["q"].strip() in site.name)
+    ]
+
+
+def _sites_csv(rows, publishing, by_pk):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sites.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
+    writer = csv.writer(response)
+    writer.writerow(["站点", "级别", "区划代码", "网站标识码", "上级区划代码", "状态", "主域名", "其他域名",
+                     "开设时间", "最近发布", "已发布信息条数"])
+    for site, _depth in rows:
+        domains = list(site.domains.all())
+        stats = publishing.get(site.pk, {})
+        last = stats.get("last")
+        writer.writerow([
+            *map(csv_safe, [site.name, site.get_level_display(), site.region_code, site.site_code,
+                            by_pk[site.parent_id].region_code if site.parent_id else "",
+                            site.get_status_display()]),
+            next((d.domain for d in domains if d.is_primary), ""),
+            " ".join(d.domain for d in domains if not d.is_primary),
+            timezone.localtime(site.created_at).strftime("%Y-%m-%d"),
+            timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
+            stats.get("items", 0),
+        ])
+    return response
 
 
 @operator_required

@@ -1,5 +1,8 @@
 """The platform console: staff only, provisioning and lifecycle through the actions, audited."""
 
+import csv
+import io
+
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -92,3 +95,24 @@ def test_an_unknown_site_in_the_console_is_a_404_page_not_a_crash(console_client
     # Wagtail's redirect middleware looks 404s up in its redirects table, which the public schema lacks.
     response = console_client.get("/sites/999999/")
     assert response.status_code == 404
+
+
+def test_the_site_list_filters_and_exports(console_client, fixture_sites, county):
+    from tests.search.test_search import publish_article
+
+    publish_article(county, "站点列表测试稿件")
+    below_city = console_client.get("/", {"parent": "510100"}).content.decode()
+    assert "锦江区" in below_city and "春熙路街道" in below_city and "四川省</a>" not in below_city
+    townships = console_client.get("/", {"level": "township"}).content.decode()
+    assert "春熙路街道" in townships and "锦江区</a>" not in townships
+    assert "没有符合条件的站点" in console_client.get("/", {"status": "archived"}).content.decode()
+    assert console_client.get("/", {"status": "nonsense", "parent": "x" * 40}).status_code == 200
+
+    export = console_client.get("/", {"parent": "510104", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["站点", "级别", "区划代码"]
+    by_code = {row[2]: row for row in rows[1:]}
+    assert set(by_code) == {"510104", "510104001"}
+    county_row = by_code["510104"]
+    assert county_row[4] == "510100" and county_row[6] == "jinjiang.chengdu.localhost"
+    assert int(county_row[10]) >= 1 and county_row[9]  # published items and the last publication
