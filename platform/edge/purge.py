@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.contrib.frontend_cache.utils import get_backends
 
@@ -49,7 +50,10 @@ def request_host_purge(hosts, *, again_after=None):
         return
     _queue({f"{settings.PLATFORM_SITE_SCHEME}://{host}/" for host in hosts})
     if again_after is not None:
-        transaction.on_commit(lambda: schedule(hosts, at=timezone.now() + timedelta(seconds=again_after)))
+        # robust: a failure after commit is logged, never raised into the request that committed.
+        transaction.on_commit(
+            lambda: schedule(hosts, at=timezone.now() + timedelta(seconds=again_after)), robust=True
+        )
 
 
 def schedule(hosts, *, at):
@@ -68,7 +72,7 @@ def _queue(urls):
         batch.urls |= urls
         return
     batch = _local.batch = _Batch(urls)
-    transaction.on_commit(batch)  # outside a transaction: runs now
+    transaction.on_commit(batch, robust=True)  # outside a transaction: runs now
 
 
 class _Batch:
@@ -86,8 +90,11 @@ def _registered(batch):
     return connection.in_atomic_block and any(entry[1] is batch for entry in connection.run_on_commit)
 
 
-def purge_urls(urls):
-    """Send `urls` to every backend now; record the hosts that failed. Returns the failures {host: reason}."""
+def purge_urls(urls, now=None):
+    """Send `urls` to every backend now; record the hosts that failed. Returns the failures {host: reason}.
+
+    `now`: the time the retry job works at (rows due by then are settled by a success).
+    """
     from urllib.parse import urlsplit
 
     failures = {}
@@ -101,16 +108,15 @@ def purge_urls(urls):
             failures.update({urlsplit(url).hostname: f"{name}: {exc}" for url in urls})
     hosts = {urlsplit(url).hostname for url in urls} - {None}
     try:
-        _record(hosts, failures)
+        _record(hosts, failures, now or timezone.now())
     except DatabaseError:
         logger.exception("edge purge: could not record the outcome for %s", sorted(hosts))
     return failures
 
 
-def _record(hosts, failures):
+def _record(hosts, failures, now):
     from .models import PendingPurge
 
-    now = timezone.now()
     for host, reason in failures.items():
         logger.warning("edge purge failed for %s (will retry): %s", host, reason)
         pending = PendingPurge.objects.filter(host=host).first() or PendingPurge(host=host)
@@ -120,15 +126,18 @@ def _record(hosts, failures):
         pending.save()
     done = hosts - set(failures)
     if done:
-        PendingPurge.objects.filter(host__in=done).delete()
+        # A success clears failed rows and due ones; a purge scheduled for later (a routing
+        # change's second purge) still waits for its time.
+        PendingPurge.objects.filter(host__in=done).filter(Q(attempts__gt=0) | Q(next_attempt_at__lte=now)).delete()
 
 
 def retry_pending(now=None):
     """Retry every due PendingPurge (all hosts in one batch). Returns (retried, still failing)."""
     from .models import PendingPurge
 
-    due = list(PendingPurge.objects.filter(next_attempt_at__lte=now or timezone.now()).values_list("host", flat=True))
+    now = now or timezone.now()
+    due = list(PendingPurge.objects.filter(next_attempt_at__lte=now).values_list("host", flat=True))
     if not due:
         return 0, 0
-    failures = purge_urls([f"{settings.PLATFORM_SITE_SCHEME}://{host}/" for host in due])
+    failures = purge_urls([f"{settings.PLATFORM_SITE_SCHEME}://{host}/" for host in due], now=now)
     return len(due), len(failures)

@@ -174,3 +174,20 @@ def test_suspending_a_site_purges_its_hosts_now_and_again_after_the_route_caches
         assert again.next_attempt_at <= started + timedelta(seconds=settings.TENANT_ROUTE_CACHE_SECONDS + 2)
         assert purge.retry_pending(now=again.next_attempt_at) == (1, 0)
     assert not PendingPurge.objects.exists()
+
+
+def test_a_publish_does_not_cancel_a_routing_changes_second_purge(county, settings, tmp_path,
+                                                                  django_capture_on_commit_callbacks):
+    from tenants import actions
+    from tenants.models import GovSite
+
+    edge_port = free_port()
+    settings.WAGTAILFRONTENDCACHE = {"edge": {
+        "BACKEND": "edge.backends.HostBanBackend", "LOCATIONS": [f"http://127.0.0.1:{edge_port}"], "TIMEOUT": 1,
+    }}
+    with varnish_server(tmp_path / "varnish", backend_port=free_port(), port=edge_port):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.add_domain(GovSite.objects.get(pk=county.site.pk), "alias.example.gov.cn", acting_user=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(county, "改域名后的新稿件")  # its purge succeeds
+        assert PendingPurge.objects.filter(host=county.host, attempts=0).exists(), "the second purge still waits"
