@@ -48,4 +48,5 @@ lint: venv services
 
 bench: venv services
 	@bash deploy/dev/bench-tools.sh
+	@bash deploy/dev/edge.sh
 	$(SERVICES) $(PY) bench/run.py $(BENCH_ARGS)
