@@ -4,18 +4,17 @@ Everything here runs in the site's own schema (the request's host chose it), so 
 editor only ever sees the messages of the site they are logged into.
 """
 
-import csv
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from tenants.spreadsheets import csv_safe
+from tenants.spreadsheets import csv_download, csv_safe
 
 from . import actions
 from .forms import AssignForm, InvalidForm, ReplyForm
@@ -150,11 +149,10 @@ def consultation_feedback_csv(request, pk):
     """All feedback of one consultation as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese)."""
     consultation = get_object_or_404(ConsultationPage, pk=pk)
     questions = list(consultation.questions.all())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}-feedback.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["提交时间", "姓名", "联系方式", *[q.text for q in questions], "意见建议"])
+    response, writer = csv_download(
+        f"consultation-{consultation.pk}-feedback.csv", ["提交时间", "姓名", "联系方式", *[q.text for q in questions],
+                                                         "意见建议"],
+    )
     for feedback in consultation.feedback.order_by("submitted_at"):
         answers = [answer for _, answer in feedback.answer_rows(questions)]
         writer.writerow([

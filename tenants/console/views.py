@@ -1,6 +1,5 @@
 """Console views: thin wrappers around tenants.actions."""
 
-import csv
 import json
 from functools import wraps
 
@@ -11,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, TextField
 from django.db.models.functions import Cast
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -20,7 +18,7 @@ from library.models import ResourceItem
 
 from .. import actions, audit, roles, site_accounts
 from ..models import AuditEvent, GovSite, SiteLevel, SiteStatus
-from ..spreadsheets import csv_safe
+from ..spreadsheets import csv_download, csv_safe
 from .forms import DomainForm, ProvisionSiteForm, SiteAccountForm
 
 
@@ -121,12 +119,10 @@ def _filter_rows(rows, data, by_parent):
 
 
 def _sites_csv(rows, publishing, by_pk):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sites.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-    writer = csv.writer(response)
-    writer.writerow(["站点", "级别", "区划代码", "网站标识码", "上级区划代码", "状态", "主域名", "其他域名",
-                     "开设时间", "最近发布", "已发布信息条数"])
+    response, writer = csv_download("sites.csv", [
+        "站点", "级别", "区划代码", "网站标识码", "上级区划代码", "状态", "主域名", "其他域名", "开设时间", "最近发布",
+        "已发布信息条数",
+    ])
     for site, _depth in rows:
         domains = list(site.domains.all())
         stats = publishing.get(site.pk, {})
@@ -312,11 +308,7 @@ def audit_trail(request):
 
 
 def _audit_csv(events):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-    writer = csv.writer(response)
-    writer.writerow(["时间", "操作人", "操作", "站点", "来源", "详情"])
+    response, writer = csv_download("audit.csv", ["时间", "操作人", "操作", "站点", "来源", "详情"])
     for event in events[:AUDIT_CSV_LIMIT].iterator(chunk_size=2000):
         writer.writerow([
             timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
