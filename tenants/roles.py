@@ -13,6 +13,7 @@ ADMINISTRATOR = "平台管理员"
 OPERATOR = "运维人员"
 SUPERVISOR = "监督员"
 ROLES = [ADMINISTRATOR, OPERATOR, SUPERVISOR]
+OPERATING_ROLES = (ADMINISTRATOR, OPERATOR)  # may change sites
 DESCRIPTIONS = {
     ADMINISTRATOR: "全部操作，包括设置工作人员角色",
     OPERATOR: "开设、暂停、恢复站点，管理域名",
@@ -31,7 +32,7 @@ def role_of(user):
 
 
 def can_operate(user):
-    return role_of(user) in (ADMINISTRATOR, OPERATOR)
+    return role_of(user) in OPERATING_ROLES
 
 
 def can_administer(user):
