@@ -50,6 +50,14 @@ def list_accounts(site):
         ]
 
 
+def _valid(validator, value):
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _new_password():
     return secrets.token_urlsafe(9)  # 12 characters, ~72 bits
 
@@ -63,17 +71,10 @@ def create_account(site, *, username, name="", email="", group=EDITOR, acting_us
     _require_public_schema()
     username = (username or "").strip()
     errors = {}
-    try:
-        UnicodeUsernameValidator()(username)
-        if not username or len(username) > 150:
-            raise ValidationError("用户名为 1–150 个字母、数字或 @.+-_ 字符")
-    except ValidationError:
+    if not (0 < len(username) <= 150 and _valid(UnicodeUsernameValidator(), username)):
         errors["username"] = ["用户名为 1–150 个字母、数字或 @.+-_ 字符"]
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = ["请输入有效的电子邮件地址"]
+    if email and not _valid(validate_email, email):
+        errors["email"] = ["请输入有效的电子邮件地址"]
     if group not in SITE_GROUPS:
         errors["group"] = [f"角色应为：{'、'.join(SITE_GROUPS)}"]
     if errors:
