@@ -189,3 +189,49 @@ def varnish_server(workdir, backend_port, port=None):
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
+
+
+class EdgeEditor:
+    """An editor's browser session (cookies, CSRF, forms) against a site served through the edge.
+
+    `base` is where the requests go (the edge or nginx on 127.0.0.1), `host` the site's
+    host name. Over https it sends Origin and Referer as a browser does (Django checks them
+    there) and does not verify the test's own certificate — per call, because a CA bundle
+    in the environment (REQUESTS_CA_BUNDLE) wins over a session's setting.
+    """
+
+    def __init__(self, base, host):
+        import requests
+
+        self.base, self.host = base, host
+        self.https = base.startswith("https:")
+        self.origin = f"https://{host}"
+        self.session = requests.Session()
+        self.session.headers["Host"] = host
+        if self.https:
+            self.session.headers["Origin"] = self.origin
+
+    def get(self, path):
+        return self.session.get(self.base + path, verify=not self.https)
+
+    def post(self, path, data):
+        data["csrfmiddlewaretoken"] = self.session.cookies["csrftoken"]
+        headers = {"Referer": self.origin + path} if self.https else {}
+        return self.session.post(self.base + path, data=data, allow_redirects=False, headers=headers,
+                                 verify=not self.https)
+
+    def sign_in(self, password, username="admin"):
+        self.get("/admin/login/")  # the CSRF cookie
+        return self.post("/admin/login/", {"username": username, "password": password})
+
+    def publish_article(self, parent_id, *, title, slug, body):
+        """POST the admin's add-page form with its own fields, as the browser would, and publish."""
+        from wagtail.test.utils.form_data import querydict_from_html, rich_text
+
+        path = f"/admin/pages/add/columns/articlepage/{parent_id}/"
+        data = querydict_from_html(self.get(path).text, form_id="page-edit-form")
+        data.update({"title": title, "slug": slug, "body": rich_text(body), "action-publish": "action-publish"})
+        return self.post(path, data)
+
+    def delete_page(self, page_id):
+        return self.post(f"/admin/pages/{page_id}/delete/", {})

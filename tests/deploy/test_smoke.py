@@ -16,13 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 import urllib3
 from django_tenants.utils import schema_context
-from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from columns.models import ColumnPage
-from tests.helpers import ROOT, free_port, gunicorn_server, raw_connection, test_env, varnish_server
+from tests.helpers import ROOT, EdgeEditor, free_port, gunicorn_server, raw_connection, test_env, varnish_server
 
 pytestmark = pytest.mark.slow
 CONSOLE = "console.smoke.test"
@@ -205,24 +203,9 @@ def test_an_editor_publishes_and_citizens_see_it_through_the_edge(stack, county)
     get(stack["https"], county.host, "/xwdt/")
     assert get(stack["https"], county.host, "/xwdt/")[1]["x-cache"] == "HIT"
 
-    base, origin = f"https://127.0.0.1:{stack['https']}", f"https://{county.host}"
-    editor = requests.Session()
-    editor.headers.update({"Host": county.host, "Origin": origin})
-
-    def post(path, data):
-        data["csrfmiddlewaretoken"] = editor.cookies["csrftoken"]
-        # verify=False: the smoke test's own certificate; per call, as a CA bundle in the
-        # environment (REQUESTS_CA_BUNDLE) would win over the session's setting.
-        return editor.post(base + path, data=data, allow_redirects=False, headers={"Referer": origin + path},
-                           verify=False)
-
-    editor.get(base + "/admin/login/", verify=False)
-    assert post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 302
-    add = f"/admin/pages/add/columns/articlepage/{news.pk}/"
-    data = querydict_from_html(editor.get(base + add, verify=False).text, form_id="page-edit-form")
-    data.update({"title": "部署冒烟测试稿件", "slug": "smoke-test", "body": rich_text("<p>冒烟</p>"),
-                 "action-publish": "action-publish"})
-    published = post(add, data)
+    editor = EdgeEditor(f"https://127.0.0.1:{stack['https']}", county.host)
+    assert editor.sign_in(county.password).status_code == 302
+    published = editor.publish_article(news.pk, title="部署冒烟测试稿件", slug="smoke-test", body="<p>冒烟</p>")
     assert published.status_code == 302, published.text[-1500:]
     try:
         _, headers, body = get(stack["https"], county.host, "/xwdt/")
@@ -231,7 +214,7 @@ def test_an_editor_publishes_and_citizens_see_it_through_the_edge(stack, county)
         with schema_context(county.schema):
             page = ColumnPage.objects.get(pk=news.pk).get_children().filter(slug="smoke-test").first()
         if page is not None:
-            assert post(f"/admin/pages/{page.pk}/delete/", {}).status_code == 302
+            assert editor.delete_page(page.pk).status_code == 302
     assert "部署冒烟测试稿件" not in get(stack["https"], county.host, "/xwdt/")[2].decode()
 
 

@@ -9,17 +9,15 @@ import time
 from datetime import timedelta
 
 import pytest
-import requests
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from edge import purge
 from edge.models import PendingPurge
 from wagtail.models import Page
-from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from columns.models import ArticlePage, ColumnPage
-from tests.helpers import free_port, gunicorn_server, varnish_server
+from tests.helpers import EdgeEditor, free_port, gunicorn_server, varnish_server
 
 pytestmark = pytest.mark.slow
 TITLE = "边缘缓存测试稿件"
@@ -69,20 +67,9 @@ def test_a_publish_and_a_delete_are_visible_through_the_edge_at_once(edge, count
         fetch(edge, county.host, path)
         assert fetch(edge, county.host, path)[1]["x-cache"] == "HIT"
 
-    editor = requests.Session()
-    base, host = f"http://127.0.0.1:{edge}", {"Host": county.host}
-    editor.get(f"{base}/admin/login/", headers=host)  # the CSRF cookie
-    token = editor.cookies["csrftoken"]
-    signed_in = editor.post(f"{base}/admin/login/", headers=host, allow_redirects=False, data={
-        "username": "admin", "password": county.password, "csrfmiddlewaretoken": token,
-    })
-    assert signed_in.status_code == 302, "the editor could not sign in through the edge"
-
-    add_url = f"{base}/admin/pages/add/columns/articlepage/{news.pk}/"
-    data = querydict_from_html(editor.get(add_url, headers=host).text, form_id="page-edit-form")
-    data.update({"title": TITLE, "slug": "edge-test", "body": rich_text("<p>边缘缓存</p>"),
-                 "action-publish": "action-publish", "csrfmiddlewaretoken": editor.cookies["csrftoken"]})
-    published = editor.post(add_url, headers=host, data=data, allow_redirects=False)
+    editor = EdgeEditor(f"http://127.0.0.1:{edge}", county.host)
+    assert editor.sign_in(county.password).status_code == 302, "the editor could not sign in through the edge"
+    published = editor.publish_article(news.pk, title=TITLE, slug="edge-test", body="<p>边缘缓存</p>")
     assert published.status_code == 302, published.text[-2000:]
     page_id = None
     try:
@@ -95,18 +82,14 @@ def test_a_publish_and_a_delete_are_visible_through_the_edge_at_once(edge, count
         with schema_context(county.schema):
             page_id = ArticlePage.objects.get(slug="edge-test").pk
 
-        delete_url = f"{base}/admin/pages/{page_id}/delete/"
-        deleted = editor.post(delete_url, headers=host, allow_redirects=False,
-                              data={"csrfmiddlewaretoken": editor.cookies["csrftoken"]})
-        assert deleted.status_code == 302
+        assert editor.delete_page(page_id).status_code == 302
         for path in ("/xwdt/", "/"):
             assert TITLE not in fetch(edge, county.host, path)[2], f"{path} still shows the deleted item"
     finally:
         with schema_context(county.schema):
             left = Page.objects.filter(slug="edge-test").first()
         if left is not None:  # the test failed half-way: take the committed page away again
-            editor.post(f"{base}/admin/pages/{left.pk}/delete/", headers=host,
-                        data={"csrfmiddlewaretoken": editor.cookies["csrftoken"]})
+            editor.delete_page(left.pk)
 
 
 def unreachable_edge(settings):
