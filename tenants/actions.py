@@ -372,3 +372,21 @@ def set_staff_role(user, role, *, acting_user, source=""):
             role=role or "", previous=previous or "",
         )
     return user
+
+
+def reset_staff_two_factor(user, *, acting_user, source=""):
+    """Remove a staff account's two-factor devices (a lost phone): it signs in with its password alone again.
+
+    Not for one's own account: that is turned off with a current code (tenants/two_factor.py).
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_public_schema()
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise SiteActionError(["不能重置自己的两步验证：请在“两步验证”页输入当前验证码关闭"])
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        if not removed:
+            raise SiteActionError([f"{user.get_username()} 没有开启两步验证"])
+        TOTPDevice.objects.filter(user=user).delete()  # and a setup it had left unfinished
+        audit.record("reset_staff_two_factor", acting_user=acting_user, source=source, username=user.get_username())

@@ -13,3 +13,8 @@ class TenantsConfig(AppConfig):
         )
 
         site_audit.connect()  # every site's Wagtail log entries into the platform's audit trail
+
+        from .db.public_rules import keep_staff_rules_in_public
+
+        # Deleting a site's account never deletes a staff device or blanks a staff audit record.
+        keep_staff_rules_in_public()

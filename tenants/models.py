@@ -160,6 +160,8 @@ ACTION_LABELS = {
     "create_platform_admin": "创建平台管理员", "set_staff_role": "设置工作人员角色",
     "create_site_account": "新建站点账号", "disable_site_account": "停用站点账号",
     "enable_site_account": "启用站点账号", "reset_site_account_password": "重置站点账号密码",
+    "enable_two_factor": "开启两步验证", "disable_two_factor": "关闭两步验证",
+    "reset_staff_two_factor": "重置工作人员的两步验证",
 }
 # Wagtail's log actions (wagtail/wagtail_hooks.py registers them), as editors see them.
 SITE_ACTION_LABELS = {

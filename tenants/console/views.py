@@ -19,16 +19,23 @@ from library.models import ResourceItem
 from .. import actions, audit, roles, site_accounts
 from ..models import AuditEvent, GovSite, SiteLevel, SiteStatus
 from ..spreadsheets import csv_download, csv_safe
+from ..two_factor import needs_code, redirect_to_verify
 from .forms import DomainForm, ProvisionSiteForm, SiteAccountForm
 
 
-def staff_required(view, allowed=roles.role_of):
-    """Signed-in platform staff only; `allowed(user)` decides what else it takes (tenants.roles)."""
+def staff_required(view, allowed=roles.role_of, verified=True):
+    """Signed-in platform staff only; `allowed(user)` decides what else it takes (tenants.roles).
+
+    An account with two-factor login must have entered its code in this session first
+    (tenants/two_factor.py); `verified=False` only for the page where it does.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if verified and needs_code(request):
+            return redirect_to_verify(request)
         if not request.user.is_staff:
             return render(request, "console/forbidden.html", status=403)
         if not allowed(request.user):

@@ -98,3 +98,23 @@ def test_the_trail_is_for_platform_staff_only(county):
     # A site editor's session means nothing on the console host.
     editor = county.admin_client()
     assert editor.get("/audit/").status_code == 404  # the site has no such page
+
+
+def test_deleting_a_site_account_leaves_a_staff_members_audit_records_alone(county, platform_admin):
+    """A site account with the same id as a staff member: its deletion must not blank their records."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    from tenants import actions
+    from tenants.models import AuditEvent
+
+    actions.suspend_site(county.site, acting_user=platform_admin)
+    event = AuditEvent.objects.get(action="suspend_site", site=county.site)
+    User = get_user_model()
+    with schema_context(county.schema):
+        User.objects.filter(pk=platform_admin.pk).delete()  # make room: ids depend on what ran before
+        account = User.objects.create_user("tongyige-id-audit", password="site-pass-1234")
+        User.objects.filter(pk=account.pk).update(id=platform_admin.pk)
+        User.objects.get(pk=platform_admin.pk).delete()
+    event.refresh_from_db()
+    assert event.actor_id == platform_admin.pk

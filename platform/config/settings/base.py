@@ -42,6 +42,10 @@ SHARED_APPS = [
     "edge",
     # Login lockout for platform staff (the console).
     "axes",
+    # Optional two-factor login (TOTP) for platform staff: devices are rows of the public schema only,
+    # never of a site's (site accounts do not have them); see tenants/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 # Apps whose tables are created in every site schema (and in the template schema
@@ -111,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified() (django-otp) for console staff; does nothing on a site's host (tenants/two_factor.py).
+    "tenants.middleware.ConsoleOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Wagtail's RedirectMiddleware, skipped in the console (no Wagtail tables in public).
@@ -231,6 +237,10 @@ AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "console:sites"
+# Two-factor login for console staff (optional, per account): the name authenticator apps show for the
+# account, and django-otp's throttle after a wrong code (waits of 1, 2, 4, 8... seconds, times this factor).
+OTP_TOTP_ISSUER = "政府网站集约化平台"
+OTP_TOTP_THROTTLE_FACTOR = 1
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""Delete rules for public-schema rows that point at platform staff accounts.
+
+A site's search path is "<site schema>, public": when a site's account is deleted, Django
+looks for rows pointing at it in every model with a foreign key to the user model, and
+finds the public schema's tables through that path. There the same id is a platform staff
+member: CASCADE would delete that person's two-factor device, SET_NULL would blank the
+actor of their audit records. `OnlyInPublic` applies the rule in the public schema only.
+
+It compares equal to the rule it wraps, so the migration autodetector sees the fields as
+they are declared (one of them is django-otp's, whose migrations are not ours).
+"""
+
+from django.db import connection
+from django.db.models import CASCADE, SET_NULL
+from django_tenants.utils import get_public_schema_name
+
+
+class OnlyInPublic:
+    lazy_sub_objs = True  # no query at all from a site's schema
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __call__(self, collector, field, sub_objs, using):
+        if connection.schema_name == get_public_schema_name():
+            self.rule(collector, field, sub_objs, using)
+
+    def __eq__(self, other):
+        return other is self.rule or (isinstance(other, OnlyInPublic) and other.rule is self.rule)
+
+    def __hash__(self):
+        return hash(self.rule)
+
+
+def keep_staff_rules_in_public():
+    """Called once from tenants.apps."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ..models import AuditEvent
+
+    for model, name, rule in ((TOTPDevice, "user", CASCADE), (AuditEvent, "actor", SET_NULL)):
+        model._meta.get_field(name).remote_field.on_delete = OnlyInPublic(rule)
