@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 from edge import purge
 
@@ -271,16 +272,37 @@ def _routing_changed(site, also=()):
     purge.request_host_purge(hosts, again_after=settings.TENANT_ROUTE_CACHE_SECONDS + 1)
 
 
-def _change_status(site, new_status, action, *, acting_user, source, allowed_from):
+SITE_BUSY = "另一位管理员正在对站点“{name}”执行操作，请稍后刷新页面查看结果再试"
+
+
+def lock_site(site):
+    """The site's registry row, locked for this transaction; refused at once if someone else holds it.
+
+    Two admins pressing buttons on one site at the same moment: the second gets a clear
+    message instead of waiting, and never a half-done state.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_site needs the action's transaction")
+    try:
+        return GovSite.objects.select_for_update(nowait=True).get(pk=site.pk)
+    except GovSite.DoesNotExist as exc:
+        raise SiteActionError(f"站点“{site.name}”已不存在（可能刚被其他管理员删除）") from exc
+    except OperationalError as exc:
+        raise SiteActionError(SITE_BUSY.format(name=site.name)) from exc
+
+
+def _change_status(site, new_status, action, *, acting_user, source, allowed_from, successor=None, **detail):
     _require_public_schema()
     with transaction.atomic():
-        site = GovSite.objects.select_for_update().get(pk=site.pk)
+        site = lock_site(site)
         if site.status not in allowed_from:
             raise SiteActionError(f"站点“{site.name}”当前{site.get_status_display()}，不能执行此操作")
         previous = site.status
         site.status = new_status
-        site.save(update_fields=["status", "updated_at"])
-        audit.record(action, acting_user=acting_user, site=site, source=source, previous=previous)
+        site.status_changed_at = timezone.now()
+        site.successor = successor
+        site.save(update_fields=["status", "status_changed_at", "successor", "updated_at"])
+        audit.record(action, acting_user=acting_user, site=site, source=source, previous=previous, **detail)
         _routing_changed(site)
     return site
 
@@ -297,6 +319,35 @@ def resume_site(site, *, acting_user, source=""):
     return _change_status(
         site, SiteStatus.ACTIVE, "resume_site", acting_user=acting_user, source=source,
         allowed_from={SiteStatus.SUSPENDED},
+    )
+
+
+def archive_site(site, *, acting_user, successor=None, source=""):
+    """Freeze a site: it stays readable, but nothing on it changes any more.
+
+    Editors cannot publish or edit and citizens cannot write (tenants.middleware refuses
+    every change), and each page carries a banner saying so, linking to `successor`
+    (the site that carries its work on) when there is one.
+    """
+    if successor is not None:
+        if successor.pk == site.pk:
+            raise SiteActionError({"successor": ["接续站点不能是站点自己"]})
+        if successor.status != SiteStatus.ACTIVE:
+            raise SiteActionError(
+                {"successor": [f"接续站点“{successor.name}”当前{successor.get_status_display()}，请选择运行中的站点"]}
+            )
+    return _change_status(
+        site, SiteStatus.ARCHIVED, "archive_site", acting_user=acting_user, source=source,
+        allowed_from={SiteStatus.ACTIVE, SiteStatus.SUSPENDED}, successor=successor,
+        successor_region_code=successor.region_code if successor else "",
+    )
+
+
+def unarchive_site(site, *, acting_user, source=""):
+    """Bring an archived site back into service: editable and writable again, no banner."""
+    return _change_status(
+        site, SiteStatus.ACTIVE, "unarchive_site", acting_user=acting_user, source=source,
+        allowed_from={SiteStatus.ARCHIVED},
     )
 
 

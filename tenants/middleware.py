@@ -4,6 +4,9 @@
 - a site's primary domain: the site's schema and its URLs;
 - an alias domain: 301 to the same path on the primary domain;
 - a suspended site: 503 maintenance page with Retry-After;
+- a township folded into its county: 301 to where each address went (tenants.folding);
+- an archived site: served read-only; a request that would change it (publish, edit,
+  a citizen's message) gets a 403 page saying the site is archived and where its successor is;
 - an unknown host: the platform's 404 page; a malformed one: 400. Never a 500.
 """
 
@@ -56,12 +59,16 @@ class SiteRoutingMiddleware:
         if route.status == "missing":
             return views.unknown_host(request, host)
         if route.primary_host:
-            return HttpResponsePermanentRedirect(_same_path_on(request, route.primary_host))
+            return HttpResponsePermanentRedirect(views.url_on(request, route.primary_host, request.get_full_path()))
         site = route.site
         request.site_tenant = site
         request.tenant = site  # django-tenants helpers read request.tenant
         if route.status == SiteStatus.SUSPENDED:
             return views.site_suspended(request, site)
+        if route.status == SiteStatus.FOLDED:
+            return views.folded_site(request, site)
+        if route.status == SiteStatus.ARCHIVED and _changes_something(request):
+            return views.site_archived(request, site)
         # The connection stays on this site after the response: the next request on
         # this worker is most often for the same site and then needs no switch at all
         # (see tenants/db/base.py).
@@ -71,12 +78,13 @@ class SiteRoutingMiddleware:
         return self.get_response(request)
 
 
-def _same_path_on(request, host):
-    port = request.get_port()
-    default_port = "443" if request.is_secure() else "80"
-    netloc = host if port in (default_port, "", None) else f"{host}:{port}"
-    scheme = "https" if request.is_secure() else "http"
-    return f"{scheme}://{netloc}{request.get_full_path()}"
+# Signing in and out of an archived site's admin is still allowed: editors may read it.
+_ARCHIVED_SITE_ALLOWED_POSTS = ("/admin/login/", "/admin/logout/")
+
+
+def _changes_something(request):
+    """A request that would change an archived (frozen) site: any unsafe method but signing in or out."""
+    return request.method not in ("GET", "HEAD", "OPTIONS") and request.path not in _ARCHIVED_SITE_ALLOWED_POSTS
 
 
 class SiteRedirectMiddleware(RedirectMiddleware):

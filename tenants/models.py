@@ -14,6 +14,8 @@ class SiteStatus(models.TextChoices):
     ACTIVE = "active", "运行中"
     SUSPENDED = "suspended", "已暂停"
     ARCHIVED = "archived", "已归档"
+    # A township folded into its county (tenants.folding): its hosts answer 301s, its schema is kept.
+    FOLDED = "folded", "已并入"
 
 
 class SiteLevel(models.TextChoices):
@@ -43,6 +45,13 @@ class GovSite(TenantMixin):
         validators=[RegexValidator(r"^[0-9A-Z]{10}$", "网站标识码应为 10 位数字或大写字母")],
     )
     status = models.CharField("状态", max_length=10, choices=SiteStatus.choices, default=SiteStatus.ACTIVE)
+    # When the status last changed: a backup taken after it holds everything (nothing changes
+    # on a suspended or archived site), which is what deleting a site asks for.
+    status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name="接续站点", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors",
+        help_text="归档站点的内容由哪个站点接续；归档页面的提示条链接到它",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -74,6 +83,10 @@ class GovSite(TenantMixin):
     @property
     def is_active(self):
         return self.status == SiteStatus.ACTIVE
+
+    @property
+    def is_archived(self):
+        return self.status == SiteStatus.ARCHIVED
 
     def primary_domain(self):
         return next((d for d in self.domains.all() if d.is_primary), None)
@@ -162,6 +175,10 @@ ACTION_LABELS = {
     "enable_site_account": "启用站点账号", "reset_site_account_password": "重置站点账号密码",
     "enable_two_factor": "开启两步验证", "disable_two_factor": "关闭两步验证",
     "reset_staff_two_factor": "重置工作人员的两步验证",
+    "archive_site": "归档站点", "unarchive_site": "取消归档", "backup_site": "备份站点",
+    "restore_site": "从备份恢复站点", "restore_as_new_site": "从备份恢复为新站点", "delete_site": "删除站点",
+    "delete_backup": "删除备份", "verify_backup": "校验备份", "fold_township": "乡镇站点并入县级站点",
+    "receive_township": "接收并入的乡镇站点",
 }
 # Wagtail's log actions (wagtail/wagtail_hooks.py registers them), as editors see them.
 SITE_ACTION_LABELS = {
@@ -177,6 +194,101 @@ SITE_ACTION_LABELS = {
     "wagtail.workflow.reject": "审核退回", "wagtail.workflow.cancel": "取消审核",
     "wagtail.workflow.resume": "重新提交审核",
 }
+
+
+class SiteStats(models.Model):
+    """A site's size and accounts as last counted (tenants.site_stats), for the console's overview."""
+
+    site = models.OneToOneField(GovSite, on_delete=models.CASCADE, related_name="stats")
+    # None when the site's schema could not be read at the last count.
+    active_accounts = models.PositiveIntegerField("在用账号", null=True)
+    accounts = models.PositiveIntegerField("账号总数", null=True)
+    database_bytes = models.BigIntegerField("数据库大小（字节）", default=0)
+    media_bytes = models.BigIntegerField("文件大小（字节）", default=0)
+    computed_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "站点统计"
+        verbose_name_plural = "站点统计"
+
+    def __str__(self):
+        return f"{self.site_id} {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def total_bytes(self):
+        return self.database_bytes + self.media_bytes
+
+
+class FoldedPath(models.Model):
+    """Where an address of a folded township's site went: a path on the county's (successor's) site.
+
+    The township's hosts answer 301 with the county's current primary host and this path;
+    an address below a recorded one keeps its remainder (a message's reply page under its
+    mailbox), and "/" catches whatever else was asked for.
+    """
+
+    site = models.ForeignKey(GovSite, on_delete=models.CASCADE, related_name="folded_paths")
+    old_path = models.CharField(max_length=600)
+    new_path = models.CharField(max_length=600)
+
+    class Meta:
+        verbose_name = "并入跳转"
+        verbose_name_plural = "并入跳转"
+        constraints = [models.UniqueConstraint(fields=["site", "old_path"], name="one_target_per_folded_path")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.old_path} → {self.new_path}"
+
+
+class SiteBackup(models.Model):
+    """One backup file of one site (tenants.backups), made on demand or by the schedule.
+
+    Kept when the site is deleted: its registry fields are copied here so the backup can
+    still be found, listed and restored as a new site.
+    """
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", "手动"
+        SCHEDULED = "scheduled", "定时"
+        BEFORE_RESTORE = "before_restore", "恢复前自动"
+
+    site = models.ForeignKey(
+        GovSite, verbose_name="站点", null=True, blank=True, on_delete=models.SET_NULL, related_name="backups"
+    )
+    site_name = models.CharField("站点名称", max_length=100)
+    region_code = models.CharField("区划代码", max_length=9, db_index=True)
+    schema_name = models.CharField("数据库模式", max_length=63)
+    # Relative to SITE_BACKUP_ROOT, so the folder can move with the setting.
+    file_name = models.CharField("文件", max_length=255, unique=True)
+    size = models.BigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    table_count = models.PositiveIntegerField("数据表数")
+    row_count = models.BigIntegerField("数据行数")
+    media_count = models.PositiveIntegerField("文件数")
+    trigger = models.CharField("方式", max_length=20, choices=Trigger.choices, default=Trigger.MANUAL)
+    created_at = models.DateTimeField("备份时间", auto_now_add=True, db_index=True)
+    created_by = models.CharField("操作人", max_length=150)
+    # Set when the file was read back in full and every checksum matched; cleared if a later check fails.
+    verified_at = models.DateTimeField("校验时间", null=True, blank=True)
+    problem = models.CharField("问题", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "站点备份"
+        verbose_name_plural = "站点备份"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.site_name}（{self.region_code}）{self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def path(self):
+        from pathlib import Path
+
+        return Path(settings.SITE_BACKUP_ROOT) / self.file_name
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None and not self.problem
 
 
 class TemplateSnapshot(models.Model):

@@ -6,10 +6,12 @@ worker that made a change sees it at once; other workers within that many second
 """
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.urls import get_urlconf, set_urlconf
 
 from .models import Domain, GovSite
 
@@ -60,3 +62,19 @@ def _lookup(host):
         primary = Domain.objects.filter(tenant=site, is_primary=True).values_list("domain", flat=True).first()
         primary_host = primary if primary and primary != host else None
     return Route(site=site, primary_host=primary_host, status=site.status)
+
+
+@contextmanager
+def site_urls():
+    """Reverse a site's URLs (its pages' addresses) from code that serves the console.
+
+    A console request runs with the console's URLconf, where Wagtail's page URL pattern
+    does not exist: a page's url would come out as None. Work inside a site's schema
+    started from the console (a restore re-indexing the site) wraps itself in this.
+    """
+    previous = get_urlconf()
+    set_urlconf(settings.ROOT_URLCONF)
+    try:
+        yield
+    finally:
+        set_urlconf(previous)

@@ -8,9 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils._os import safe_join
+
+from .models import FoldedPath, GovSite
 
 
 def bad_host(request):
@@ -26,6 +28,42 @@ def site_suspended(request, site):
     response["Retry-After"] = "3600"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def site_archived(request, site):
+    """An archived site refuses every change (publishing, editing, a citizen's message), saying where to go."""
+    successor = site.successor if site.successor_id else None
+    context = {"site": site, "successor": successor, "successor_url": successor.base_url() if successor else None}
+    response = render(request, "platform/archived.html", context, status=403)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def folded_site(request, site):
+    """A folded township's address: 301 to the same content on its county's site, with the query string."""
+    path = request.path
+    segments = path.split("/")
+    candidates = {path} | {"/".join(segments[:i]) + "/" for i in range(1, len(segments))}
+    found = dict(FoldedPath.objects.filter(site=site, old_path__in=candidates).values_list("old_path", "new_path"))
+    county = GovSite.objects.filter(pk=site.successor_id).prefetch_related("domains").first()
+    county_host = county.primary_domain() if county is not None else None
+    if not found or county_host is None:
+        return render(request, "platform/unknown_host.html", {"host": request.get_host()[:253]}, status=404)
+    matched = max(found, key=len)
+    target = found[matched]
+    if matched != path and matched != "/":
+        target += path[len(matched):]  # a sub-address of a moved page (a reply under its mailbox)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(url_on(request, county_host.domain, target + (f"?{query}" if query else "")))
+
+
+def url_on(request, host, path):
+    """`path` on another host of the platform, by the scheme and port this request came in on."""
+    port = request.get_port()
+    default_port = "443" if request.is_secure() else "80"
+    netloc = host if port in (default_port, "", None) else f"{host}:{port}"
+    scheme = "https" if request.is_secure() else "http"
+    return f"{scheme}://{netloc}{path}"
 
 
 def serve_media(request, path):

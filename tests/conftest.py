@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
+from pytest_django import fixtures as pytest_django_fixtures
 
 from tenants import actions
 from tenants.models import GovSite
@@ -47,6 +48,22 @@ FIXTURE_SITES = [
 ]
 
 
+def _with_committed_db(original):
+    """pytest-django sets up the test database only for tests with its marker or `db`; tests with
+    `committed_db` have neither (they must not run in a transaction) but need it all the same."""
+
+    def databases_for_setup(items):
+        aliases, serialized = original(items)
+        if any("committed_db" in getattr(item, "fixturenames", ()) for item in items):
+            aliases = {*aliases, "default"}
+        return aliases, serialized
+
+    return databases_for_setup
+
+
+pytest_django_fixtures._get_databases_for_setup = _with_committed_db(pytest_django_fixtures._get_databases_for_setup)
+
+
 def pytest_collection_modifyitems(items):
     """A test that needs the fixture sites needs the test database, even if it asks for no `db` itself.
 
@@ -61,6 +78,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         names = getattr(item, "fixturenames", ())
         uses_db = "db" in names or "transactional_db" in names
+        if "committed_db" in names:
+            continue
         if "fixture_sites" in names and not uses_db and not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db)
 
@@ -118,6 +137,18 @@ def committed_sites():
     yield codes
     for code in codes:
         drop_committed_site(code)
+
+
+@pytest.fixture
+def committed_db(fixture_sites, django_db_blocker):
+    """Database access with no test transaction: everything the test does is committed.
+
+    For actions that read what is committed from a connection of their own (a backup's
+    snapshot). The test cleans up what it made; the fixture sites stay as they were.
+    """
+    with django_db_blocker.unblock():
+        yield fixture_sites
+        connection.set_schema_to_public()
 
 
 @pytest.fixture(autouse=True)

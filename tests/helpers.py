@@ -71,6 +71,12 @@ def drop_committed_site(region_code):
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         conn.execute("DELETE FROM tenants_domain WHERE tenant_id = %s", [site_id])
         conn.execute("UPDATE tenants_auditevent SET site_id = NULL WHERE site_id = %s", [site_id])
+        conn.execute("UPDATE tenants_sitebackup SET site_id = NULL WHERE site_id = %s", [site_id])
+        conn.execute("UPDATE tenants_govsite SET successor_id = NULL WHERE successor_id = %s", [site_id])
+        conn.execute("DELETE FROM library_resourceitem WHERE site_id = %s", [site_id])
+        conn.execute("DELETE FROM library_querystat WHERE site_id = %s", [site_id])
+        conn.execute("DELETE FROM tenants_foldedpath WHERE site_id = %s", [site_id])
+        conn.execute("DELETE FROM tenants_sitestats WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_govsite WHERE id = %s", [site_id])
 
 

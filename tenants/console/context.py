@@ -16,4 +16,8 @@ def staff_role(request):
     def role():
         return roles.role_of(user)
 
-    return {"staff_role": role, "can_operate": lambda: role() in roles.OPERATING_ROLES}
+    return {
+        "staff_role": role,
+        "can_operate": lambda: role() in roles.OPERATING_ROLES,
+        "can_administer": lambda: role() == roles.ADMINISTRATOR,
+    }

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import two_factor, views
+from . import lifecycle, two_factor, views
 
 app_name = "console"
 
@@ -14,12 +14,21 @@ urlpatterns = [
     path("two-factor/reset/", two_factor.reset, name="two_factor_reset"),
     path("sites/new/", views.provision, name="provision"),
     path("sites/<int:pk>/", views.site_detail, name="site"),
-    path("sites/<int:pk>/suspend/", views.suspend, name="suspend"),
-    path("sites/<int:pk>/resume/", views.resume, name="resume"),
+    path("sites/<int:pk>/suspend/", lifecycle.lifecycle, {"op": "suspend"}, name="suspend"),
+    path("sites/<int:pk>/resume/", lifecycle.lifecycle, {"op": "resume"}, name="resume"),
+    path("sites/<int:pk>/archive/", lifecycle.lifecycle, {"op": "archive"}, name="archive"),
+    path("sites/<int:pk>/unarchive/", lifecycle.lifecycle, {"op": "unarchive"}, name="unarchive"),
+    path("sites/<int:pk>/fold/", lifecycle.lifecycle, {"op": "fold"}, name="fold"),
+    path("sites/<int:pk>/delete/", lifecycle.lifecycle, {"op": "delete"}, name="delete"),
+    path("sites/<int:pk>/backups/", lifecycle.site_backups_view, name="site_backups"),
+    path("backups/", lifecycle.all_backups, name="backups"),
+    path("backups/<int:backup_pk>/restore/", lifecycle.restore, name="restore"),
+    path("backups/<int:backup_pk>/restore-new/", lifecycle.restore_new, name="restore_new"),
     path("sites/<int:pk>/domains/", views.add_domain, name="add_domain"),
     path("sites/<int:pk>/domains/change/", views.domain_action, name="domain_action"),
     path("sites/<int:pk>/accounts/", views.site_accounts_view, name="site_accounts"),
     path("sites/<int:pk>/accounts/<str:username>/", views.site_account, name="site_account"),
+    path("accounts/", views.find_accounts, name="find_accounts"),
     path("search-stats/", views.search_stats, name="search_stats"),
     path("audit/", views.audit_trail, name="audit"),
 ]

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from library.models import ResourceItem
 
-from .. import actions, audit, roles, site_accounts
-from ..models import AuditEvent, GovSite, SiteLevel, SiteStatus
+from .. import actions, audit, roles, site_accounts, site_stats
+from ..models import AuditEvent, GovSite, SiteLevel, SiteStats, SiteStatus
 from ..spreadsheets import csv_download, csv_safe
 from ..two_factor import needs_code, redirect_to_verify
 from .forms import DomainForm, ProvisionSiteForm, SiteAccountForm
@@ -100,11 +100,13 @@ def site_tree(request):
         row["site_id"]: row for row in
         ResourceItem.objects.values("site_id").annotate(last=Max("published_at"), items=Count("id"))
     }
+    stats = {row.site_id: row for row in SiteStats.objects.all()}
     if request.GET.get("format") == "csv":
-        return _sites_csv(rows, publishing, {site.pk: site for site in sites})
+        return _sites_csv(rows, publishing, stats, {site.pk: site for site in sites})
     return render(request, "console/site_tree.html", {
-        "rows": [(site, depth, publishing.get(site.pk, {})) for site, depth in rows], "total": len(sites),
-        "counts": counts, "form": form, "filtered": filtered, "query": request.GET.urlencode(),
+        "rows": [(site, depth, publishing.get(site.pk, {}), stats.get(site.pk)) for site, depth in rows],
+        "total": len(sites), "counts": counts, "form": form, "filtered": filtered, "query": request.GET.urlencode(),
+        "stats_at": max((row.computed_at for row in stats.values()), default=None),
     })
 
 
@@ -125,15 +127,16 @@ def _filter_rows(rows, data, by_parent):
     ]
 
 
-def _sites_csv(rows, publishing, by_pk):
+def _sites_csv(rows, publishing, site_stats, by_pk):
     response, writer = csv_download("sites.csv", [
         "站点", "级别", "区划代码", "网站标识码", "上级区划代码", "状态", "主域名", "其他域名", "开设时间", "最近发布",
-        "已发布信息条数",
+        "已发布信息条数", "在用账号", "账号总数", "数据库（MB）", "文件（MB）", "统计时间",
     ])
     for site, _depth in rows:
         domains = list(site.domains.all())
         stats = publishing.get(site.pk, {})
         last = stats.get("last")
+        size = site_stats.get(site.pk)
         writer.writerow([
             *map(csv_safe, [site.name, site.get_level_display(), site.region_code, site.site_code,
                             by_pk[site.parent_id].region_code if site.parent_id else "",
@@ -143,6 +146,12 @@ def _sites_csv(rows, publishing, by_pk):
             timezone.localtime(site.created_at).strftime("%Y-%m-%d"),
             timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
             stats.get("items", 0),
+            *(["", "", "", "", ""] if size is None else [
+                "" if size.active_accounts is None else size.active_accounts,
+                "" if size.accounts is None else size.accounts,
+                f"{size.database_bytes / 1e6:.1f}", f"{size.media_bytes / 1e6:.1f}",
+                timezone.localtime(size.computed_at).strftime("%Y-%m-%d %H:%M"),
+            ]),
         ])
     return response
 
@@ -172,38 +181,17 @@ def provision(request):
 @staff_required
 def site_detail(request, pk):
     site = get_object_or_404(GovSite.objects.prefetch_related("domains"), pk=pk)
+    site_stats.refresh([site])  # one site is cheap to count: its page shows current figures
     return render(
         request,
         "console/site_detail.html",
         {
             "site": site,
+            "stats": SiteStats.objects.filter(site=site).first(),
             "domain_form": DomainForm(),
             "events": AuditEvent.objects.filter(site=site)[:20],
         },
     )
-
-
-def _site_action(request, pk, func, success):
-    site = get_object_or_404(GovSite, pk=pk)
-    try:
-        func(site, acting_user=request.user, source=client_ip(request))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, success.format(site=site.name))
-    return redirect("console:site", pk=pk)
-
-
-@require_POST
-@operator_required
-def suspend(request, pk):
-    return _site_action(request, pk, actions.suspend_site, "站点“{site}”已暂停，访问者将看到维护页面。")
-
-
-@require_POST
-@operator_required
-def resume(request, pk):
-    return _site_action(request, pk, actions.resume_site, "站点“{site}”已恢复访问。")
 
 
 @require_POST
@@ -350,6 +338,17 @@ def site_accounts_view(request, pk):
         "site": site, "accounts": site_accounts.list_accounts(site), "form": form,
         "can_administer": roles.can_administer(request.user),
     }, status=status)
+
+
+@require_safe
+@staff_required
+def find_accounts(request):
+    """Who has access where: one site's accounts are on its page; this finds a person in every site."""
+    text = (request.GET.get("q") or "").strip()
+    found, capped = site_accounts.find_accounts(text)
+    return render(request, "console/find_accounts.html", {
+        "q": text[:100], "found": found, "capped": capped, "limit": site_accounts.FIND_LIMIT,
+    })
 
 
 @require_POST

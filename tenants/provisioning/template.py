@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -25,6 +24,7 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_context, schema_exists
 
+from ..db.side import side_connection
 from . import ddl
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,11 @@ def _tenant_labels():
     return labels
 
 
+def disk_migrations():
+    """(app, name) of every migration of every installed app, as the code on disk has them."""
+    return set(MigrationLoader(None, ignore_no_migrations=True, load=True).disk_migrations)
+
+
 def required_migrations():
     """(app, name) of every migration a site schema must have applied."""
     loader = MigrationLoader(None, ignore_no_migrations=True, load=True)
@@ -112,11 +117,7 @@ def _refresh_lock():
     A session-level advisory lock on a connection of its own: Django's connection is
     closed by the migration executor halfway through, which would drop a lock held there.
     """
-    db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"], port=db["PORT"],
-        autocommit=True,
-    ) as lock_conn:
+    with side_connection(autocommit=True) as lock_conn:
         lock_conn.execute("SELECT pg_advisory_lock(hashtext('govsites.template'))")
         try:
             yield

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import provision_committed_county
+
 pytestmark = pytest.mark.browser
 
 
@@ -106,7 +108,11 @@ def test_provision_visit_suspend_and_resume_a_site(
     screenshot(site, "new-site-admin-dashboard")
 
     page.get_by_role("link", name="查看站点详情").click()
-    page.get_by_role("button", name="暂停站点").click()
+    page.get_by_role("link", name="暂停站点…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("暂停站点")
+    axe(page)
+    screenshot(page, "console-confirm-suspend")
+    page.get_by_role("button", name="确认暂停").click()
     expect(page.get_by_role("status")).to_contain_text("已暂停")
     axe(page)
     response = site.goto(site_url(site_host))
@@ -115,7 +121,76 @@ def test_provision_visit_suspend_and_resume_a_site(
     axe(site)
     screenshot(site, "new-site-suspended")
 
-    page.get_by_role("button", name="恢复访问").click()
+    page.get_by_role("link", name="恢复访问…").click()
+    page.get_by_role("button", name="确认恢复").click()
     expect(page.get_by_role("status")).to_contain_text("已恢复访问")
     assert site.goto(site_url(site_host)).status == 200
     expect(site.locator(".site-name")).to_have_text("青白江区人民政府")
+
+
+def test_fold_a_township_into_its_county(committed_sites, live_server_url, site_url, console, axe, screenshot):
+    """A township provisioned and folded through the browser: its address then leads to the county's 专栏.
+
+    Into a county of its own (committed by the CLI), so the fixture sites keep their content.
+    """
+    committed_sites.extend(["510118001", "510118"])  # the township first: it sits under the county
+    provision_committed_county("新津区", "510118")
+    page = console
+    page.goto(f"{live_server_url}/sites/new/")
+    page.get_by_label("站点名称").fill("五津街道")
+    page.get_by_label("级别").select_option(label="乡镇级")
+    page.get_by_label("上级站点").select_option(label="新津区（510118）")
+    page.get_by_label("区划代码").fill("510118001")
+    page.get_by_label("网站标识码").fill("5101181001")
+    page.get_by_role("button", name="开设站点").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("站点“五津街道”已开设")
+    new_site_link = re.compile(r"^http:..[a-z]+\.xinjin\.chengdu\.localhost.$")
+    township_url = page.get_by_role("link", name=new_site_link).inner_text()
+    township_host = township_url.removeprefix("http://").rstrip("/")
+
+    page.get_by_role("link", name="查看站点详情").click()
+    page.get_by_role("link", name="并入县级站点…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("并入县级站点")
+    expect(page.get_by_text("新津区人民政府", exact=False).first).to_be_visible()
+    axe(page)
+    screenshot(page, "console-confirm-fold")
+    page.get_by_role("button", name="确认并入").click()
+    expect(page.get_by_role("status")).to_contain_text("已并入")
+    expect(page.locator("dd.status-folded")).to_have_text("已并入")
+    axe(page)
+
+    site = page.context.new_page()
+    response = site.goto(site_url(township_host, "/xwdt/"))
+    assert response.status == 200
+    assert site.url == site_url("xinjin.chengdu.localhost", "/xzzl/" + township_host.split(".")[0] + "/xwdt/")
+    expect(site.get_by_role("heading", level=1)).to_have_text("新闻动态")
+    screenshot(site, "folded-township-column")
+
+
+def test_lifecycle_backup_and_account_pages_are_accessible(console, live_server_url, axe, screenshot):
+    """The pages around a site's life, as an administrator sees them, each checked by axe."""
+    page = console
+    page.get_by_role("table").get_by_role("link", name="锦江区", exact=True).click()
+    page.get_by_role("link", name="备份与恢复").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("备份")
+    expect(page.get_by_role("button", name="立即备份")).to_be_visible()
+    axe(page)
+    screenshot(page, "console-site-backups")
+    page.go_back()
+    page.get_by_role("link", name="归档…").click()
+    expect(page.get_by_label("接续站点")).to_be_visible()
+    axe(page)
+    screenshot(page, "console-confirm-archive")
+    page.get_by_role("link", name="取消").click()
+
+    nav = page.get_by_role("navigation", name="控制台导航")
+    nav.get_by_role("link", name="备份").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("全平台备份")
+    axe(page)
+    nav.get_by_role("link", name="账号查询").click()
+    page.get_by_label("用户名、姓名或电子邮件").fill("admin")
+    page.get_by_role("button", name="查找").click()
+    expect(page.get_by_role("status")).to_contain_text("找到")
+    expect(page.get_by_role("cell", name="admin", exact=True).first).to_be_visible()
+    axe(page)
+    screenshot(page, "console-find-accounts")

@@ -87,7 +87,8 @@ def test_suspend_resume_and_domains_from_the_console(console_client, county):
 
 
 def test_console_state_changes_need_post(console_client, county):
-    assert console_client.get(f"/sites/{county.site.pk}/suspend/").status_code == 405
+    page = console_client.get(f"/sites/{county.site.pk}/suspend/")
+    assert page.status_code == 200 and "确认暂停" in page.content.decode(), "a GET shows the confirmation"
     assert GovSite.objects.get(pk=county.site.pk).status == "active"
 
 
@@ -116,3 +117,48 @@ def test_the_site_list_filters_and_exports(console_client, fixture_sites, county
     county_row = by_code["510104"]
     assert county_row[4] == "510100" and county_row[6] == "jinjiang.chengdu.localhost"
     assert int(county_row[10]) >= 1 and county_row[9]  # published items and the last publication
+
+
+def test_the_overview_shows_each_sites_accounts_and_size(console_client, county, township):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tenants.models import SiteStats
+
+    call_command("refresh_site_stats", stdout=StringIO())
+    stats = SiteStats.objects.get(site=county.site)
+    assert stats.active_accounts == 1 and stats.accounts == 1  # the site administrator
+    assert stats.database_bytes > 100_000, "a site's schema has tables and indexes"
+    page = console_client.get("/").content.decode()
+    assert "在用账号" in page and "最近一次" in page
+    rows = console_client.get("/?format=csv").content.decode("utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    county_row = next(r.split(",") for r in rows if r.startswith("锦江区,"))
+    assert county_row[header.index("在用账号")] == "1"
+    assert float(county_row[header.index("数据库（MB）")]) > 0.1
+
+    # The site's own page counts again, at once: a new account shows without waiting for the timer.
+    from tenants import site_accounts
+
+    site_accounts.create_account(township.site, username="bianji", name="", email="", group="编辑",
+                                 acting_user=None)
+    detail = console_client.get(f"/sites/{township.site.pk}/").content.decode()
+    assert "在用 2 个，共 2 个" in detail
+
+
+def test_counting_survives_a_site_whose_schema_is_unreadable(console_client, county):
+    from django.db import connection
+
+    from tenants import site_stats
+    from tenants.models import SiteStats
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER SCHEMA "{county.schema}" RENAME TO "broken_for_test"')
+    try:
+        assert site_stats.refresh() >= 4
+        assert SiteStats.objects.get(site=county.site).accounts is None
+        assert console_client.get("/").status_code == 200
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER SCHEMA "broken_for_test" RENAME TO "{county.schema}"')

@@ -28,6 +28,13 @@ def console_posts(site):
         (f"/sites/{site.pk}/resume/", {}),
         (f"/sites/{site.pk}/domains/", {"domain": "new.example.gov.cn"}),
         (f"/sites/{site.pk}/domains/change/", {"domain": "jinjiang.chengdu.localhost", "op": "remove"}),
+        (f"/sites/{site.pk}/archive/", {}),
+        (f"/sites/{site.pk}/unarchive/", {}),
+        (f"/sites/{site.pk}/delete/", {"confirm_name": site.name}),
+        (f"/sites/{site.pk}/backups/", {"op": "backup"}),
+        ("/backups/1/restore/", {}),
+        ("/backups/1/restore-new/", {"name": "测试县", "region_code": "510199", "site_code": "5101990001",
+                                     "domain": "x.example.gov.cn"}),
     ]
 
 

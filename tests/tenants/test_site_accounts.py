@@ -88,3 +88,19 @@ def test_only_administrators_change_site_accounts(county, role):
 def test_the_functions_refuse_to_run_inside_a_site(county):
     with schema_context(county.schema), pytest.raises(Exception, match="public"):
         site_accounts.list_accounts(county.site)
+
+
+def test_finding_a_person_across_every_site(console_client, county, township):
+    site_accounts.create_account(county.site, username="zhangsan", name="张三", email="zs@jinjiang.gov.cn",
+                                 group="审核", acting_user=None)
+    site_accounts.create_account(township.site, username="zhangsan-cxl", name="张三", email="",
+                                 acting_user=None)
+    page = console_client.get("/accounts/", {"q": "张三"}).content.decode()
+    assert "找到 2 个账号" in page
+    assert "锦江区" in page and "春熙路街道" in page and "审核" in page and "编辑" in page
+    assert "找到 1 个账号" in console_client.get("/accounts/", {"q": "zs@jinjiang"}).content.decode()
+    # LIKE wildcards and quotes are text, not patterns or SQL.
+    for text in ("%", "_", "' OR 1=1 --", "\\"):
+        response = console_client.get("/accounts/", {"q": text})
+        assert response.status_code == 200 and "找到 0 个账号" in response.content.decode(), text
+    assert console_client.get("/accounts/").status_code == 200

@@ -29,6 +29,10 @@ class SiteTheme:
     code: str  # 网站标识码 (SiteIDCode), from the platform's registry
     settings: SiteSettings
     css: str  # the colour scheme as CSS custom properties
+    # An archived site's banner (tenants.actions.archive_site): its text, and the successor's link.
+    archive_notice: str = ""
+    successor_url: str = ""
+    successor_name: str = ""
 
 
 def _region(tenant):
@@ -64,7 +68,19 @@ def site_theme(context):
         code=tenant.site_code,
         settings=settings,
         css=css_variables(settings.palette),
+        **_archive_notice(tenant),
     )
+
+
+def _archive_notice(tenant):
+    if not tenant.is_archived:
+        return {}
+    notice = {"archive_notice": "本网站已归档，内容仅供查阅，不再更新，也不再受理留言。"}
+    successor = tenant.successor if tenant.successor_id else None
+    if successor is not None and successor.base_url():
+        notice["successor_url"] = successor.base_url() + "/"
+        notice["successor_name"] = f"前往{successor.display_name}网站"
+    return notice
 
 
 def _current(page, target):

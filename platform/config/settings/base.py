@@ -276,6 +276,12 @@ MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 # Mailbox attachments: per site like media, but under no URL (interaction/storage.py).
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
 
+# Per-site backups (tenants/backups.py): one tar file per backup under <root>/<schema>/.
+# Keep it on another disk than the database and media in production, and copy it off the machine.
+SITE_BACKUP_ROOT = Path(env("SITE_BACKUP_ROOT", VAR_DIR / "backups"))
+# Scheduled backups kept per site (`backup_sites --scheduled` removes older ones; manual ones stay).
+SITE_BACKUP_KEEP = int(env("SITE_BACKUP_KEEP", "7"))
+
 # ---------------------------------------------------------------------------
 # Citizen interaction (互动交流)
 # ---------------------------------------------------------------------------

@@ -21,8 +21,13 @@ CACHES = {
     },
     "local": CACHES["default"],
 }
-MEDIA_ROOT = VAR_DIR / "test-media"
-PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private-media"
+# Files per test database, like the schemas: two test runs side by side (PGDATABASE=...)
+# must not restore or delete each other's site folders.
+# A child process (gunicorn, manage.py) is given the test database's own name (test_<name>).
+_FILES = VAR_DIR / f"test-files-{env('PGDATABASE', 'govsites').removeprefix('test_')}"
+MEDIA_ROOT = _FILES / "media"
+PRIVATE_MEDIA_ROOT = _FILES / "private-media"
+SITE_BACKUP_ROOT = _FILES / "backups"
 # Captchas accept "PASSED" so browser and HTTP tests can submit; the captcha itself is django-simple-captcha's.
 CAPTCHA_TEST_MODE = True
 STORAGES = {

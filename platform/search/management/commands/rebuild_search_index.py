@@ -23,7 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--site", action="append", default=[], help="只重建这些区划代码的站点（可重复）")
 
     def handle(self, *args, **options):
-        sites = GovSite.objects.exclude(status=SiteStatus.ARCHIVED).order_by("region_code")
+        # Frozen sites keep what they had; a folded township's content lives in its county now.
+        sites = GovSite.objects.exclude(status__in=[SiteStatus.ARCHIVED, SiteStatus.FOLDED]).order_by("region_code")
         if options["site"]:
             sites = sites.filter(region_code__in=options["site"])
             missing = set(options["site"]) - set(sites.values_list("region_code", flat=True))

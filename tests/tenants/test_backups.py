@@ -1,0 +1,362 @@
+"""Per-site backups: round trips with verification, restore over a site or as a new one, damage and
+version checks, and deleting a site only after a verified backup.
+
+A backup reads one committed snapshot on a connection of its own, so these tests run with
+`committed_db` (no test transaction) on sites they make and remove themselves.
+"""
+
+import io
+import json
+import shutil
+import tarfile
+from io import BytesIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client, override_settings
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+
+from columns.models import ArticlePage, ColumnPage
+from library.models import ResourceItem
+from search import index
+from tenants import actions, backups, site_backups
+from tenants.models import AuditEvent, GovSite, SiteBackup
+from tests.helpers import drop_committed_site, raw_connection
+
+TITLE = "新都区召开乡村振兴工作推进会"
+
+
+def png_bytes(colour):
+    buffer = BytesIO()
+    PILImage.new("RGB", (64, 48), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def scratch(committed_db):
+    """Committed sites made by a test (region codes); removed afterwards with their backups and files."""
+    made = []
+    yield made
+    connection.set_schema_to_public()
+    for code in made:
+        for backup in SiteBackup.objects.filter(region_code=code):
+            backup.path.unlink(missing_ok=True)
+            backup.delete()
+        drop_committed_site(code)
+        clear_files(f"site_{code}")
+
+
+def clear_files(schema):
+    shutil.rmtree(backups.backup_root() / schema, ignore_errors=True)
+    for root in backups.MEDIA_ROOTS:
+        shutil.rmtree(backups.media_dir(root, schema), ignore_errors=True)
+
+
+def make_county(scratch, name="新都区", code="510114"):
+    """A committed county under 成都市 with an article that shows an image, indexed in the library."""
+    scratch.append(code)
+    clear_files(f"site_{code}")  # what an interrupted earlier run may have left
+    city = GovSite.objects.get(region_code="510100")
+    site = actions.provision_site(
+        name=name, level="county", parent=city, region_code=code, site_code=f"{code}0001",
+        domains=[f"{code}.backup.localhost"], acting_user=None, source="tests",
+    ).site
+    with schema_context(site.schema_name):
+        image = Image.objects.create(title="会场", file=ContentFile(png_bytes((200, 30, 30)), name="hall.png"))
+        column = ColumnPage.objects.get(slug="xwdt")
+        column.add_child(instance=ArticlePage(
+            title=TITLE, slug="meeting", live=True, first_published_at=timezone.now(),
+            body="<p>会议部署了下一阶段的乡村振兴工作。</p>", feature_image=image,
+        ))
+        index.rebuild(site)
+    connection.set_schema_to_public()
+    return site
+
+
+def page_titles(site):
+    with schema_context(site.schema_name):
+        return sorted(ArticlePage.objects.values_list("title", flat=True))
+
+
+def image_url(site):
+    with schema_context(site.schema_name):
+        return "/media/" + Image.objects.get(title="会场").file.name
+
+
+def row_counts(schema):
+    with raw_connection() as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema]
+        )]
+        return {t: conn.execute(f'SELECT count(*) FROM "{schema}"."{t}"').fetchone()[0] for t in tables}  # noqa: S608
+
+
+def schemas_like(pattern):
+    with raw_connection() as conn:
+        return [r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [pattern])]
+
+
+def test_backup_is_verified_and_restores_as_a_new_site_identical_to_the_original(scratch):
+    original = make_county(scratch)
+    before_counts = row_counts(original.schema_name)
+    before_media = backups.media_digests(original.schema_name)
+    assert before_media, "the site has files to back up"
+
+    backup = site_backups.backup_site(original, acting_user=None, source="tests")
+    assert backup.is_verified and backup.path.is_file() and backup.size == backup.path.stat().st_size
+    assert backup.media_count == len(before_media)
+    assert AuditEvent.objects.filter(action="backup_site", site=original).exists()
+
+    scratch.append("510115")
+    copy = site_backups.restore_as_new_site(
+        backup, name="温江区", parent=original.parent, region_code="510115", site_code="5101150001",
+        domains=["copy.backup.localhost"], acting_user=None, source="tests",
+    )
+    # Byte for byte: the same rows in every table, the same files with the same checksums.
+    assert row_counts(copy.schema_name) == before_counts
+    assert backups.media_digests(copy.schema_name) == before_media
+
+    page = Client(HTTP_HOST="copy.backup.localhost").get("/xwdt/meeting/")
+    assert page.status_code == 200 and TITLE in page.content.decode()
+    picture = Client(HTTP_HOST="copy.backup.localhost").get(image_url(copy))
+    assert picture.status_code == 200 and b"".join(picture.streaming_content) == png_bytes((200, 30, 30))
+    # The copy answers on its own host and is in the library under its own address.
+    item = ResourceItem.objects.get(site=copy, title=TITLE)
+    assert item.url.startswith("http://copy.backup.localhost")
+
+    # The original is untouched by the restore and by changes to the copy.
+    with schema_context(copy.schema_name):
+        ArticlePage.objects.filter(slug="meeting").update(title="只改了副本")
+    connection.set_schema_to_public()
+    assert page_titles(original) == [TITLE]
+    assert row_counts(original.schema_name) == before_counts
+    assert backups.media_digests(original.schema_name) == before_media
+    assert Client(HTTP_HOST="510114.backup.localhost").get("/xwdt/meeting/").status_code == 200
+    assert AuditEvent.objects.filter(action="restore_as_new_site", site=copy).exists()
+
+
+def test_restore_over_the_site_brings_back_what_was_deleted_after_the_backup(scratch, fixture_sites):
+    site = make_county(scratch)
+    backup = site_backups.backup_site(site, acting_user=None)
+    with schema_context(site.schema_name):
+        ArticlePage.objects.get(slug="meeting").delete()
+        Image.objects.get(title="会场").delete()  # Wagtail removes the file too
+    connection.set_schema_to_public()
+    neighbour = fixture_sites["county"]
+    neighbour_counts = row_counts(neighbour.schema)
+
+    site_backups.restore_backup(backup, acting_user=None, source="tests")
+
+    assert page_titles(site) == [TITLE]
+    response = Client(HTTP_HOST="510114.backup.localhost").get(image_url(site))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes((200, 30, 30))
+    # The state just before the restore was kept as a backup of its own.
+    safety = SiteBackup.objects.get(site=site, trigger=SiteBackup.Trigger.BEFORE_RESTORE)
+    assert safety.is_verified
+    assert row_counts(neighbour.schema) == neighbour_counts, "restoring one site never touches another"
+    assert schemas_like(site.schema_name + "%") == [site.schema_name], "the replaced schema is gone"
+
+
+def corrupt(path, offset_from_middle=0):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 + offset_from_middle] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_backup_is_refused_and_the_site_keeps_its_content(scratch):
+    site = make_county(scratch)
+    backup = site_backups.backup_site(site, acting_user=None)
+    with schema_context(site.schema_name):
+        ArticlePage.objects.filter(slug="meeting").update(title="备份之后的修改")
+    connection.set_schema_to_public()
+    corrupt(backup.path)
+
+    with pytest.raises(site_backups.SiteActionError, match=r"损坏|不符"):
+        site_backups.restore_backup(backup, acting_user=None)
+    assert page_titles(site) == ["备份之后的修改"], "a refused restore changes nothing"
+    backup.refresh_from_db()
+    assert not backup.is_verified and backup.problem
+    assert not SiteBackup.objects.filter(trigger=SiteBackup.Trigger.BEFORE_RESTORE).exists()
+
+    # Without the recorded checksum the damage is still found, member by member.
+    with pytest.raises(backups.DamagedBackup):
+        backups.verify(backup.path)
+    # A truncated file cannot even be opened as a backup.
+    backup.path.write_bytes(backup.path.read_bytes()[:5000])
+    with pytest.raises(backups.DamagedBackup):
+        backups.verify(backup.path)
+
+
+def rewrite_manifest(path, change):
+    """A copy of the backup whose manifest `change` edited (what another platform version would have written)."""
+    out = path.with_name("edited-" + path.name)
+    with tarfile.open(path) as source, tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == backups.MANIFEST:
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    return out
+
+
+def test_a_backup_of_another_platform_version_is_refused_with_a_clear_message(scratch):
+    site = make_county(scratch)
+    backup = site_backups.backup_site(site, acting_user=None)
+    edited = rewrite_manifest(backup.path, lambda m: m["migrations"].append("columns.9999_from_the_future"))
+    try:
+        SiteBackup.objects.filter(pk=backup.pk).update(
+            file_name=edited.relative_to(backups.backup_root()).as_posix(), size=edited.stat().st_size,
+            sha256=backups.file_digest(edited),
+        )
+        backup.refresh_from_db()
+        scratch.append("510115")
+        with pytest.raises(site_backups.SiteActionError, match="较新的平台版本"):
+            site_backups.restore_as_new_site(
+                backup, name="温江区", parent=site.parent, region_code="510115", site_code="5101150001",
+                domains=["copy.backup.localhost"], acting_user=None,
+            )
+        assert not GovSite.objects.filter(region_code="510115").exists()
+        assert not schemas_like("site_510115")
+    finally:
+        edited.unlink(missing_ok=True)
+
+
+def test_delete_needs_a_stopped_site_a_later_verified_backup_and_the_typed_name(scratch):
+    site = make_county(scratch)
+    early = site_backups.backup_site(site, acting_user=None)
+    with pytest.raises(site_backups.SiteActionError, match="先暂停或归档"):
+        site_backups.delete_site(site, confirm_name="新都区", acting_user=None)
+    actions.suspend_site(site, acting_user=None)
+    site.refresh_from_db()
+    assert early.created_at < site.status_changed_at
+    with pytest.raises(site_backups.SiteActionError, match="备份"):
+        site_backups.delete_site(site, confirm_name="新都区", acting_user=None)
+    backup = site_backups.backup_site(site, acting_user=None)
+    with pytest.raises(site_backups.SiteActionError, match="请输入站点名称"):
+        site_backups.delete_site(site, confirm_name="新都", acting_user=None)
+    assert GovSite.objects.filter(pk=site.pk).exists()
+
+    site_backups.delete_site(site, confirm_name="新都区", acting_user=None, source="tests")
+
+    assert not GovSite.objects.filter(region_code="510114").exists()
+    assert not schemas_like("site_510114")
+    assert not backups.media_dir("public", "site_510114").exists()
+    assert Client(HTTP_HOST="510114.backup.localhost").get("/").status_code == 404, "the domain is released"
+    backup.refresh_from_db()
+    assert backup.site is None and backup.path.is_file(), "the backup outlives the site"
+    event = AuditEvent.objects.get(action="delete_site", site_label__startswith="新都区")
+    assert event.detail["backup"] == backup.file_name
+
+    # The deleted site comes back from its backup under its own codes and domain.
+    again = site_backups.restore_as_new_site(
+        backup, name="新都区", parent=GovSite.objects.get(region_code="510100"), region_code="510114",
+        site_code="5101140001", domains=["510114.backup.localhost"], acting_user=None,
+    )
+    assert page_titles(again) == [TITLE]
+    assert Client(HTTP_HOST="510114.backup.localhost").get("/xwdt/meeting/").status_code == 200
+
+
+def test_deleting_refuses_a_site_whose_backup_was_damaged_since(scratch):
+    site = make_county(scratch)
+    actions.archive_site(site, acting_user=None)
+    backup = site_backups.backup_site(site, acting_user=None)
+    corrupt(backup.path)
+    with pytest.raises(site_backups.SiteActionError, match="重新备份"):
+        site_backups.delete_site(site, confirm_name="新都区", acting_user=None)
+    assert GovSite.objects.filter(pk=site.pk).exists()
+    assert schemas_like("site_510114") == ["site_510114"]
+
+
+def test_a_second_admin_is_told_when_the_site_is_busy(scratch):
+    site = make_county(scratch)
+    with raw_connection() as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [site_backups.SITE_OPERATION_LOCK, site.pk])
+        with pytest.raises(site_backups.SiteActionError, match="正在进行备份、恢复或删除"):
+            site_backups.backup_site(site, acting_user=None)
+    with raw_connection() as other, other.transaction():
+        other.execute("SELECT 1 FROM tenants_govsite WHERE id = %s FOR UPDATE", [site.pk])
+        with pytest.raises(actions.SiteActionError, match="另一位管理员正在"):
+            actions.suspend_site(site, acting_user=None)
+    site.refresh_from_db()
+    assert site.is_active, "the refused action changed nothing"
+    assert not SiteBackup.objects.filter(site=site).exists()
+
+
+def test_backup_command_backs_up_each_site_and_keeps_the_newest_scheduled_ones(scratch):
+    site = make_county(scratch)
+    with override_settings(SITE_BACKUP_KEEP=2):
+        for _ in range(3):
+            call_command("backup_sites", "--site", "510114", "--scheduled", stdout=io.StringIO())
+    kept = SiteBackup.objects.filter(site=site, trigger=SiteBackup.Trigger.SCHEDULED)
+    assert kept.count() == 2 and all(b.path.is_file() for b in kept)
+    files = list(backups.backup_root().joinpath(site.schema_name).glob("*.tar"))
+    assert len(files) == 2, "pruned backups leave no file behind"
+    with pytest.raises(CommandError, match="找不到"):
+        call_command("backup_sites", "--site", "519999")
+    with pytest.raises(CommandError, match="没有编号"):
+        call_command("restore_site", "999999")
+
+
+@pytest.fixture
+def committed_admin(committed_db):
+    """A platform administrator's console session, committed like everything else here."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from tenants import roles
+
+    user = get_user_model().objects.create_user("backup-admin", password="backup-pass-1234", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    yield client
+    # Not user.delete(): its cascade looks for Wagtail's per-site tables, which public does not have.
+    with raw_connection() as conn:
+        conn.execute("UPDATE tenants_auditevent SET actor_id = NULL WHERE actor_id = %s", [user.pk])
+        conn.execute("DELETE FROM auth_user_groups WHERE user_id = %s", [user.pk])
+        conn.execute("DELETE FROM auth_user WHERE id = %s", [user.pk])
+
+
+def test_the_whole_life_of_a_backup_from_the_console(scratch, committed_admin):
+    site = make_county(scratch)
+    console = committed_admin
+    listing = console.post(f"/sites/{site.pk}/backups/", {"op": "backup"}, follow=True).content.decode()
+    assert "已完成备份并校验通过" in listing and "校验通过" in listing
+    backup = SiteBackup.objects.get(site=site)
+    assert "重新校验" in listing and f"/backups/{backup.pk}/restore/" in listing
+
+    with schema_context(site.schema_name):
+        ArticlePage.objects.filter(slug="meeting").update(title="备份之后改的")
+    connection.set_schema_to_public()
+    confirm = console.get(f"/backups/{backup.pk}/restore/").content.decode()
+    assert "替换本站当前的全部内容" in confirm
+    done = console.post(f"/backups/{backup.pk}/restore/", {"safety_backup": "on"}, follow=True).content.decode()
+    assert "已恢复到" in done
+    assert page_titles(site) == [TITLE]
+
+    actions.archive_site(site, acting_user=None)
+    console.post(f"/sites/{site.pk}/backups/", {"op": "backup"})
+    response = console.post(f"/sites/{site.pk}/delete/", {"confirm_name": "新都区"}, follow=True)
+    assert "已删除" in response.content.decode()
+    assert not GovSite.objects.filter(region_code="510114").exists()
+
+    kept = SiteBackup.objects.filter(region_code="510114", site__isnull=True).order_by("-created_at").first()
+    listing = console.get("/backups/?deleted=1").content.decode()
+    assert "新都区（已删除）" in listing
+    form = console.get(f"/backups/{kept.pk}/restore-new/").content.decode()
+    assert 'value="510114"' in form, "a deleted site's codes are offered back"
+    response = console.post(f"/backups/{kept.pk}/restore-new/", {
+        "name": "新都区", "parent": GovSite.objects.get(region_code="510100").pk, "region_code": "510114",
+        "site_code": "5101140001", "domain": "510114.backup.localhost",
+    }, follow=True)
+    assert "已从备份恢复为新站点" in response.content.decode()
+    assert Client(HTTP_HOST="510114.backup.localhost").get("/xwdt/meeting/").status_code == 200
