@@ -47,11 +47,13 @@ DEFAULTS = {
     "clone_sites": 20, "migrate_sites": 5, "tenants": 200, "sites_existing": 200,
     "fast_rounds": 3, "all_rounds": 2, "rounds": 10, "wrk_seconds": 5,
     "index_items": 2000, "site_items": 10_000, "library_items": 1_000_000, "publishes": 20,
+    "backup_pages": 5000, "backup_images": 2000, "fold_pages": 500, "fold_images": 100,
 }
 QUICK = {
     "clone_sites": 5, "migrate_sites": 2, "tenants": 20, "sites_existing": 20,
     "fast_rounds": 2, "all_rounds": 1, "rounds": 3, "wrk_seconds": 3,
     "index_items": 200, "site_items": 2000, "library_items": 20_000, "publishes": 5,
+    "backup_pages": 300, "backup_images": 100, "fold_pages": 50, "fold_images": 10,
 }
 # Goals from the issue, as (comparison, target).
 CLONE_MEDIAN_GOAL_S = ("<=", 1.0)
@@ -94,8 +96,13 @@ def parse_args(argv):
     parser.add_argument("--site-items", type=int, help="items in the benchmarked site's search index")
     parser.add_argument("--library-items", type=int, help="items in the central resource library")
     parser.add_argument("--publishes", type=int, help="publishes timed until visible at the edge")
+    parser.add_argument("--backup-pages", type=int, help="pages of the site backed up and restored")
+    parser.add_argument("--backup-images", type=int, help="images of the site backed up and restored")
+    parser.add_argument("--fold-pages", type=int, help="pages of the township folded into its county")
+    parser.add_argument("--fold-images", type=int, help="images of the township folded into its county")
     parser.add_argument(
-        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale"], action="append",
+        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale", "lifecycle"],
+        action="append",
         help="run only these sections (repeatable); the default runs all",
     )
     args = parser.parse_args(argv)
@@ -404,6 +411,29 @@ def bench_scale(django, args, stack):
         figure(f"scale_{label}_all_over_10", all_value / few_value, "ratio", 3, goal=("<=", 1.1))
 
 
+def bench_lifecycle(django, args, stack):
+    """Backup, restore (as a new site and over itself) of a large site, and folding a township, timed once each."""
+    files = Path(tempfile.mkdtemp(prefix="govsites-bench-files-"))
+    stack.callback(shutil.rmtree, files, ignore_errors=True)
+    say(f"lifecycle: a site of {args.backup_pages} pages and {args.backup_images} images; "
+        f"a township of {args.fold_pages} pages folded")
+    budget = STEP_OVERHEAD_S + (args.backup_pages + args.fold_pages) * 0.2 + args.backup_images * 0.1
+    result = django.step(
+        "lifecycle", "--pages", str(args.backup_pages), "--images", str(args.backup_images),
+        "--fold-pages", str(args.fold_pages), "--fold-images", str(args.fold_images), timeout=int(budget) * 3,
+        MEDIA_ROOT=str(files / "media"), PRIVATE_MEDIA_ROOT=str(files / "private-media"),
+        SITE_BACKUP_ROOT=str(files / "backups"),
+    )
+    size = {"pages": args.backup_pages, "images": args.backup_images}
+    figure("site_backup_time", result["backup_s"], "s", 2, n=1, **size)
+    figure("site_backup_size", result["backup_bytes"] / 1e6, "MB", 1, n=1, rows=result["backup_rows"],
+           files=result["backup_files"], **size)
+    figure("site_restore_as_new_time", result["restore_new_s"], "s", 2, n=1, **size)
+    figure("site_restore_over_time", result["restore_over_s"], "s", 2, n=1, **size)
+    figure("township_fold_time", result["fold_s"], "s", 2, n=1, pages=result["fold_pages"],
+           images=result["fold_images"], redirects=result["fold_redirects"])
+
+
 def reproduce_command(argv):
     return "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
 
@@ -425,7 +455,8 @@ def run(args):
         say("building the site template and the base sites (province, city, the page's county)")
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
-        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale"])
+        sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale",
+                                     "lifecycle"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
         if "migrate" in sections:
@@ -442,6 +473,8 @@ def run(args):
             bench_edge(django, base["host"], args, stack)
         if "scale" in sections:
             bench_scale(django, args, stack)
+        if "lifecycle" in sections:
+            bench_lifecycle(django, args, stack)
     figure("bench_total", time.perf_counter() - started, "s", 0)
 
 

@@ -10,6 +10,7 @@ the console, the CLI and the region import all make; process start-up is not par
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -407,6 +408,92 @@ def step_count_messages(args):
         return {"messages": Message.objects.count()}
 
 
+def _fill_site(site, pages, images, tag):
+    """`pages` published articles (spread over the news, notice and interpretation columns) and
+    `images` images, one per article while they last, on `site`; returns the seconds it took."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    from columns.models import ArticlePage, ColumnPage
+
+    # Photographs do not compress: 800x600 noise as JPEG is about the size of a news photo (~150 kB).
+    pool = []
+    for _ in range(min(images, 20)):
+        buffer = BytesIO()
+        PILImage.frombytes("RGB", (800, 600), os.urandom(800 * 600 * 3)).save(buffer, "JPEG", quality=75)
+        pool.append(buffer.getvalue())
+    started = time.perf_counter()
+    with schema_context(site.schema_name):
+        made = []
+        for n in range(images):
+            picture = ContentFile(pool[n % len(pool)], name=f"{tag}{n}.jpg")
+            made.append(Image.objects.create(title=f"{tag}图片{n}", file=picture, width=800, height=600))
+        columns = list(ColumnPage.objects.filter(slug__in=["xwdt", "tzgg", "zcjd"]))
+        body = "<p>为进一步优化营商环境，推进政务服务一网通办，现将有关事项通知如下。</p>" * 8
+        for n in range(pages):
+            columns[n % len(columns)].add_child(instance=ArticlePage(
+                title=f"{tag}信息第{n}号", slug=f"{tag}-{n}", live=True, first_published_at=timezone.now(),
+                body=body, feature_image=made[n] if n < len(made) else None,
+            ))
+            if (n + 1) % 1000 == 0:
+                say(f"  {site.name}: {n + 1}/{pages} pages")
+    connection.set_schema_to_public()
+    return time.perf_counter() - started
+
+
+def step_lifecycle(args):
+    """Backup and restore of a site with --pages pages and --images images; fold of a township with --fold-pages."""
+    from tenants import folding, site_backups
+
+    fleet = Fleet()
+    county_code = next(code for _name, level, _parent, code in candidate_regions()
+                       if level == "county" and code not in fleet.sites)
+    fleet.provision(f"测试{chinese_digits(county_code[4:])}区", "county", BENCH_CITY, county_code)
+    county = fleet.sites[county_code]
+    say(f"filling {county.name} with {args.pages} pages and {args.images} images")
+    fill_s = _fill_site(county, args.pages, args.images, "bk")
+
+    started = time.perf_counter()
+    backup = site_backups.backup_site(county, acting_user=None, source="bench")
+    backup_s = time.perf_counter() - started
+    say(f"  backup: {backup_s:.1f} s, {backup.size / 1e6:.1f} MB")
+
+    started = time.perf_counter()
+    copy_code = next(code for _name, level, _parent, code in candidate_regions()
+                     if level == "county" and code not in fleet.sites and code != county_code)
+    site_backups.restore_as_new_site(
+        backup, name=f"测试{chinese_digits(copy_code[4:])}区", parent=county.parent, region_code=copy_code,
+        site_code=default_site_code(copy_code), domains=[f"restored-{copy_code}.bench.localhost"], acting_user=None,
+    )
+    restore_new_s = time.perf_counter() - started
+    say(f"  restore as a new site: {restore_new_s:.1f} s")
+
+    started = time.perf_counter()
+    site_backups.restore_backup(backup, acting_user=None, safety_backup=False)
+    restore_over_s = time.perf_counter() - started
+    say(f"  restore over the site: {restore_over_s:.1f} s")
+
+    township_code = f"{county_code}001"
+    fleet.provision(f"测试{chinese_digits('001')}街道", "township", county_code, township_code)
+    township = fleet.sites[township_code]
+    say(f"filling {township.name} with {args.fold_pages} pages and {args.fold_images} images")
+    _fill_site(township, args.fold_pages, args.fold_images, "fold")
+    started = time.perf_counter()
+    result = folding.fold_township(township, acting_user=None, source="bench")
+    fold_s = time.perf_counter() - started
+    say(f"  fold: {fold_s:.1f} s")
+    return {
+        "fill_s": fill_s, "backup_s": backup_s, "backup_bytes": backup.size, "backup_rows": backup.row_count,
+        "backup_files": backup.media_count, "restore_new_s": restore_new_s, "restore_over_s": restore_over_s,
+        "fold_s": fold_s, "fold_pages": result.pages, "fold_images": result.images, "fold_redirects": result.redirects,
+    }
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     steps = parser.add_subparsers(dest="step", required=True)
@@ -433,6 +520,12 @@ def parse_args(argv):
     edge_publish.add_argument("--edge-port", type=int, required=True)
     edge_publish.add_argument("--rounds", type=int, required=True)
     edge_publish.set_defaults(run=step_edge_publish)
+    lifecycle = steps.add_parser("lifecycle")
+    lifecycle.add_argument("--pages", type=int, required=True)
+    lifecycle.add_argument("--images", type=int, required=True)
+    lifecycle.add_argument("--fold-pages", type=int, required=True)
+    lifecycle.add_argument("--fold-images", type=int, required=True)
+    lifecycle.set_defaults(run=step_lifecycle)
     steps.add_parser("hosts").set_defaults(run=step_hosts)
     count = steps.add_parser("count_messages")
     count.add_argument("--host", required=True)
