@@ -141,13 +141,14 @@ class _Content:
     documents: list
     messages: list  # [{field: value}]
     feedback: list
+    restrictions: list  # [(old page id, restriction type, password, [group names])]
 
 
 def _read(township):
     """Everything of the township's site, read in its schema into plain data."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Page
+    from wagtail.models import Page, PageViewRestriction
 
     from columns.models import HomePage
     from interaction.models import Feedback, Message
@@ -173,7 +174,11 @@ def _read(township):
         ]
         messages = list(Message.objects.values())
         feedback = list(Feedback.objects.values())
-    return _Content(home.pk, home.url_path, pages, images, documents, messages, feedback)
+        restrictions = [
+            (r.page_id, r.restriction_type, r.password, [g.name for g in r.groups.all()])
+            for r in PageViewRestriction.objects.prefetch_related("groups")
+        ]
+    return _Content(home.pk, home.url_path, pages, images, documents, messages, feedback, restrictions)
 
 
 def _plain_fields(instance, skip):
@@ -219,6 +224,7 @@ def _write(content, township, county, maps):
         maps.paths[_relative(old_url_path, content.home_url_path)] = _site_path(maps.pages[old_id])
     for page, refs in page_refs:
         _point_references(page, refs, maps)
+    _copy_restrictions(content.restrictions, maps)
 
     result = FoldResult(county=county, column_url=county.base_url() + _site_path(column),
                         pages=len(content.pages), images=len(maps.images), documents=len(maps.documents),
@@ -226,6 +232,24 @@ def _write(content, township, county, maps):
     result.messages = _copy_messages(content.messages, content.feedback, township, maps)
     index.index_subtree(Page.objects.get(pk=column.pk), county)
     return result
+
+
+def _copy_restrictions(restrictions, maps):
+    """A private township page stays private: password, login or group restrictions come along.
+
+    Groups are matched by name (every site has the standard groups); a group the county
+    lacks is left out, which narrows who may see the page, never widens it.
+    """
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    for old_page, kind, password, group_names in restrictions:
+        page = maps.pages.get(old_page)
+        if page is None:
+            continue
+        restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password=password)
+        if group_names:
+            restriction.groups.set(Group.objects.filter(name__in=group_names))
 
 
 def _image_model():

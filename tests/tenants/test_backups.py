@@ -12,6 +12,8 @@ import tarfile
 from io import BytesIO
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -143,6 +145,9 @@ def test_backup_is_verified_and_restores_as_a_new_site_identical_to_the_original
 
 def test_restore_over_the_site_brings_back_what_was_deleted_after_the_backup(scratch, fixture_sites):
     site = make_county(scratch)
+    with schema_context(site.schema_name):
+        SessionStore().create()  # someone signed in when the backup was made
+    connection.set_schema_to_public()
     backup = site_backups.backup_site(site, acting_user=None)
     with schema_context(site.schema_name):
         ArticlePage.objects.get(slug="meeting").delete()
@@ -154,6 +159,8 @@ def test_restore_over_the_site_brings_back_what_was_deleted_after_the_backup(scr
     site_backups.restore_backup(backup, acting_user=None, source="tests")
 
     assert page_titles(site) == [TITLE]
+    with schema_context(site.schema_name):
+        assert not Session.objects.exists(), "a restore signs everyone out of the site"
     response = Client(HTTP_HOST="510114.backup.localhost").get(image_url(site))
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes((200, 30, 30))
     # The state just before the restore was kept as a backup of its own.

@@ -123,6 +123,21 @@ def test_links_inside_the_moved_content_point_at_the_copies(township, county, to
         assert Message.objects.filter(tracking_code=township_content["message"].tracking_code).exists()
 
 
+def test_a_private_township_page_stays_private_in_the_county(township, county, township_content):
+    from wagtail.models import PageViewRestriction
+
+    with schema_context(township.schema):
+        PageViewRestriction.objects.create(
+            page=township_content["target"], restriction_type=PageViewRestriction.PASSWORD, password="neibu-2026",
+        )
+    folding.fold_township(township.site, acting_user=None)
+    response = follow(township.client(), township.client().get("/xwdt/sorting/"))
+    assert response.status_code == 200
+    assert "宣传活动" not in response.content.decode(), "the copy asks for the password like the original"
+    assert "password" in response.content.decode().lower()
+    assert not ResourceItem.objects.filter(site=county.site, title="春熙路街道开展垃圾分类宣传").exists()
+
+
 def test_search_and_the_central_library_follow_the_move(township, county, township_content):
     assert ResourceItem.objects.filter(site=township.site, title="春熙路街道召开社区议事会").exists()
     folding.fold_township(township.site, acting_user=None)
