@@ -31,6 +31,7 @@ def console_posts(site):
         (f"/sites/{site.pk}/archive/", {}),
         (f"/sites/{site.pk}/unarchive/", {}),
         (f"/sites/{site.pk}/delete/", {"confirm_name": site.name}),
+        (f"/sites/{site.pk}/fold/", {}),
         (f"/sites/{site.pk}/backups/", {"op": "backup"}),
         ("/backups/1/restore/", {}),
         ("/backups/1/restore-new/", {"name": "测试县", "region_code": "510199", "site_code": "5101990001",
