@@ -77,6 +77,8 @@ def drop_committed_site(region_code):
         conn.execute("DELETE FROM library_querystat WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_foldedpath WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_sitestats WHERE site_id = %s", [site_id])
+        conn.execute("DELETE FROM monitoring_sitehealth WHERE site_id = %s", [site_id])
+        conn.execute("DELETE FROM monitoring_healthsnapshot WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_govsite WHERE id = %s", [site_id])
 
 

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from monitoring import console as monitoring_console
 
 from . import lifecycle, two_factor, views
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("sites/<int:pk>/accounts/", views.site_accounts_view, name="site_accounts"),
     path("sites/<int:pk>/accounts/<str:username>/", views.site_account, name="site_account"),
     path("accounts/", views.find_accounts, name="find_accounts"),
+    path("health/", monitoring_console.dashboard, name="health"),
+    path("health/<int:pk>/", monitoring_console.site_health, name="site_health"),
     path("search-stats/", views.search_stats, name="search_stats"),
     path("audit/", views.audit_trail, name="audit"),
 ]

@@ -194,3 +194,40 @@ def test_lifecycle_backup_and_account_pages_are_accessible(console, live_server_
     expect(page.get_by_role("cell", name="admin", exact=True).first).to_be_visible()
     axe(page)
     screenshot(page, "console-find-accounts")
+
+
+@pytest.fixture(scope="module")
+def computed_health(fixture_sites, django_db_blocker):
+    """Indicators of the fixture sites, committed (the live server sees committed rows only).
+
+    Module-scoped, so it runs outside any test's transaction."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from monitoring.models import HealthSnapshot, SiteHealth
+
+    with django_db_blocker.unblock():
+        call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
+    yield fixture_sites
+    with django_db_blocker.unblock():
+        HealthSnapshot.objects.all().delete()
+        SiteHealth.objects.all().delete()
+
+
+def test_the_monitoring_dashboard_and_a_drill_down(computed_health, console, axe, screenshot):
+    page = console
+    page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="网站监测").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("网站监测")
+    table = page.get_by_role("table")
+    # The fixture sites have the bare standard skeleton: empty columns and a home page never updated.
+    expect(table.get_by_role("link", name="锦江区", exact=True)).to_be_visible()
+    expect(table.get_by_text("否决").first).to_be_visible()
+    axe(page)
+    screenshot(page, "console-monitoring-dashboard")
+    table.get_by_role("link", name="锦江区", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("锦江区人民政府：网站监测")
+    expect(page.get_by_role("heading", name="空白栏目")).to_be_visible()
+    expect(page.get_by_role("link", name="在后台处理").first).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("首页更新"))).to_be_visible()
+    axe(page)
+    screenshot(page, "console-monitoring-site")

@@ -114,7 +114,8 @@ def test_a_failed_purge_never_blocks_publishing_and_is_retried(county, settings,
     port = unreachable_edge(settings)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         publish(county, "停电通知一", "停电通知二")
-    assert len(callbacks) == 1, "two publishes in one transaction are one purge"
+    batches = [c for c in callbacks if isinstance(c, purge._Batch)]  # other apps wait for the commit too
+    assert len(batches) == 1, "two publishes in one transaction are one purge"
     with schema_context(county.schema):
         assert ArticlePage.objects.live().filter(title__startswith="停电通知").count() == 2
     pending = PendingPurge.objects.get()

@@ -40,6 +40,8 @@ SHARED_APPS = [
     "library",
     # Edge cache headers and purges; failed purges wait for a retry in the public schema.
     "edge",
+    # Inspection indicators of every site, precomputed for the provincial dashboard (public schema).
+    "monitoring",
     # Login lockout for platform staff (the console).
     "axes",
     # Optional two-factor login (TOTP) for platform staff: devices are rows of the public schema only,

@@ -1,0 +1,206 @@
+"""The national inspection's countable single-item vetoes, computed from a site's own data.
+
+政府网站与政务新媒体检查指标 (2019) fails a site outright on any of these; each indicator
+here carries its value, its threshold, whether it fires now, how many days are left before
+it would, and the exact items behind it (the drill-down), so an editor can act before the
+line. Thresholds are the setting MONITORING_THRESHOLDS, the national values by default.
+
+`compute(site)` runs in the site's schema (the caller switches, at the edge); it reads
+pages and messages with a handful of queries per site and changes nothing.
+Broken links and availability need the crawler and the probes (not built yet).
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.utils import timezone
+from wagtail.models import Page
+
+DEFAULT_THRESHOLDS = {
+    "homepage_stale_days": 14,  # no new item on the home page for 2 weeks
+    # Columns that must keep being updated, by column type: days allowed without a new item.
+    "column_update_days": {"news": 14, "notice": 183, "policy": 183, "interpretation": 183},
+    # Veto A: news-type columns silent 2 weeks plus notice/policy columns silent 6 months, this many.
+    "stale_key_column_types": ["news", "notice", "policy"],
+    "stale_key_columns_veto": 5,
+    # Veto B: this many columns that should be updated and are not (every type above).
+    "stale_columns_veto": 10,
+    "empty_columns_veto": 5,
+    "unanswered_message_days": 90,  # a valid message unanswered for more than 3 months
+    # Warn (e-mail, banner) when a veto is this many days away or fewer.
+    "warning_days": 7,
+}
+
+
+def thresholds():
+    return {**DEFAULT_THRESHOLDS, **getattr(settings, "MONITORING_THRESHOLDS", {})}
+
+
+@dataclass
+class Indicator:
+    key: str
+    label: str
+    value: int | None  # None: nothing to measure (no item ever published)
+    unit: str
+    threshold: int
+    vetoed: bool
+    days_left: int | None  # days before it fires; 0 when it has; None when it cannot fire soon
+    warning: bool = False
+    detail: list = field(default_factory=list)  # [{"title", "url", "admin_url", "note"}]
+    note: str = ""
+
+
+def compute(site, now=None):
+    """The site's indicators (list of dicts, JSON-ready), in the current (the site's) schema."""
+    from columns.models import HomePage
+
+    now = now or timezone.now()
+    limits = thresholds()
+    home = HomePage.objects.first()
+    base = site.base_url() or ""
+    indicators = [
+        _homepage(home, now, limits, base),
+        *_columns(home, now, limits, base),
+        _empty_columns(home, limits, base),
+        _unanswered_messages(now, limits, base),
+    ]
+    margin = limits["warning_days"]
+    for indicator in indicators:
+        indicator.warning = (not indicator.vetoed and indicator.days_left is not None
+                             and indicator.days_left <= margin)
+    return [asdict(i) for i in indicators]
+
+
+def _days(since, now):
+    return (now - since).days
+
+
+def _page_link(page, base):
+    return {"title": page.title, "url": base + _relative(page), "admin_url": f"{base}/admin/pages/{page.pk}/"}
+
+
+def _relative(page):
+    """A page's path on its own host (its url_path minus the home page's slug)."""
+    parts = page.url_path.strip("/").split("/")[1:]
+    return "/" + "".join(f"{p}/" for p in parts)
+
+
+def _items_below(column):
+    """Live content items (not columns) anywhere below `column`."""
+    from columns.models import ColumnPage
+
+    return Page.objects.live().descendant_of(column).not_type(ColumnPage)
+
+
+def _homepage(home, now, limits, base):
+    from columns.models import HOME_BLOCK_TYPES, ColumnPage
+
+    limit = limits["homepage_stale_days"]
+    shown = list(ColumnPage.objects.live().descendant_of(home).filter(
+        column_type__in=HOME_BLOCK_TYPES, depth__lte=home.depth + 2))
+    newest = None
+    if shown:
+        under = Q()
+        for column in shown:
+            under |= Q(path__startswith=column.path)
+        newest = (Page.objects.live().not_type(ColumnPage).filter(under, first_published_at__isnull=False)
+                  .order_by("-first_published_at").first())
+    if newest is None:
+        return Indicator("homepage", "首页更新", None, "天", limit, True, 0,
+                         note="首页栏目从未发布过信息（没有发布时间的信息视为未更新）")
+    days = _days(newest.first_published_at, now)
+    latest = f"最近一条：{timezone.localtime(newest.first_published_at):%Y-%m-%d %H:%M}"
+    return Indicator(
+        "homepage", "首页更新", days, "天未更新", limit, days >= limit, max(0, limit - days),
+        detail=[{**_page_link(newest, base), "note": latest}],
+    )
+
+
+def _column_status(home, now, limits, base):
+    """[(column, days since its newest item or None, allowed days)] of every column that must be updated."""
+    from columns.models import ColumnPage
+
+    periods = limits["column_update_days"]
+    found = []
+    columns = ColumnPage.objects.live().descendant_of(home).filter(column_type__in=list(periods))
+    for column in columns.order_by("path"):
+        newest = _items_below(column).filter(first_published_at__isnull=False).aggregate(
+            newest=Max("first_published_at"))["newest"]
+        found.append((column, None if newest is None else _days(newest, now), periods[column.column_type]))
+    return found
+
+
+def _columns(home, now, limits, base):
+    status = _column_status(home, now, limits, base)
+    key_types = set(limits["stale_key_column_types"])
+    key = [row for row in status if row[0].column_type in key_types]
+    return [
+        _stale("stale_key_columns", "重点栏目不更新（动态两周、通知公告和政策文件半年）", key,
+               limits["stale_key_columns_veto"], base),
+        _stale("stale_columns", "应更新栏目不更新", status, limits["stale_columns_veto"], base),
+    ]
+
+
+def _stale(key, label, status, veto_at, base):
+    stale, soon = [], []
+    for column, days, allowed in status:
+        if days is None or days >= allowed:
+            note = "从未发布信息" if days is None else f"{days} 天未更新（应 {allowed} 天内更新）"
+            stale.append({**_page_link(column, base), "note": note})
+        else:
+            soon.append(allowed - days)
+    soon.sort()
+    missing = veto_at - len(stale)
+    days_left = 0 if missing <= 0 else (soon[missing - 1] if len(soon) >= missing else None)
+    return Indicator(key, label, len(stale), "个栏目", veto_at, missing <= 0, days_left, detail=stale)
+
+
+def _empty_columns(home, limits, base):
+    """Columns with nothing in them: no live item and no live sub-column (a mailbox's content is its messages)."""
+    from columns.models import ColumnPage, ColumnType
+
+    veto_at = limits["empty_columns_veto"]
+    empty = []
+    for column in (ColumnPage.objects.live().descendant_of(home).exclude(column_type=ColumnType.MAILBOX)
+                   .order_by("path")):
+        if not column.get_children().live().exists():
+            empty.append({**_page_link(column, base), "note": "栏目中没有任何信息"})
+    return Indicator("empty_columns", "空白栏目", len(empty), "个栏目", veto_at, len(empty) >= veto_at,
+                     0 if len(empty) >= veto_at else None, detail=empty)
+
+
+def _unanswered_messages(now, limits, base):
+    """Valid messages waiting more than the limit, or answered only after it within the past year."""
+    from django.db.models import DurationField, ExpressionWrapper, F
+
+    from interaction.models import Message
+
+    limit = limits["unanswered_message_days"]
+    waiting = Message.objects.open().order_by("received_at")
+    late = list(waiting.filter(received_at__lte=now - timedelta(days=limit))[:200])
+    answered_late = list(
+        Message.objects.answered().filter(replied_at__gte=now - timedelta(days=365))
+        .annotate(took=ExpressionWrapper(F("replied_at") - F("received_at"), output_field=DurationField()))
+        .filter(took__gt=timedelta(days=limit)).order_by("received_at")[:200]
+    )
+    detail = [_message_link(m, base, f"{timezone.localtime(m.received_at):%Y-%m-%d} 收到，已 "
+                                      f"{_days(m.received_at, now)} 天未答复") for m in late]
+    detail += [_message_link(m, base, f"{timezone.localtime(m.received_at):%Y-%m-%d} 收到，"
+                                      f"{(m.replied_at - m.received_at).days} 天后才答复") for m in answered_late]
+    oldest = waiting.first()
+    if detail:
+        days_left = 0
+    elif oldest is not None:
+        days_left = max(0, limit - _days(oldest.received_at, now))
+        detail = [_message_link(oldest, base, f"等待最久：{_days(oldest.received_at, now)} 天")]
+    else:
+        days_left = None
+    count = len(late) + len(answered_late)
+    return Indicator("unanswered_messages", "群众留言超过三个月未答复", count, "条", 1, count > 0, days_left,
+                     detail=detail)
+
+
+def _message_link(message, base, note):
+    return {"title": message.subject, "url": "", "admin_url": f"{base}/admin/messages/{message.pk}/", "note": note}

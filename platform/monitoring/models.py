@@ -1,0 +1,47 @@
+"""Each site's inspection indicators, precomputed (public schema), and one snapshot per site and day.
+
+The console's dashboard reads only these rows: for 3,000 sites it is one query, however
+much content the sites hold. monitoring.indicators computes them; monitoring.signals and
+the `compute_indicators` job keep them current.
+"""
+
+from django.db import models
+
+
+class SiteHealth(models.Model):
+    site = models.OneToOneField("tenants.GovSite", on_delete=models.CASCADE, related_name="health")
+    computed_at = models.DateTimeField("计算时间")
+    # How many national single-item vetoes the site fails now, and the fewest days before one more fires.
+    vetoes = models.PositiveSmallIntegerField("否决项", default=0, db_index=True)
+    warnings = models.PositiveSmallIntegerField("预警项", default=0)
+    days_left = models.IntegerField("最近否决剩余天数", null=True)
+    # [{key, label, value, unit, threshold, days_left, vetoed, warning, detail: [...]}]: see indicators.py.
+    indicators = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "站点健康"
+        verbose_name_plural = "站点健康"
+        indexes = [models.Index(fields=["-vetoes", "days_left"], name="monitoring_league")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.vetoes} 项否决"
+
+    def indicator(self, key):
+        return next((i for i in self.indicators if i["key"] == key), None)
+
+
+class HealthSnapshot(models.Model):
+    """The indicators' values of one site on one day (the last computation of that day), for trends."""
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="health_history")
+    day = models.DateField(db_index=True)
+    vetoes = models.PositiveSmallIntegerField(default=0)
+    values = models.JSONField(default=dict)  # {indicator key: value}
+
+    class Meta:
+        verbose_name = "健康快照"
+        verbose_name_plural = "健康快照"
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="one_health_snapshot_per_day")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.day}"

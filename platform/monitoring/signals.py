@@ -1,0 +1,62 @@
+"""A site's indicators follow what happens in it: publishing, unpublishing, moving, messages.
+
+Recomputed once per transaction, after it commits (a publish of ten pages is one refresh),
+in the schema the change happened in. A failure is logged and never undoes the change:
+the nightly `compute_indicators` catches up.
+"""
+
+import logging
+
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from tenants.models import current_site
+
+logger = logging.getLogger(__name__)
+
+
+class _Refresh:
+    """The after-commit refresh of one schema's site; a transaction holds at most one per schema."""
+
+    def __init__(self, schema):
+        self.schema = schema
+
+    def __call__(self):
+        from django_tenants.utils import schema_context
+
+        from .health import refresh
+
+        try:
+            with schema_context(self.schema):
+                site = current_site()
+            if site is not None and site.status in ("active", "suspended"):
+                refresh(site)
+        except Exception:
+            logger.exception("indicators of %s not refreshed (the scheduled job will)", self.schema)
+
+
+def site_changed(**kwargs):
+    schema = connection.schema_name
+    # Pending callbacks live on the connection and go with a rollback: nothing to forget by hand.
+    if any(isinstance(func, _Refresh) and func.schema == schema for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_Refresh(schema), robust=True)
+
+
+page_published.connect(site_changed, dispatch_uid="monitoring.published")
+page_unpublished.connect(site_changed, dispatch_uid="monitoring.unpublished")
+post_page_move.connect(site_changed, dispatch_uid="monitoring.moved")
+
+
+def _message_saved(sender, **kwargs):
+    site_changed()
+
+
+def connect_messages():
+    from interaction.models import Message
+
+    post_save.connect(_message_saved, sender=Message, dispatch_uid="monitoring.message")
+
+
+connect_messages()

@@ -1,0 +1,185 @@
+"""The inspection indicators on a seeded province: each veto planted in one known site, found there only.
+
+Every site is first filled so that it passes (every column has a fresh item), then one
+condition is planted per site:
+- 四川省: 5 empty columns;
+- 成都市: a stale home page (nothing new for 20 days);
+- 锦江区: 5 stale key columns (news-type silent for 3 weeks, notice/policy for 7 months);
+- 春熙路街道: a citizen message unanswered for 100 days;
+- 青羊区 (made here): nothing — it must come out clean.
+Broken links and availability need the crawler and probes, which are not built yet.
+"""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from monitoring.health import refresh
+from monitoring.models import HealthSnapshot, SiteHealth
+from wagtail.models import Page
+
+from columns.models import ArticlePage, ColumnPage, ColumnType
+from interaction.models import MailboxPage, Message
+from tenants import actions
+from tenants.models import GovSite
+
+NOW = timezone.now()
+
+
+def fill(site, age=timedelta(days=1)):
+    """A live item `age` old in every column that has no live child: the site passes everything."""
+    with schema_context(site.schema_name):
+        for column in ColumnPage.objects.live().exclude(column_type=ColumnType.MAILBOX).specific():
+            if not column.get_children().live().exists():
+                column.add_child(instance=ArticlePage(
+                    title=f"{column.title}工作情况", slug=f"item-{column.pk}", live=True,
+                    first_published_at=NOW - age,
+                ))
+
+
+def add_column(parent_slug, title, slug, column_type, item_age=None):
+    parent = ColumnPage.objects.get(slug=parent_slug)
+    column = parent.add_child(instance=ColumnPage(title=title, slug=slug, column_type=column_type, live=True))
+    if item_age is not None:
+        column.add_child(instance=ArticlePage(title=f"{title}信息", slug=f"{slug}-1", live=True,
+                                              first_published_at=NOW - item_age))
+    return column
+
+
+def age_items(column_slugs, age):
+    for slug in column_slugs:
+        column = ColumnPage.objects.get(slug=slug)
+        Page.objects.descendant_of(column).not_type(ColumnPage).update(first_published_at=NOW - age)
+
+
+@pytest.fixture
+def seeded(fixture_sites, db):
+    sites = {key: fixture_sites[key].site for key in ("province", "city", "county", "township")}
+    sites["clean"] = actions.provision_site(
+        name="青羊区", level="county", parent=sites["city"], region_code="510105", site_code="5101050001",
+        acting_user=None,
+    ).site
+    for site in sites.values():
+        fill(site)
+    with schema_context(sites["province"].schema_name):
+        for n in range(5):
+            add_column("zjxx", f"专题{n}", f"zt{n}", ColumnType.TOPIC)
+    with schema_context(sites["city"].schema_name):
+        home_columns = ColumnPage.objects.filter(column_type__in=["news", "notice", "policy", "interpretation"])
+        for column in home_columns:
+            items = Page.objects.descendant_of(column).not_type(ColumnPage)
+            items.update(first_published_at=NOW - timedelta(days=20))
+        # Still inside their own periods: notice/policy/interpretation allow six months.
+    with schema_context(sites["county"].schema_name):
+        add_column("xwdt", "工作动态", "gzdt", ColumnType.NEWS, item_age=timedelta(days=21))
+        add_column("xwdt", "部门动态", "bmdt", ColumnType.NEWS, item_age=timedelta(days=21))
+        age_items(["xwdt"], timedelta(days=21))
+        age_items(["tzgg", "zcwj"], timedelta(days=210))
+    with schema_context(sites["township"].schema_name):
+        message = Message.new(reply_days=15, password="ABCDEFGH", mailbox=MailboxPage.objects.first(),
+                              category="consult", subject="小区路灯不亮", body="请尽快维修。",
+                              received_at=NOW - timedelta(days=100))
+        message.save()
+    return sites
+
+
+EXPECTED = {
+    "province": {"empty_columns"},
+    "city": {"homepage"},
+    "county": {"stale_key_columns"},
+    "township": {"unanswered_messages"},
+    "clean": set(),
+}
+
+
+def test_each_planted_veto_is_found_in_its_site_and_nowhere_else(seeded):
+    for key, site in seeded.items():
+        health = refresh(site, NOW)
+        vetoed = {i["key"] for i in health.indicators if i["vetoed"]}
+        assert vetoed == EXPECTED[key], (key, vetoed)
+        assert health.vetoes == len(EXPECTED[key])
+
+
+def test_the_drill_down_names_exactly_what_is_wrong(seeded, console_client):
+    county = refresh(seeded["county"], NOW)
+    stale = county.indicator("stale_key_columns")
+    expected = ["工作动态", "政策文件", "新闻动态", "通知公告", "部门动态"]
+    assert sorted(item["title"] for item in stale["detail"]) == expected
+    assert all(item["admin_url"].startswith(seeded["county"].base_url() + "/admin/pages/") for item in stale["detail"])
+    township = refresh(seeded["township"], NOW)
+    late = township.indicator("unanswered_messages")
+    assert [item["title"] for item in late["detail"]] == ["小区路灯不亮"] and "100 天" in late["detail"][0]["note"]
+    page = console_client.get(f"/health/{seeded['county'].pk}/").content.decode()
+    assert "工作动态" in page and "已触发否决" in page and "在后台处理" in page
+
+
+def test_days_left_and_warnings_before_the_line(seeded):
+    clean = refresh(seeded["clean"], NOW)
+    homepage = clean.indicator("homepage")
+    assert homepage["value"] == 1 and homepage["days_left"] == 13 and not homepage["warning"]
+    later = refresh(seeded["clean"], NOW + timedelta(days=8))  # day 9 of 14: within the 7-day margin
+    homepage = later.indicator("homepage")
+    assert homepage["days_left"] == 5 and homepage["warning"] and not homepage["vetoed"]
+    assert later.warnings >= 1 and later.vetoes == 0
+
+
+def test_the_dashboard_ranks_vetoed_sites_first_and_filters(seeded, console_client):
+    call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
+    assert SiteHealth.objects.count() == 5
+    page = console_client.get("/health/").content.decode()
+    clean_at = page.index("青羊区")
+    for name in ("四川省", "成都市", "锦江区", "春熙路街道"):
+        assert page.index(name) < clean_at, f"{name} has a veto and ranks above the clean site"
+    vetoed = console_client.get("/health/", {"state": "vetoed"}).content.decode()
+    assert "青羊区" not in vetoed and "春熙路街道" in vetoed
+    subtree = console_client.get("/health/", {"parent": "510104"}).content.decode()
+    assert "锦江区" in subtree and "春熙路街道" in subtree and "成都市" not in subtree
+    assert HealthSnapshot.objects.filter(site=seeded["county"], day=timezone.localdate()).exists()
+
+
+def test_publishing_refreshes_the_sites_indicators(seeded, django_capture_on_commit_callbacks):
+    refresh(seeded["city"], NOW)
+    assert SiteHealth.objects.get(site=seeded["city"]).vetoes == 1
+    with schema_context(seeded["city"].schema_name), django_capture_on_commit_callbacks(execute=True):
+        page = ArticlePage(title="成都市召开新闻发布会", slug="fresh")
+        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
+        page.save_revision().publish()
+    assert SiteHealth.objects.get(site=seeded["city"]).vetoes == 0, "the home page is fresh again"
+
+
+def test_editors_see_their_own_sites_indicators(seeded, county):
+    refresh(seeded["county"], NOW)
+    dashboard = county.admin_client().get("/admin/").content.decode()
+    assert "网站监测：1 项否决" in dashboard and "工作动态" in dashboard
+
+
+def test_archived_and_folded_sites_leave_the_dashboard(seeded, county):
+    call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
+    actions.archive_site(GovSite.objects.get(pk=seeded["clean"].pk), acting_user=None)
+    call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
+    assert not SiteHealth.objects.filter(site=seeded["clean"]).exists()
+    assert SiteHealth.objects.count() == 4
+
+
+def test_a_rolled_back_change_does_not_stop_later_refreshes(seeded, django_capture_on_commit_callbacks):
+    """The refresh waits for the commit; a transaction that rolls back must not leave it skipped for good."""
+    from django.db import transaction
+
+    refresh(seeded["city"], NOW)
+    with schema_context(seeded["city"].schema_name):
+        try:
+            with transaction.atomic():
+                page = ArticlePage(title="撤销的发布", slug="rolled-back")
+                ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
+                page.save_revision().publish()
+                raise RuntimeError("the editor's request failed")
+        except RuntimeError:
+            pass
+        with django_capture_on_commit_callbacks(execute=True):
+            page = ArticlePage(title="成都市召开新闻发布会", slug="fresh")
+            ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
+            page.save_revision().publish()
+    assert SiteHealth.objects.get(site=seeded["city"]).vetoes == 0
