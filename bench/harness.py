@@ -125,11 +125,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def fetch(port, host, path="/", timeout=5):
-    """(status, body) of one GET to 127.0.0.1:port with the given Host header."""
+def fetch(port, host, path="/", timeout=5, headers=None):
+    """(status, body) of one GET to 127.0.0.1:port with the given Host header (and any others)."""
     conn = http.client.HTTPConnection(LOCALHOST, port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Host": host})
+        conn.request("GET", path, headers={"Host": host, **(headers or {})})
         response = conn.getresponse()
         return response.status, response.read()
     finally:

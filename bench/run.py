@@ -101,7 +101,8 @@ def parse_args(argv):
     parser.add_argument("--fold-pages", type=int, help="pages of the township folded into its county")
     parser.add_argument("--fold-images", type=int, help="images of the township folded into its county")
     parser.add_argument(
-        "--only", choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale", "lifecycle"],
+        "--only",
+        choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale", "lifecycle", "monitoring"],
         action="append",
         help="run only these sections (repeatable); the default runs all",
     )
@@ -434,6 +435,37 @@ def bench_lifecycle(django, args, stack):
            images=result["fold_images"], redirects=result["fold_redirects"])
 
 
+DASHBOARD_REQUESTS = 20
+
+
+def bench_monitoring(django, args, stack):
+    """Indicators of the whole fleet recomputed (timed), then the console's dashboard through gunicorn."""
+    populate(django, args.tenants)
+    result = django.step("indicators", timeout=STEP_OVERHEAD_S + args.tenants * 2)
+    sites = result["sites"]
+    figure("indicators_recompute_all", result["elapsed_s"], "s", 2, n=1, sites=sites)
+    figure("indicators_recompute_per_site", result["elapsed_s"] / max(sites, 1) * 1000, "ms", 1, sites=sites)
+    server = Gunicorn(django, "bench_settings", args.workers)
+    stack.callback(server.stop)
+    server.wait_ready(fleet_host(django))
+    cookie = f"sessionid={result['session']}"
+    times = []
+    for index in range(DASHBOARD_REQUESTS + 2):
+        started = time.perf_counter()
+        status, body = fetch(server.port, "localhost", "/health/", timeout=30, headers={"Cookie": cookie})
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200 or "网站监测".encode() not in body:
+            raise BenchError(f"the dashboard answered {status}")
+        if index >= 2:  # the first two warm each worker up
+            times.append(elapsed)
+    median_figure("dashboard_load_median", times, "ms", 1, goal=("<=", 1000), sites=sites)
+    figure("dashboard_load_max", max(times), "ms", 1, goal=("<=", 1000), n=len(times), sites=sites)
+
+
+def fleet_host(django):
+    return django.step("hosts", timeout=STEP_OVERHEAD_S)["hosts"][0]
+
+
 def reproduce_command(argv):
     return "make bench" + (f" BENCH_ARGS={shlex.quote(shlex.join(argv))}" if argv else "")
 
@@ -456,7 +488,7 @@ def run(args):
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
         sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale",
-                                     "lifecycle"])
+                                     "lifecycle", "monitoring"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
         if "migrate" in sections:
@@ -475,6 +507,8 @@ def run(args):
             bench_scale(django, args, stack)
         if "lifecycle" in sections:
             bench_lifecycle(django, args, stack)
+        if "monitoring" in sections:
+            bench_monitoring(django, args, stack)
     figure("bench_total", time.perf_counter() - started, "s", 0)
 
 
