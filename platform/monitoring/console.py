@@ -20,7 +20,7 @@ PAGE_SIZE = 100
 # The indicators shown as the table's columns, in order (key, short heading).
 COLUMNS = [
     ("homepage", "首页更新"), ("stale_key_columns", "重点栏目不更新"), ("stale_columns", "应更新栏目不更新"),
-    ("empty_columns", "空白栏目"), ("unanswered_messages", "留言超三个月未答复"),
+    ("empty_columns", "空白栏目"), ("unanswered_messages", "留言超三个月未答复"), ("availability", "监测失败率"),
 ]
 
 

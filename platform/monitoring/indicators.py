@@ -29,6 +29,10 @@ DEFAULT_THRESHOLDS = {
     "stale_columns_veto": 10,
     "empty_columns_veto": 5,
     "unanswered_message_days": 90,  # a valid message unanswered for more than 3 months
+    # Availability: over the last 7 days, this share of probes failing (no page within 15 s) or more.
+    "availability_days": 7,
+    "availability_failure_percent": 5,
+    "availability_min_probes": 20,  # fewer probes than this: not enough to judge yet
     # Warn (e-mail, banner) when a veto is this many days away or fewer.
     "warning_days": 7,
 }
@@ -70,6 +74,7 @@ def compute(site, now=None):
     for indicator in indicators:
         indicator.warning = (not indicator.vetoed and indicator.days_left is not None
                              and indicator.days_left <= margin)
+    indicators.append(_availability(site, now, limits))
     return [asdict(i) for i in indicators]
 
 
@@ -204,3 +209,27 @@ def _unanswered_messages(now, limits, base):
 
 def _message_link(message, base, note):
     return {"title": message.subject, "url": "", "admin_url": f"{base}/admin/messages/{message.pk}/", "note": note}
+
+
+def _availability(site, now, limits):
+    """Share of failed probes over the last days (monitoring.probes); warns at half the limit."""
+    from .models import ProbeDay
+
+    since = timezone.localdate(now) - timedelta(days=limits["availability_days"] - 1)
+    days = list(ProbeDay.objects.filter(site=site, day__gte=since).order_by("day"))
+    probes = sum(d.probes for d in days)
+    failures = sum(d.failures for d in days)
+    limit = limits["availability_failure_percent"]
+    detail = [{"title": f"{d.day:%Y-%m-%d}", "url": "", "admin_url": "",
+               "note": f"{d.failures}/{d.probes} 次失败，最慢 {d.slowest_ms / 1000:.1f} 秒"
+                       + (f"；最近一次：{d.last_error}" if d.last_error else "")}
+              for d in days if d.failures]
+    if probes < limits["availability_min_probes"]:
+        return Indicator("availability", "网站无法访问（监测失败率）", None, "%", limit, False, None,
+                         note=f"最近 {limits['availability_days']} 天只有 {probes} 次监测，不足以判断", detail=detail)
+    percent = round(100 * failures / probes, 1)
+    indicator = Indicator("availability", "网站无法访问（监测失败率）", percent, "%", limit, percent >= limit,
+                          0 if percent >= limit else None, detail=detail,
+                          note=f"最近 {limits['availability_days']} 天 {probes} 次监测，{failures} 次失败")
+    indicator.warning = not indicator.vetoed and percent >= limit / 2
+    return indicator

@@ -45,3 +45,28 @@ class HealthSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.day}"
+
+
+class ProbeDay(models.Model):
+    """One site's availability probes on one day (monitoring.probes): counters, not a row per probe.
+
+    The national rule: probed 20+ times a day for a week, a site fails when 5% or more of the
+    probes did not load within 15 s.
+    """
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="probe_days")
+    day = models.DateField(db_index=True)
+    probes = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)  # no answer within the limit, a network error or a 4xx/5xx
+    total_ms = models.BigIntegerField(default=0)
+    slowest_ms = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    last_failure_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "可用性监测"
+        verbose_name_plural = "可用性监测"
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="one_probe_day_per_site")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.day} {self.failures}/{self.probes}"

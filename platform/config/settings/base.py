@@ -285,6 +285,18 @@ SITE_BACKUP_ROOT = Path(env("SITE_BACKUP_ROOT", VAR_DIR / "backups"))
 SITE_BACKUP_KEEP = int(env("SITE_BACKUP_KEEP", "7"))
 
 # ---------------------------------------------------------------------------
+# Monitoring (网站监测)
+# ---------------------------------------------------------------------------
+
+# Availability probes (monitoring/probes.py): the national limit is a page within 15 s.
+MONITORING_PROBE_TIMEOUT_SECONDS = float(env("MONITORING_PROBE_TIMEOUT_SECONDS", "15"))
+# Sites probed at once: the probes mostly wait on the network.
+MONITORING_PROBE_CONCURRENCY = int(env("MONITORING_PROBE_CONCURRENCY", "16"))
+# "host=address:port,...", "*" for every host: probe somewhere else than the host's DNS answer
+# (development, or probing the edge from inside). Empty: the public address, as citizens see it.
+MONITORING_PROBE_CONNECT_TO = env("MONITORING_PROBE_CONNECT_TO", "")
+
+# ---------------------------------------------------------------------------
 # Citizen interaction (互动交流)
 # ---------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-produ
 # `make run` serves on :8000, so generated site URLs must carry that port.
 PLATFORM_SITE_PORT = int(env("PLATFORM_SITE_PORT", "8000"))
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# *.localhost names need not resolve here: availability probes go to the dev server itself.
+MONITORING_PROBE_CONNECT_TO = env("MONITORING_PROBE_CONNECT_TO", f"*=127.0.0.1:{PLATFORM_SITE_PORT}")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Static files come straight from the apps (no collectstatic step outside production).
 STATIC_ROOT = None

@@ -1,0 +1,112 @@
+"""Availability probes: each site's home page fetched through its public address, as a citizen would.
+
+`probe_all()` asks every monitored site once, several at a time (a thread pool: the work is
+waiting on the network), and adds the result to the site's counters for the day (ProbeDay).
+A probe fails when no complete answer came within MONITORING_PROBE_TIMEOUT_SECONDS (15 s,
+the national limit), on a network or TLS error, or on a 4xx/5xx status; a redirect counts
+as an answer. The `probe_sites` command runs it from a timer (every 30 minutes: 48 a day).
+
+MONITORING_PROBE_CONNECT_TO sends probes for some or all hosts to another address, like
+curl's --connect-to (the Host header and the TLS name stay the site's): "*=127.0.0.1:8000"
+in development, where *.localhost names may not resolve.
+"""
+
+import http.client
+import socket
+import ssl
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from .models import ProbeDay
+
+
+@dataclass
+class ProbeResult:
+    ok: bool
+    ms: int
+    status: int | None = None
+    error: str = ""
+
+
+def _connect_to(host):
+    """(address, port) to open instead of the host's own, per MONITORING_PROBE_CONNECT_TO, or None."""
+    rules = getattr(settings, "MONITORING_PROBE_CONNECT_TO", "") or ""
+    fallback = None
+    for rule in rules.split(","):
+        name, _, target = rule.strip().partition("=")
+        if not target:
+            continue
+        address, _, port = target.rpartition(":")
+        if name == host:
+            return address, int(port)
+        if name == "*":
+            fallback = (address, int(port))
+    return fallback
+
+
+def probe(url, timeout=None):
+    """GET `url` once; a ProbeResult (never raises)."""
+    timeout = timeout or settings.MONITORING_PROBE_TIMEOUT_SECONDS
+    parts = urlsplit(url)
+    secure = parts.scheme == "https"
+    host = parts.hostname
+    port = parts.port or (443 if secure else 80)
+    address, port = _connect_to(host) or (host, port)
+    started = time.monotonic()
+    try:
+        raw = socket.create_connection((address, port), timeout=timeout)
+        if secure:
+            raw = ssl.create_default_context().wrap_socket(raw, server_hostname=host)
+        conn = (http.client.HTTPSConnection if secure else http.client.HTTPConnection)(host, port, timeout=timeout)
+        conn.sock = raw
+        remaining = max(0.1, timeout - (time.monotonic() - started))
+        raw.settimeout(remaining)
+        conn.request("GET", parts.path or "/", headers={"Host": parts.netloc, "User-Agent": "govsites-probe/1"})
+        response = conn.getresponse()
+        response.read()  # the whole page must arrive within the limit
+        conn.close()
+    except (OSError, http.client.HTTPException) as exc:
+        ms = int((time.monotonic() - started) * 1000)
+        reason = "超时" if isinstance(exc, (TimeoutError, socket.timeout)) else type(exc).__name__
+        return ProbeResult(False, ms, error=f"{reason}: {exc}"[:200])
+    ms = int((time.monotonic() - started) * 1000)
+    if ms >= timeout * 1000:
+        return ProbeResult(False, ms, response.status, "超过时限")
+    if response.status >= 400:
+        return ProbeResult(False, ms, response.status, f"HTTP {response.status}")
+    return ProbeResult(True, ms, response.status)
+
+
+def record(site, result, now=None):
+    """Add one probe's result to the site's counters for the day (one upsert, safe with concurrent probes)."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    ProbeDay.objects.get_or_create(site=site, day=day)
+    changes = {"probes": F("probes") + 1, "total_ms": F("total_ms") + result.ms,
+               "slowest_ms": Greatest(F("slowest_ms"), result.ms)}
+    if not result.ok:
+        changes |= {"failures": F("failures") + 1, "last_error": result.error[:200], "last_failure_at": now}
+    ProbeDay.objects.filter(site=site, day=day).update(**changes)
+
+
+def probe_all(sites, concurrency=None):
+    """Probe each site once, `concurrency` at a time; returns {site: ProbeResult}."""
+    targets = [(site, site.base_url()) for site in sites]  # here: the threads never touch the database
+    targets = [(site, base + "/") for site, base in targets if base]
+    concurrency = concurrency or settings.MONITORING_PROBE_CONCURRENCY
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        outcomes = list(pool.map(probe, [url for _site, url in targets]))
+    connection.set_schema_to_public()
+    results = {}
+    for (site, _url), result in zip(targets, outcomes, strict=True):
+        record(site, result)
+        results[site] = result
+    return results
