@@ -70,3 +70,22 @@ class ProbeDay(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.day} {self.failures}/{self.probes}"
+
+
+class AlertSent(models.Model):
+    """An alert mailed about one indicator of one site on one day: never more than one a day per condition."""
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="alerts_sent")
+    key = models.CharField(max_length=40)
+    day = models.DateField()
+    vetoed = models.BooleanField(default=False)  # fired, or only close to firing
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "预警记录"
+        verbose_name_plural = "预警记录"
+        constraints = [models.UniqueConstraint(fields=["site", "key", "day"], name="one_alert_per_condition_per_day")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.key} {self.day}"

@@ -183,3 +183,47 @@ def test_a_rolled_back_change_does_not_stop_later_refreshes(seeded, django_captu
             ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
             page.save_revision().publish()
     assert SiteHealth.objects.get(site=seeded["city"]).vetoes == 0
+
+
+def test_alerts_go_out_once_a_day_per_condition_to_the_sites_people(seeded, platform_admin, mailoutbox):
+    from tenants import site_accounts
+
+    platform_admin.email = "admin@sc.gov.cn"
+    platform_admin.save()
+    site_accounts.create_account(seeded["city"], username="bianji", email="bianji@chengdu.gov.cn", acting_user=None)
+    call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
+    city_mail = next(m for m in mailoutbox if "成都市" in m.subject)
+    assert "首页更新" in city_mail.subject and "已触发否决" in city_mail.subject
+    assert city_mail.to == ["bianji@chengdu.gov.cn"] and "阈值：14" in city_mail.body
+    # The responsible admins get one digest of every new alert, not a mail per site.
+    digest = [m for m in mailoutbox if m.to == ["admin@sc.gov.cn"]]
+    assert len(digest) == 1 and "成都市（510100）：首页更新，已否决" in digest[0].body
+    assert "锦江区（510104）" in digest[0].body and "青羊区" not in digest[0].body
+    # Again the same day: nothing new is sent to anyone.
+    sent = len(mailoutbox)
+    call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
+    assert len(mailoutbox) == sent
+    # The next day the condition, still there, is mailed once more.
+    from monitoring.alerts import send_alerts
+
+    assert [i["key"] for i in send_alerts(seeded["city"], refresh(seeded["city"], NOW), NOW + timedelta(days=1))] \
+        == ["homepage"]
+
+
+def test_warnings_are_mailed_before_the_line(seeded, mailoutbox):
+    from monitoring.alerts import send_alerts
+
+    from tenants import site_accounts
+
+    site_accounts.create_account(seeded["clean"], username="bianji", email="bianji@qingyang.gov.cn", acting_user=None)
+    later = NOW + timedelta(days=8)
+    assert len(send_alerts(seeded["clean"], refresh(seeded["clean"], later), later)) == 1
+    assert "临近否决" in mailoutbox[-1].subject and "还剩 5 天" in mailoutbox[-1].body
+
+
+def test_the_admin_banner_tells_editors_once_a_day(seeded, county):
+    refresh(seeded["county"], NOW)
+    editor = county.admin_client()
+    first = editor.get("/admin/pages/").content.decode()
+    assert "网站监测：本站有 1 项单项否决" in first
+    assert "网站监测：本站有" not in editor.get("/admin/pages/").content.decode(), "once a day, not on every page"

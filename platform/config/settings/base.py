@@ -120,6 +120,8 @@ MIDDLEWARE = [
     # request.user.is_verified() (django-otp) for console staff; does nothing on a site's host (tenants/two_factor.py).
     "tenants.middleware.ConsoleOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Editors see their site's vetoes and near-vetoes at the top of the admin, once a day.
+    "monitoring.middleware.SiteHealthNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Wagtail's RedirectMiddleware, skipped in the console (no Wagtail tables in public).
     "tenants.middleware.SiteRedirectMiddleware",

@@ -1,4 +1,4 @@
-"""Recompute every site's inspection indicators (the nightly job; publishing keeps them current by day).
+"""Recompute every site's inspection indicators and mail alerts (the scheduled job; publishing keeps them current).
 
 Time passes even where nothing happens: a column goes stale on its own. One site's failure
 is reported and the others go on; the exit status says whether any failed.
@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from tqdm import tqdm
 
+from monitoring.alerts import send_alerts, send_digest
 from monitoring.health import refresh
 from monitoring.models import SiteHealth
 from tenants.models import GovSite, SiteStatus
@@ -36,14 +37,16 @@ class Command(BaseCommand):
             SiteHealth.objects.exclude(site__status__in=MONITORED).delete()
         now = timezone.now()
         failed = []
+        alerted = []
         for site in tqdm(list(sites), desc="监测指标", unit="站", disable=None):
             try:
-                refresh(site, now)
+                alerted += [(site, indicator) for indicator in send_alerts(site, refresh(site, now), now)]
             except Exception:
                 failed.append(site)
                 self.stderr.write(f"{site}：计算失败\n{traceback.format_exc()}")
             finally:
                 connection.set_schema_to_public()
-        self.stdout.write(f"已计算 {len(sites) - len(failed)} 个站点的监测指标")
+        send_digest(alerted)
+        self.stdout.write(f"已计算 {len(sites) - len(failed)} 个站点的监测指标，发出 {len(alerted)} 条预警")
         if failed:
             raise CommandError(f"{len(failed)} 个站点计算失败：" + "、".join(str(s) for s in failed))
