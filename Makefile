@@ -32,6 +32,7 @@ run: venv services
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py migrate_schemas --noinput -v 0
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py setup_demo $(DEMO_FLAGS)
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py refill_spare_schemas
+	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py compute_indicators
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) \
 		GUNICORN_BIND="127.0.0.1:$(PORT) [::1]:$(PORT)" GUNICORN_WORKERS=$${GUNICORN_WORKERS:-3} \
 		$(VENV)/bin/gunicorn -c deploy/gunicorn/gunicorn.conf.py config.wsgi:application
