@@ -33,6 +33,8 @@ DEFAULT_THRESHOLDS = {
     "availability_days": 7,
     "availability_failure_percent": 5,
     "availability_min_probes": 20,  # fewer probes than this: not enough to judge yet
+    # Broken links (internal and external) found by the latest crawl: flagged from this many.
+    "broken_links_flag": 1,
     # Warn (e-mail, banner) when a veto is this many days away or fewer.
     "warning_days": 7,
 }
@@ -75,6 +77,7 @@ def compute(site, now=None):
         indicator.warning = (not indicator.vetoed and indicator.days_left is not None
                              and indicator.days_left <= margin)
     indicators.append(_availability(site, now, limits))
+    indicators.append(_broken_links(site, limits))
     return [asdict(i) for i in indicators]
 
 
@@ -233,3 +236,20 @@ def _availability(site, now, limits):
                           note=f"最近 {limits['availability_days']} 天 {probes} 次监测，{failures} 次失败")
     indicator.warning = not indicator.vetoed and percent >= limit / 2
     return indicator
+
+
+def _broken_links(site, limits):
+    """Links the latest crawl (monitoring.crawler) found broken, with the page each is on."""
+    from .models import BrokenLink, CrawlRun
+
+    limit = limits["broken_links_flag"]
+    run = CrawlRun.objects.filter(site=site).order_by("-finished_at").first()
+    if run is None:
+        return Indicator("broken_links", "不可用链接", None, "个", limit, False, None, note="尚未检测链接")
+    links = list(BrokenLink.objects.filter(site=site).order_by("found_on", "url")[:200])
+    detail = [{"title": link.url, "url": link.found_on, "admin_url": "",
+               "note": f"{link.error or link.status}（所在页面：{link.found_on or '首页'}）"} for link in links]
+    count = run.broken
+    checked = f"{timezone.localtime(run.finished_at):%Y-%m-%d %H:%M} 检测 {run.pages} 个页面、{run.checked} 个链接"
+    return Indicator("broken_links", "不可用链接", count, "个", limit, count >= limit, 0 if count >= limit else None,
+                     detail=detail, note=checked)

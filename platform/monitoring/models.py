@@ -89,3 +89,39 @@ class AlertSent(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.key} {self.day}"
+
+
+class CrawlRun(models.Model):
+    """One crawl of one site by the link checker (monitoring.crawler)."""
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="crawl_runs")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    pages = models.PositiveIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    broken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "链接检测"
+        verbose_name_plural = "链接检测"
+        get_latest_by = "finished_at"
+
+    def __str__(self):
+        return f"{self.site_id} {self.finished_at:%Y-%m-%d %H:%M} {self.broken}"
+
+
+class BrokenLink(models.Model):
+    """A link found broken by the site's latest crawl (replaced at every crawl)."""
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="broken_links")
+    url = models.CharField(max_length=600)
+    found_on = models.CharField("所在页面", max_length=600, blank=True)
+    status = models.PositiveSmallIntegerField(null=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "不可用链接"
+        verbose_name_plural = "不可用链接"
+
+    def __str__(self):
+        return f"{self.site_id} {self.url}"

@@ -52,12 +52,24 @@ def _connect_to(host):
     return fallback
 
 
-def probe(url, timeout=None):
-    """GET `url` once; a ProbeResult (never raises)."""
+@dataclass
+class Answer:
+    status: int | None
+    body: bytes
+    ms: int
+    error: str = ""
+    location: str = ""
+
+
+def request(url, method="GET", timeout=None, max_bytes=5_000_000):
+    """One HTTP request to `url` (through MONITORING_PROBE_CONNECT_TO if it says so); never raises.
+
+    The whole answer must arrive within `timeout` seconds; a body longer than `max_bytes` is cut.
+    """
     timeout = timeout or settings.MONITORING_PROBE_TIMEOUT_SECONDS
     parts = urlsplit(url)
     secure = parts.scheme == "https"
-    host = parts.hostname
+    host = parts.hostname or ""
     port = parts.port or (443 if secure else 80)
     address, port = _connect_to(host) or (host, port)
     started = time.monotonic()
@@ -67,22 +79,31 @@ def probe(url, timeout=None):
             raw = ssl.create_default_context().wrap_socket(raw, server_hostname=host)
         conn = (http.client.HTTPSConnection if secure else http.client.HTTPConnection)(host, port, timeout=timeout)
         conn.sock = raw
-        remaining = max(0.1, timeout - (time.monotonic() - started))
-        raw.settimeout(remaining)
-        conn.request("GET", parts.path or "/", headers={"Host": parts.netloc, "User-Agent": "govsites-probe/1"})
+        raw.settimeout(max(0.1, timeout - (time.monotonic() - started)))
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, headers={"Host": parts.netloc, "User-Agent": "govsites-monitor/1"})
         response = conn.getresponse()
-        response.read()  # the whole page must arrive within the limit
+        body = response.read(max_bytes) if method != "HEAD" else b""
+        location = response.getheader("Location") or ""
         conn.close()
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         ms = int((time.monotonic() - started) * 1000)
         reason = "超时" if isinstance(exc, (TimeoutError, socket.timeout)) else type(exc).__name__
-        return ProbeResult(False, ms, error=f"{reason}: {exc}"[:200])
-    ms = int((time.monotonic() - started) * 1000)
-    if ms >= timeout * 1000:
-        return ProbeResult(False, ms, response.status, "超过时限")
-    if response.status >= 400:
-        return ProbeResult(False, ms, response.status, f"HTTP {response.status}")
-    return ProbeResult(True, ms, response.status)
+        return Answer(None, b"", ms, f"{reason}: {exc}"[:200])
+    return Answer(response.status, body, int((time.monotonic() - started) * 1000), location=location)
+
+
+def probe(url, timeout=None):
+    """GET `url` once as an availability probe; a ProbeResult (never raises)."""
+    timeout = timeout or settings.MONITORING_PROBE_TIMEOUT_SECONDS
+    answer = request(url, timeout=timeout)
+    if answer.status is None:
+        return ProbeResult(False, answer.ms, error=answer.error)
+    if answer.ms >= timeout * 1000:
+        return ProbeResult(False, answer.ms, answer.status, "超过时限")
+    if answer.status >= 400:
+        return ProbeResult(False, answer.ms, answer.status, f"HTTP {answer.status}")
+    return ProbeResult(True, answer.ms, answer.status)
 
 
 def record(site, result, now=None):

@@ -6,8 +6,11 @@ condition is planted per site:
 - 成都市: a stale home page (nothing new for 20 days);
 - 锦江区: 5 stale key columns (news-type silent for 3 weeks, notice/policy for 7 months);
 - 春熙路街道: a citizen message unanswered for 100 days;
+- 武侯区 (made here): a broken link found by the last crawl;
+- 成华区 (made here): a home page that timed out in 30 of a week's 336 probes;
 - 青羊区 (made here): nothing — it must come out clean.
-Broken links and availability need the crawler and probes, which are not built yet.
+The crawler and the probes themselves are tested against a real server (test_crawler.py,
+test_probes.py); here their findings are planted as the rows they write.
 """
 
 from datetime import timedelta
@@ -18,7 +21,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from monitoring.health import refresh
-from monitoring.models import HealthSnapshot, SiteHealth
+from monitoring.models import BrokenLink, CrawlRun, HealthSnapshot, ProbeDay, SiteHealth
 from wagtail.models import Page
 
 from columns.models import ArticlePage, ColumnPage, ColumnType
@@ -58,10 +61,12 @@ def age_items(column_slugs, age):
 @pytest.fixture
 def seeded(fixture_sites, db):
     sites = {key: fixture_sites[key].site for key in ("province", "city", "county", "township")}
-    sites["clean"] = actions.provision_site(
-        name="青羊区", level="county", parent=sites["city"], region_code="510105", site_code="5101050001",
-        acting_user=None,
-    ).site
+    for key, name, code in (("clean", "青羊区", "510105"), ("broken_link", "武侯区", "510107"),
+                            ("unreachable", "成华区", "510108")):
+        sites[key] = actions.provision_site(
+            name=name, level="county", parent=sites["city"], region_code=code, site_code=f"{code}0001",
+            acting_user=None,
+        ).site
     for site in sites.values():
         fill(site)
     with schema_context(sites["province"].schema_name):
@@ -78,6 +83,15 @@ def seeded(fixture_sites, db):
         add_column("xwdt", "部门动态", "bmdt", ColumnType.NEWS, item_age=timedelta(days=21))
         age_items(["xwdt"], timedelta(days=21))
         age_items(["tzgg", "zcwj"], timedelta(days=210))
+    CrawlRun.objects.create(site=sites["broken_link"], started_at=NOW, finished_at=NOW, pages=40, checked=120,
+                            broken=1)
+    BrokenLink.objects.create(site=sites["broken_link"], url="http://wuhou.chengdu.localhost/xwdt/old/",
+                              found_on="http://wuhou.chengdu.localhost/xwdt/a-1/", status=404)
+    CrawlRun.objects.create(site=sites["clean"], started_at=NOW, finished_at=NOW, pages=40, checked=120, broken=0)
+    for n in range(7):
+        day = timezone.localdate(NOW) - timedelta(days=n)
+        ProbeDay.objects.create(site=sites["unreachable"], day=day, probes=48, failures=5 if n < 6 else 0)
+        ProbeDay.objects.create(site=sites["clean"], day=day, probes=48, failures=0)
     with schema_context(sites["township"].schema_name):
         message = Message.new(reply_days=15, password="ABCDEFGH", mailbox=MailboxPage.objects.first(),
                               category="consult", subject="小区路灯不亮", body="请尽快维修。",
@@ -91,6 +105,8 @@ EXPECTED = {
     "city": {"homepage"},
     "county": {"stale_key_columns"},
     "township": {"unanswered_messages"},
+    "broken_link": {"broken_links"},
+    "unreachable": {"availability"},
     "clean": set(),
 }
 
@@ -128,10 +144,10 @@ def test_days_left_and_warnings_before_the_line(seeded):
 
 def test_the_dashboard_ranks_vetoed_sites_first_and_filters(seeded, console_client):
     call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
-    assert SiteHealth.objects.count() == 5
+    assert SiteHealth.objects.count() == 7
     page = console_client.get("/health/").content.decode()
     clean_at = page.index("青羊区")
-    for name in ("四川省", "成都市", "锦江区", "春熙路街道"):
+    for name in ("四川省", "成都市", "锦江区", "春熙路街道", "武侯区", "成华区"):
         assert page.index(name) < clean_at, f"{name} has a veto and ranks above the clean site"
     vetoed = console_client.get("/health/", {"state": "vetoed"}).content.decode()
     assert "青羊区" not in vetoed and "春熙路街道" in vetoed
@@ -161,7 +177,7 @@ def test_archived_and_folded_sites_leave_the_dashboard(seeded, county):
     actions.archive_site(GovSite.objects.get(pk=seeded["clean"].pk), acting_user=None)
     call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
     assert not SiteHealth.objects.filter(site=seeded["clean"]).exists()
-    assert SiteHealth.objects.count() == 4
+    assert SiteHealth.objects.count() == 6
 
 
 def test_a_rolled_back_change_does_not_stop_later_refreshes(seeded, django_capture_on_commit_callbacks):

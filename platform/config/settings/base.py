@@ -297,6 +297,14 @@ MONITORING_PROBE_CONCURRENCY = int(env("MONITORING_PROBE_CONCURRENCY", "16"))
 # "host=address:port,...", "*" for every host: probe somewhere else than the host's DNS answer
 # (development, or probing the edge from inside). Empty: the public address, as citizens see it.
 MONITORING_PROBE_CONNECT_TO = env("MONITORING_PROBE_CONNECT_TO", "")
+# The link checker (monitoring/crawler.py): pages read per site and crawl, the pause between two
+# requests to one host (each host is asked one thing at a time), sites crawled at once.
+MONITORING_CRAWL_MAX_PAGES = int(env("MONITORING_CRAWL_MAX_PAGES", "2000"))
+MONITORING_CRAWL_DELAY_SECONDS = float(env("MONITORING_CRAWL_DELAY_SECONDS", "0.5"))
+MONITORING_CRAWL_CONCURRENCY = int(env("MONITORING_CRAWL_CONCURRENCY", "8"))
+# External hosts the link checker leaves alone (comma-separated), e.g. where the checking host
+# has no route to them.
+MONITORING_CRAWL_SKIP_HOSTS = [h.strip() for h in env("MONITORING_CRAWL_SKIP_HOSTS", "").split(",") if h.strip()]
 
 # ---------------------------------------------------------------------------
 # Citizen interaction (互动交流)
