@@ -75,6 +75,17 @@ def _domain_taken(host):
     return Domain.objects.filter(domain=host).exists()
 
 
+def checked_new_hosts(domains):
+    """A new site's host names, normalised; SiteActionError if one is malformed, repeated or taken."""
+    hosts = [normalise_host(d) for d in (domains or []) if d and d.strip()]
+    if len(set(hosts)) != len(hosts):
+        raise SiteActionError({"domain": ["同一域名填写了两次"]})
+    for host in hosts:
+        if _domain_taken(host):
+            raise SiteActionError({"domain": [f"域名 {host} 已被其他站点使用"]})
+    return hosts
+
+
 def validate_new_site(*, name, level, parent, region_code, site_code):
     """Check a new site's registry fields; raise SiteActionError listing every problem."""
     errors = {}
@@ -137,12 +148,7 @@ def provision_site(
     name, region_code, site_code = validate_new_site(
         name=name, level=level, parent=parent, region_code=region_code, site_code=site_code
     )
-    hosts = [normalise_host(d) for d in (domains or []) if d and d.strip()]
-    if len(set(hosts)) != len(hosts):
-        raise SiteActionError({"domain": ["同一域名填写了两次"]})
-    for host in hosts:
-        if _domain_taken(host):
-            raise SiteActionError({"domain": [f"域名 {host} 已被其他站点使用"]})
+    hosts = checked_new_hosts(domains)
     if not hosts:
         parent_host = parent.primary_domain().domain if parent is not None and parent.primary_domain() else None
         hosts = [suggest_host(name, level, region_code, parent_host, settings.PLATFORM_DOMAIN_SUFFIX, _domain_taken)]

@@ -24,8 +24,8 @@ from .actions import (
     SiteActionError,
     _require_public_schema,
     _routing_changed,
+    checked_new_hosts,
     lock_site,
-    normalise_host,
     schema_name_for,
     validate_new_site,
 )
@@ -151,14 +151,13 @@ def restore_backup(backup, *, acting_user, source="", safety_backup=True):
         backup_site(site, acting_user=acting_user, source=source, trigger=SiteBackup.Trigger.BEFORE_RESTORE)
     schema = template.checked_schema(site.schema_name)
     replaced = template.checked_schema(f"{schema[:40]}_replaced_{secrets.token_hex(4)}")
-    staged = None
-    with site_operation(site, "恢复"):
+    with site_operation(site, "恢复"), _staged_media() as staged_media:
         try:
             with transaction.atomic():
                 site = lock_site(site)
                 with connection.cursor() as cursor:
                     cursor.execute(f'ALTER SCHEMA "{schema}" RENAME TO "{replaced}"')
-                staged = _load(backup, manifest, schema)
+                staged = staged_media(_load(backup, manifest, schema))
                 _after_load(site, site.primary_domain().domain)
                 with connection.cursor() as cursor:
                     cursor.execute(f'DROP SCHEMA "{replaced}" CASCADE')
@@ -168,13 +167,26 @@ def restore_backup(backup, *, acting_user, source="", safety_backup=True):
                 )
                 _routing_changed(site)
                 transaction.on_commit(staged.commit)
-        except BaseException:
-            if staged is not None:
-                staged.discard()
-            raise
         finally:
             connection.set_schema_to_public()
     return site
+
+
+@contextmanager
+def _staged_media():
+    """Yields a function that registers the StagedMedia of a load; on any failure they are removed."""
+    staged = []
+
+    def register(media):
+        staged.append(media)
+        return media
+
+    try:
+        yield register
+    except BaseException:
+        for media in staged:
+            media.discard()
+        raise
 
 
 def _load(backup, manifest, schema):
@@ -196,25 +208,19 @@ def restore_as_new_site(backup, *, name, parent, region_code, site_code, domains
     name, region_code, site_code = validate_new_site(
         name=name, level=level, parent=parent, region_code=region_code, site_code=site_code
     )
-    hosts = [normalise_host(d) for d in domains if d and d.strip()]
+    hosts = checked_new_hosts(domains)
     if not hosts:
         raise SiteActionError({"domain": ["请填写新站点的域名"]})
-    if len(set(hosts)) != len(hosts):
-        raise SiteActionError({"domain": ["同一域名填写了两次"]})
-    for host in hosts:
-        if Domain.objects.filter(domain=host).exists():
-            raise SiteActionError({"domain": [f"域名 {host} 已被其他站点使用"]})
     schema = schema_name_for(region_code)
-    staged = None
     try:
-        with transaction.atomic():
+        with _staged_media() as staged_media, transaction.atomic():
             site = GovSite.objects.create(
                 schema_name=schema, name=name, level=level, parent=parent, region_code=region_code,
                 site_code=site_code, status=SiteStatus.ACTIVE,
             )
             for index, host in enumerate(hosts):
                 Domain.objects.create(domain=host, tenant=site, is_primary=index == 0)
-            staged = _load(backup, manifest, schema)
+            staged = staged_media(_load(backup, manifest, schema))
             _after_load(site, hosts[0])
             with schema_context(schema):
                 from wagtail.models import Site
@@ -226,10 +232,6 @@ def restore_as_new_site(backup, *, name, parent, region_code, site_code, domains
             )
             transaction.on_commit(clear_route_cache)
             transaction.on_commit(staged.commit)
-    except BaseException:
-        if staged is not None:
-            staged.discard()
-        raise
     finally:
         connection.set_schema_to_public()
     site.refresh_from_db()

@@ -23,6 +23,17 @@ def console(live_server_url, console_staff, page, axe, screenshot):
     return page
 
 
+def provision_in_console(page, live_server_url, name, level, parent, region_code, site_code=None):
+    """Fill in and send the console's 开设站点 form."""
+    page.goto(f"{live_server_url}/sites/new/")
+    page.get_by_label("站点名称").fill(name)
+    page.get_by_label("级别").select_option(label=level)
+    page.get_by_label("上级站点").select_option(label=parent)
+    page.get_by_label("区划代码").fill(region_code)
+    page.get_by_label("网站标识码").fill(site_code or f"{region_code}0001")
+    page.get_by_role("button", name="开设站点").click()
+
+
 def test_wrong_password_is_refused(live_server_url, console_staff, page, axe, screenshot):
     page.goto(f"{live_server_url}/login/")
     page.get_by_label("用户名").fill(console_staff.username)
@@ -80,13 +91,7 @@ def test_provision_visit_suspend_and_resume_a_site(
     """The whole life of a new site through the browser; the site is committed, so it is dropped afterwards."""
     committed_sites.append("510113")
     page = console
-    page.goto(f"{live_server_url}/sites/new/")
-    page.get_by_label("站点名称").fill("青白江区")
-    page.get_by_label("级别").select_option(label="县级")
-    page.get_by_label("上级站点").select_option(label="成都市（510100）")
-    page.get_by_label("区划代码").fill("510113")
-    page.get_by_label("网站标识码").fill("5101130001")
-    page.get_by_role("button", name="开设站点").click()
+    provision_in_console(page, live_server_url, "青白江区", "县级", "成都市（510100）", "510113")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("站点“青白江区”已开设")
     expect(page.get_by_role("link", name="http://qingbaijiang.chengdu.localhost/", exact=True)).to_be_visible()
@@ -136,13 +141,7 @@ def test_fold_a_township_into_its_county(committed_sites, live_server_url, site_
     committed_sites.extend(["510118001", "510118"])  # the township first: it sits under the county
     provision_committed_county("新津区", "510118")
     page = console
-    page.goto(f"{live_server_url}/sites/new/")
-    page.get_by_label("站点名称").fill("五津街道")
-    page.get_by_label("级别").select_option(label="乡镇级")
-    page.get_by_label("上级站点").select_option(label="新津区（510118）")
-    page.get_by_label("区划代码").fill("510118001")
-    page.get_by_label("网站标识码").fill("5101181001")
-    page.get_by_role("button", name="开设站点").click()
+    provision_in_console(page, live_server_url, "五津街道", "乡镇级", "新津区（510118）", "510118001", "5101181001")
     expect(page.get_by_role("heading", level=1)).to_have_text("站点“五津街道”已开设")
     new_site_link = re.compile(r"^http:..[a-z]+\.xinjin\.chengdu\.localhost.$")
     township_url = page.get_by_role("link", name=new_site_link).inner_text()
