@@ -436,6 +436,7 @@ def bench_lifecycle(django, args, stack):
 
 
 DASHBOARD_REQUESTS = 20
+CRAWL_SITES = 40
 
 
 def bench_monitoring(django, args, stack):
@@ -460,6 +461,15 @@ def bench_monitoring(django, args, stack):
             times.append(elapsed)
     median_figure("dashboard_load_median", times, "ms", 1, goal=("<=", 1000), sites=sites)
     figure("dashboard_load_max", max(times), "ms", 1, goal=("<=", 1000), n=len(times), sites=sites)
+    # The link checker through the same gunicorn: with the default politeness, and without any pause.
+    for label, delay in (("polite", 0.5), ("no_pause", 0.0)):
+        crawl = django.step("crawl", "--sites", str(min(CRAWL_SITES, sites)), "--port", str(server.port),
+                            "--delay", str(delay), timeout=STEP_OVERHEAD_S + CRAWL_SITES * 60)
+        if crawl["broken"]:
+            raise BenchError(f"the crawl found {crawl['broken']} broken links on the bench sites")
+        figure(f"crawl_pages_per_s_{label}", crawl["pages"] / crawl["elapsed_s"], "pages/s", 1, n=1,
+               sites=crawl["sites"], pages=crawl["pages"], links_checked=crawl["checked"], delay_s=delay,
+               concurrency=8, workers=args.workers)
 
 
 def fleet_host(django):

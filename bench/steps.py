@@ -517,6 +517,25 @@ def step_indicators(args):
     return {"sites": SiteHealth.objects.count(), "elapsed_s": elapsed, "session": session.session_key}
 
 
+def step_crawl(args):
+    """The link checker over --sites sites (served by the bench's gunicorn at --port), timed."""
+    from django.test import override_settings
+    from monitoring.crawler import crawl_sites
+
+    sites = GovSite.objects.filter(status="active").prefetch_related("domains").order_by("region_code")
+    sites = list(sites[:args.sites])
+    # The footer's filing link is the one external host: left alone, the figure is the platform's.
+    with override_settings(MONITORING_PROBE_CONNECT_TO=f"*=127.0.0.1:{args.port}",
+                           MONITORING_CRAWL_DELAY_SECONDS=args.delay,
+                           MONITORING_CRAWL_SKIP_HOSTS=["beian.miit.gov.cn"]):
+        started = time.perf_counter()
+        results = crawl_sites(sites)
+        elapsed = time.perf_counter() - started
+    return {"sites": len(results), "pages": sum(r.pages for r in results.values()),
+            "checked": sum(r.checked for r in results.values()),
+            "broken": sum(len(r.broken) for r in results.values()), "elapsed_s": elapsed}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     steps = parser.add_subparsers(dest="step", required=True)
@@ -550,6 +569,11 @@ def parse_args(argv):
     lifecycle.add_argument("--fold-images", type=int, required=True)
     lifecycle.set_defaults(run=step_lifecycle)
     steps.add_parser("indicators").set_defaults(run=step_indicators)
+    crawl = steps.add_parser("crawl")
+    crawl.add_argument("--sites", type=int, required=True)
+    crawl.add_argument("--port", type=int, required=True)
+    crawl.add_argument("--delay", type=float, required=True)
+    crawl.set_defaults(run=step_crawl)
     steps.add_parser("hosts").set_defaults(run=step_hosts)
     count = steps.add_parser("count_messages")
     count.add_argument("--host", required=True)
