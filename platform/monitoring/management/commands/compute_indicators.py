@@ -47,6 +47,6 @@ class Command(BaseCommand):
             finally:
                 connection.set_schema_to_public()
         send_digest(alerted)
-        self.stdout.write(f"已计算 {len(sites) - len(failed)} 个站点的监测指标，发出 {len(alerted)} 条预警")
+        self.stdout.write(f"已计算 {len(sites) - len(failed)} 个站点的监测指标，新预警 {len(alerted)} 条")
         if failed:
             raise CommandError(f"{len(failed)} 个站点计算失败：" + "、".join(str(s) for s in failed))
