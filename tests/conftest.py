@@ -84,6 +84,37 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_cache_keys():
+    """This run's Redis keys (rate-limit counters above all) start empty: an earlier run of the same
+    database name within the limits' window would otherwise find its citizens already throttled."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    for key in client.scan_iter(match=f"*:{settings.TEST_CACHE_KEY_PREFIX}:*", count=1000):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup):
+    """End this run's leftover database sessions before the test database is dropped.
+
+    ORM calls made while Playwright's event loop is marked running get connections of their
+    own context (asgiref's Local), which pytest-django never closes; the drop then failed with
+    "being accessed by other users" and left the test database behind.
+    """
+    yield
+    from tests.helpers import raw_connection
+
+    with raw_connection() as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(scope="session")
 def fixture_sites(django_db_setup, django_db_blocker):
     made = {}

@@ -13,11 +13,15 @@ TENANT_ROUTE_CACHE_SECONDS = 0
 SITE_SPARE_SCHEMAS = 0
 # Two aliases on purpose: the isolation tests prove tenant keys on every alias,
 # including the real Redis one production uses.
+# Keys carry the test database's name: two runs side by side keep their own counters (rate
+# limits, captchas), and tests/conftest.py clears this run's keys when the session starts.
+TEST_CACHE_KEY_PREFIX = f"test-{env('PGDATABASE', 'govsites').removeprefix('test_')}"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("TEST_REDIS_URL", "redis://127.0.0.1:6379/13"),
         "KEY_FUNCTION": TENANT_CACHE_KEY_FUNCTION,
+        "KEY_PREFIX": TEST_CACHE_KEY_PREFIX,
     },
     "local": CACHES["default"],
 }
