@@ -23,6 +23,7 @@ from .models import Domain, GovSite, SiteStatus, hostname_validator
 from .naming import suggest_host
 from .provisioning import spares, template
 from .routing import clear_route_cache
+from .sessions import end_sessions
 
 
 class SiteActionError(ValidationError):
@@ -446,4 +447,7 @@ def reset_staff_two_factor(user, *, acting_user, source=""):
         if not removed:
             raise SiteActionError([f"{user.get_username()} 没有开启两步验证"])
         TOTPDevice.objects.filter(user=user).delete()  # and a setup it had left unfinished
-        audit.record("reset_staff_two_factor", acting_user=acting_user, source=source, username=user.get_username())
+        # Whoever has the lost phone may have the signed-in laptop too: every session ends.
+        ended = end_sessions(user)
+        audit.record("reset_staff_two_factor", acting_user=acting_user, source=source, username=user.get_username(),
+                     sessions_ended=ended)

@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,6 +22,7 @@ from django_tenants.utils import schema_context
 from . import audit
 from .actions import SiteActionError, _require_public_schema
 from .provisioning.roles import EDITOR, REVIEWER, SITE_ADMIN
+from .sessions import end_sessions
 
 SITE_GROUPS = [EDITOR, REVIEWER, SITE_ADMIN]
 
@@ -107,7 +107,7 @@ def set_active(site, username, active, *, acting_user, source=""):
             raise SiteActionError(f"账号 {username} 已经是{'启用' if active else '停用'}状态")
         user.is_active = active
         user.save(update_fields=["is_active"])
-        ended = 0 if active else _end_sessions(user)
+        ended = 0 if active else end_sessions(user)
         _record("enable_site_account" if active else "disable_site_account", site, acting_user=acting_user,
                 source=source, username=username, **({} if active else {"sessions_ended": ended}))
 
@@ -120,18 +120,10 @@ def reset_password(site, username, *, acting_user, source=""):
         user = _account(site, username)
         user.password = make_password(password)
         user.save(update_fields=["password"])
-        ended = _end_sessions(user)
+        ended = end_sessions(user)
         _record("reset_site_account_password", site, acting_user=acting_user, source=source, username=username,
                 sessions_ended=ended)
     return password
-
-
-def _end_sessions(user):
-    """Delete the sessions (of the current site's schema) signed in as `user`."""
-    key = str(user.pk)
-    doomed = [s.session_key for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == key]
-    Session.objects.filter(session_key__in=doomed).delete()
-    return len(doomed)
 
 
 FIND_LIMIT = 200

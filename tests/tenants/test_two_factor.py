@@ -203,11 +203,14 @@ def test_an_administrator_resets_a_lost_phone_and_it_is_audited(console_client, 
     page = console_client.get("/two-factor/").content.decode()
     assert "重置 diushouji 的两步验证" in page
 
+    signed_in = Client(HTTP_HOST="localhost")
+    signed_in.force_login(lost)  # the session on the laptop that went with the phone
     response = console_client.post("/two-factor/reset/", {"username": "diushouji"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=lost).exists()
     event = AuditEvent.objects.get(action="reset_staff_two_factor")
-    assert event.actor == platform_admin and event.detail == {"username": "diushouji"}
+    assert event.actor == platform_admin and event.detail == {"username": "diushouji", "sessions_ended": 1}
+    assert signed_in.get("/")["Location"].startswith("/login/"), "the reset ends the account's sessions"
     assert event.action_display == "重置工作人员的两步验证"
     assert password_login("diushouji").get("/").status_code == 200  # the password alone again
 
