@@ -7,7 +7,7 @@ the national limit), on a network or TLS error, or on a 4xx/5xx status; a redire
 as an answer. The `probe_sites` command runs it from a timer (every 30 minutes: 48 a day).
 
 MONITORING_PROBE_CONNECT_TO sends probes for some or all hosts to another address, like
-curl's --connect-to (the Host header and the TLS name stay the site's): "*=127.0.0.1:8000"
+curl's --connect-to (the Host header and the TLS name stay the site's): "*.localhost=127.0.0.1:8000"
 in development, where *.localhost names may not resolve.
 """
 
@@ -37,19 +37,29 @@ class ProbeResult:
 
 
 def _connect_to(host):
-    """(address, port) to open instead of the host's own, per MONITORING_PROBE_CONNECT_TO, or None."""
+    """(address, port) to open instead of the host's own, per MONITORING_PROBE_CONNECT_TO, or None.
+
+    Rules are "name=address:port", comma-separated: an exact host name, "*.suffix" for every
+    name under a domain, or "*" for everything. The exact name wins, then the longest suffix.
+    """
     rules = getattr(settings, "MONITORING_PROBE_CONNECT_TO", "") or ""
-    fallback = None
+    best, best_rank = None, -1
     for rule in rules.split(","):
         name, _, target = rule.strip().partition("=")
         if not target:
             continue
-        address, _, port = target.rpartition(":")
         if name == host:
-            return address, int(port)
-        if name == "*":
-            fallback = (address, int(port))
-    return fallback
+            rank = 10_000
+        elif name.startswith("*.") and host.endswith(name[1:]):
+            rank = len(name)
+        elif name == "*":
+            rank = 0
+        else:
+            continue
+        if rank > best_rank:
+            address, _, port = target.rpartition(":")
+            best, best_rank = (address, int(port)), rank
+    return best
 
 
 @dataclass

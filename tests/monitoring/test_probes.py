@@ -82,3 +82,14 @@ def test_the_probe_command_reports_failures_without_failing(fixture_sites, db, s
     call_command("probe_sites", "--site", "510104")
     out = capsys.readouterr()
     assert "1 个失败" in out.out and "锦江区" in out.err
+
+
+def test_connect_to_rules_pick_the_most_specific(settings):
+    from monitoring.probes import _connect_to
+
+    settings.MONITORING_PROBE_CONNECT_TO = "*=10.0.0.9:80, *.localhost=127.0.0.1:8000, a.b.localhost=127.0.0.1:9000"
+    assert _connect_to("a.b.localhost") == ("127.0.0.1", 9000)
+    assert _connect_to("jinjiang.chengdu.localhost") == ("127.0.0.1", 8000)
+    assert _connect_to("video.example.com") == ("10.0.0.9", 80)
+    settings.MONITORING_PROBE_CONNECT_TO = "*.localhost=127.0.0.1:8000"
+    assert _connect_to("video.example.com") is None, "other hosts are asked where they are"

@@ -294,7 +294,7 @@ SITE_BACKUP_KEEP = int(env("SITE_BACKUP_KEEP", "7"))
 MONITORING_PROBE_TIMEOUT_SECONDS = float(env("MONITORING_PROBE_TIMEOUT_SECONDS", "15"))
 # Sites probed at once: the probes mostly wait on the network.
 MONITORING_PROBE_CONCURRENCY = int(env("MONITORING_PROBE_CONCURRENCY", "16"))
-# "host=address:port,...", "*" for every host: probe somewhere else than the host's DNS answer
+# "host=address:port,...", "*.domain" for a domain's names, "*" for every host: probe somewhere else than the DNS answer
 # (development, or probing the edge from inside). Empty: the public address, as citizens see it.
 MONITORING_PROBE_CONNECT_TO = env("MONITORING_PROBE_CONNECT_TO", "")
 # The link checker (monitoring/crawler.py): pages read per site and crawl, the pause between two
