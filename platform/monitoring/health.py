@@ -4,8 +4,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from tenants.models import SiteStatus
+
 from .indicators import compute
 from .models import HealthSnapshot, SiteHealth
+
+# The sites the inspection looks at: archived and folded ones no longer count.
+MONITORED = (SiteStatus.ACTIVE, SiteStatus.SUSPENDED)
 
 
 def refresh(site, now=None):

@@ -25,12 +25,12 @@ class _Refresh:
     def __call__(self):
         from django_tenants.utils import schema_context
 
-        from .health import refresh
+        from .health import MONITORED, refresh
 
         try:
             with schema_context(self.schema):
                 site = current_site()
-            if site is not None and site.status in ("active", "suspended"):
+            if site is not None and site.status in MONITORED:
                 refresh(site)
         except Exception:
             logger.exception("indicators of %s not refreshed (the scheduled job will)", self.schema)

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from tenants import audit, site_backups
+from tenants.management.selection import only_these
 from tenants.models import GovSite, SiteBackup
 
 
@@ -29,11 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sites = GovSite.objects.select_related("parent").prefetch_related("domains").order_by("region_code")
         if options["site"]:
-            codes = [code.strip() for code in options["site"]]
-            sites = sites.filter(region_code__in=codes)
-            missing = set(codes) - set(sites.values_list("region_code", flat=True))
-            if missing:
-                raise CommandError("找不到这些区划代码的站点：" + "、".join(sorted(missing)))
+            sites = only_these(sites, options["site"])
         trigger = SiteBackup.Trigger.SCHEDULED if options["scheduled"] else SiteBackup.Trigger.MANUAL
         source = audit.cli_source()
         failed = []

@@ -12,11 +12,10 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from monitoring.alerts import send_alerts, send_digest
-from monitoring.health import refresh
+from monitoring.health import MONITORED, refresh
 from monitoring.models import SiteHealth
-from tenants.models import GovSite, SiteStatus
-
-MONITORED = [SiteStatus.ACTIVE, SiteStatus.SUSPENDED]
+from tenants.management.selection import only_these
+from tenants.models import GovSite
 
 
 class Command(BaseCommand):
@@ -28,10 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sites = GovSite.objects.filter(status__in=MONITORED).prefetch_related("domains").order_by("region_code")
         if options["site"]:
-            sites = sites.filter(region_code__in=options["site"])
-            missing = set(options["site"]) - set(sites.values_list("region_code", flat=True))
-            if missing:
-                raise CommandError("找不到这些区划代码的运行中站点：" + "、".join(sorted(missing)))
+            sites = only_these(sites, options["site"], what="运行中站点")
         else:
             # Archived and folded sites are no longer inspected: their rows leave the dashboard.
             SiteHealth.objects.exclude(site__status__in=MONITORED).delete()

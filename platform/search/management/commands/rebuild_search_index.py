@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from tqdm import tqdm
 
 from search import index
+from tenants.management.selection import only_these
 from tenants.models import GovSite, SiteStatus
 
 
@@ -26,10 +27,7 @@ class Command(BaseCommand):
         # Frozen sites keep what they had; a folded township's content lives in its county now.
         sites = GovSite.objects.exclude(status__in=[SiteStatus.ARCHIVED, SiteStatus.FOLDED]).order_by("region_code")
         if options["site"]:
-            sites = sites.filter(region_code__in=options["site"])
-            missing = set(options["site"]) - set(sites.values_list("region_code", flat=True))
-            if missing:
-                raise CommandError("找不到这些区划代码的站点：" + "、".join(sorted(missing)))
+            sites = only_these(sites, options["site"])
         failed = []
         for site in tqdm(list(sites), desc="重建索引", unit="站", disable=None):
             try:
