@@ -135,7 +135,6 @@ def fold_township(township, *, acting_user, source=""):
 @dataclass
 class _Content:
     home_id: int
-    home_url_path: str
     pages: list  # [(old page id, old parent id, old url_path, model, serializable data)], in tree order
     images: list  # [(old id, {field: value}, relative file name, [rendition file names])]
     documents: list
@@ -178,7 +177,7 @@ def _read(township):
             (r.page_id, r.restriction_type, r.password, [g.name for g in r.groups.all()])
             for r in PageViewRestriction.objects.prefetch_related("groups")
         ]
-    return _Content(home.pk, home.url_path, pages, images, documents, messages, feedback, restrictions)
+    return _Content(home.pk, pages, images, documents, messages, feedback, restrictions)
 
 
 def _plain_fields(instance, skip):
@@ -189,7 +188,7 @@ def _write(content, township, county, maps):
     """Recreate the township's content in the county's schema (the current one)."""
     from wagtail.models import Page
 
-    from columns.models import ColumnPage, ColumnType, HomePage
+    from columns.models import ColumnPage, ColumnType, HomePage, path_on_site
     from search import index
 
     county_home = HomePage.objects.first()
@@ -221,7 +220,7 @@ def _write(content, township, county, maps):
             if type(child).__name__ == "ConsultationQuestion":
                 maps.questions[old_pk] = child.pk
     for old_id, _parent, old_url_path, _model, _data in content.pages:
-        maps.paths[_relative(old_url_path, content.home_url_path)] = _site_path(maps.pages[old_id])
+        maps.paths[path_on_site(old_url_path)] = _site_path(maps.pages[old_id])
     for page, refs in page_refs:
         _point_references(page, refs, maps)
     _copy_restrictions(content.restrictions, maps)
@@ -276,11 +275,6 @@ def _free_slug(parent, slug):
     while candidate in taken:
         candidate, n = f"{slug}-{n}", n + 1
     return candidate
-
-
-def _relative(url_path, home_url_path):
-    """A page's path on its site's host: its url_path without the home page's part."""
-    return "/" + url_path[len(home_url_path):]
 
 
 def _site_path(page):

@@ -47,6 +47,15 @@ QUICK_LINK_COUNT = 8
 COLUMN_PAGE_SIZE = 20
 
 
+def path_on_site(url_path):
+    """A page's address on its site's own host: its url_path without the home page's segment.
+
+    "/home/xwdt/a-1/" -> "/xwdt/a-1/", "/home/" -> "/". Needs no URLconf or Site look-up, so it
+    serves code outside a request (jobs, the console working inside a site).
+    """
+    return "/" + "".join(f"{part}/" for part in url_path.strip("/").split("/")[1:])
+
+
 def latest_items(column, count):
     """The newest live non-column items anywhere below `column`: one query, no per-item look-ups."""
     return list(
