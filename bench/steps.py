@@ -500,8 +500,8 @@ def step_indicators(args):
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from monitoring.models import SiteHealth
 
+    from monitoring.models import SiteHealth
     from tenants import roles
 
     started = time.perf_counter()
@@ -520,6 +520,7 @@ def step_indicators(args):
 def step_crawl(args):
     """The link checker over --sites sites (served by the bench's gunicorn at --port), timed."""
     from django.test import override_settings
+
     from monitoring.crawler import crawl_sites
 
     sites = GovSite.objects.filter(status="active").prefetch_related("domains").order_by("region_code")

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+
 from monitoring import console as monitoring_console
 
 from . import lifecycle, two_factor, views

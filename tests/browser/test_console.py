@@ -203,6 +203,7 @@ def computed_health(fixture_sites, django_db_blocker):
     from io import StringIO
 
     from django.core.management import call_command
+
     from monitoring.models import HealthSnapshot, SiteHealth
 
     with django_db_blocker.unblock():

@@ -12,11 +12,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
-from edge import purge
-from edge.models import PendingPurge
 from wagtail.models import Page
 
 from columns.models import ArticlePage, ColumnPage
+from edge import purge
+from edge.models import PendingPurge
 from tests.helpers import EdgeEditor, free_port, gunicorn_server, varnish_server
 
 pytestmark = pytest.mark.slow

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
+
 from monitoring.crawler import crawl_sites
 from monitoring.health import refresh
 from monitoring.models import BrokenLink, CrawlRun
-
 from tests.helpers import gunicorn_server
 
 

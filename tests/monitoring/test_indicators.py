@@ -20,12 +20,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import schema_context
-from monitoring.health import refresh
-from monitoring.models import BrokenLink, CrawlRun, HealthSnapshot, ProbeDay, SiteHealth
 from wagtail.models import Page
 
 from columns.models import ArticlePage, ColumnPage, ColumnType
 from interaction.models import MailboxPage, Message
+from monitoring.health import refresh
+from monitoring.models import BrokenLink, CrawlRun, HealthSnapshot, ProbeDay, SiteHealth
 from tenants import actions
 from tenants.models import GovSite
 
@@ -228,7 +228,6 @@ def test_alerts_go_out_once_a_day_per_condition_to_the_sites_people(seeded, plat
 
 def test_warnings_are_mailed_before_the_line(seeded, mailoutbox):
     from monitoring.alerts import send_alerts
-
     from tenants import site_accounts
 
     site_accounts.create_account(seeded["clean"], username="bianji", email="bianji@qingyang.gov.cn", acting_user=None)

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+
 from monitoring.health import refresh
 from monitoring.models import ProbeDay
 from monitoring.probes import probe_all
-
 from tests.helpers import gunicorn_server
 
 
