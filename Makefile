@@ -33,7 +33,9 @@ run: venv services
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py setup_demo $(DEMO_FLAGS)
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py refill_spare_schemas
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py compute_indicators
-	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) \
+	@# The syndication worker beside the web server, stopped with it (Ctrl-C ends both).
+	$(SERVICES) export DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT); \
+		$(PY) manage.py syndication_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 		GUNICORN_BIND="127.0.0.1:$(PORT) [::1]:$(PORT)" GUNICORN_WORKERS=$${GUNICORN_WORKERS:-3} \
 		$(VENV)/bin/gunicorn -c deploy/gunicorn/gunicorn.conf.py config.wsgi:application
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+
 from edge import purge
 
 from . import audit, regions
@@ -24,6 +25,7 @@ from .naming import suggest_host
 from .provisioning import spares, template
 from .routing import clear_route_cache
 from .sessions import end_sessions
+from .signals import site_status_changed
 
 
 class SiteActionError(ValidationError):
@@ -311,6 +313,7 @@ def _change_status(site, new_status, action, *, acting_user, source, allowed_fro
         site.save(update_fields=["status", "status_changed_at", "successor", "updated_at"])
         audit.record(action, acting_user=acting_user, site=site, source=source, previous=previous, **detail)
         _routing_changed(site)
+        site_status_changed.send(sender=GovSite, site=site, previous=previous)
     return site
 
 

@@ -75,6 +75,11 @@ def drop_committed_site(region_code):
         conn.execute("UPDATE tenants_govsite SET successor_id = NULL WHERE successor_id = %s", [site_id])
         conn.execute("DELETE FROM library_resourceitem WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM library_querystat WHERE site_id = %s", [site_id])
+        conn.execute(
+            "DELETE FROM library_delivery WHERE site_id = %s OR distribution_id IN (SELECT id FROM"
+            " library_distribution WHERE source_site_id = %s OR target_root_id = %s)", [site_id] * 3)
+        conn.execute(
+            "DELETE FROM library_distribution WHERE source_site_id = %s OR target_root_id = %s", [site_id] * 2)
         conn.execute("DELETE FROM tenants_foldedpath WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_sitestats WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM monitoring_sitehealth WHERE site_id = %s", [site_id])

@@ -36,6 +36,8 @@ class ColumnType(models.TextChoices):
     CONSULTATION = "consultation", "征集调查"
     INTERVIEW = "interview", "在线访谈"
     TOPIC = "topic", "专题专栏"
+    # Items pushed down by the sites above (syndication): made on the first one a site receives.
+    REPRINT = "reprint", "上级信息"
     OTHER = "other", "其他"
 
 
@@ -129,7 +131,7 @@ class ColumnPage(MandatedPageMixin, Page):
     subpage_types = [
         "columns.ColumnPage", "columns.ArticlePage", "policies.PolicyLibraryPage", "policies.PolicyDocumentPage",
         "policies.PolicyInterpretationPage", "services.ServiceGuidePage", "interaction.MailboxPage",
-        "interaction.ConsultationPage",
+        "interaction.ConsultationPage", "syndication.ReprintPage",
     ]
     parent_page_types = ["columns.HomePage", "columns.ColumnPage"]
 

@@ -157,12 +157,17 @@ def _stale(key, label, status, veto_at, base):
 
 
 def _empty_columns(home, limits, base):
-    """Columns with nothing in them: no live item and no live sub-column (a mailbox's content is its messages)."""
+    """Columns with nothing in them: no live item and no live sub-column.
+
+    Not counted: a mailbox (its content is its messages) and the 上级信息 column, whose items
+    the sites above send and withdraw (syndication), not the site.
+    """
     from columns.models import ColumnPage, ColumnType
 
     veto_at = limits["empty_columns_veto"]
     live_child = Page.objects.live().filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
-    columns = (ColumnPage.objects.live().descendant_of(home).exclude(column_type=ColumnType.MAILBOX)
+    not_counted = [ColumnType.MAILBOX, ColumnType.REPRINT]
+    columns = (ColumnPage.objects.live().descendant_of(home).exclude(column_type__in=not_counted)
                .annotate(has_child=Exists(live_child)).filter(has_child=False).order_by("path"))
     empty = [{**_page_link(column, base), "note": "栏目中没有任何信息"} for column in columns]
     return Indicator("empty_columns", "空白栏目", len(empty), "个栏目", veto_at, len(empty) >= veto_at,

@@ -31,6 +31,7 @@ KINDS = {
     "policies.policyinterpretationpage": Kind.INTERPRETATION,
     "services.serviceguidepage": Kind.SERVICE,
     "interaction.consultationpage": Kind.CONSULTATION,
+    "syndication.reprintpage": Kind.REPRINT,
 }
 # Columns and the home page are navigation, not results.
 NOT_INDEXED = {"columns.homepage", "columns.columnpage", "policies.policylibrarypage", "interaction.mailboxpage"}
@@ -93,6 +94,8 @@ def _write(key, site, *, kind, title, summary, body, url, column_id, column_titl
     entry = {"key": key, **shared, "url": url[:500], "column_id": column_id, "body_text": segment.normalise(body)}
     _upsert(SearchEntry, entry, ["key"])
     if site is None:  # the template or a spare schema: no site, no library row
+        return
+    if kind == Kind.REPRINT:  # the library holds the original (and its Distribution), once
         return
     _upsert(
         ResourceItem,

@@ -12,6 +12,9 @@ class Kind(models.TextChoices):
     SERVICE = "service", "办事指南"
     CONSULTATION = "consultation", "征集调查"
     REPLY = "reply", "留言答复"
+    # A copy of an item a site above distributed (syndication): found on the site that shows it;
+    # the province-wide and subtree searches find the original (no library row for copies).
+    REPRINT = "reprint", "上级信息"
     PAGE = "page", "其他"
 
 

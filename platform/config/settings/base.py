@@ -63,6 +63,9 @@ TENANT_APPS = [
     "interaction",
     # Chinese search: each site's own index (jieba-segmented, PostgreSQL full text).
     "search",
+    # Items pushed down the hierarchy: each site's 转载 pages and receiving setting (the content
+    # itself is stored once, in the public library).
+    "syndication",
     # Mailbox captcha: its challenges are rows of each site's schema.
     "captcha",
     "wagtail.contrib.routable_page",
@@ -305,6 +308,9 @@ MONITORING_CRAWL_CONCURRENCY = int(env("MONITORING_CRAWL_CONCURRENCY", "8"))
 # External hosts the link checker leaves alone (comma-separated), e.g. where the checking host
 # has no route to them.
 MONITORING_CRAWL_SKIP_HOSTS = [h.strip() for h in env("MONITORING_CRAWL_SKIP_HOSTS", "").split(",") if h.strip()]
+# The syndication worker (manage.py syndication_worker) wakes on each distribution's NOTIFY;
+# it also looks every this many seconds, in case one came while it was restarting.
+SYNDICATION_POLL_SECONDS = int(env("SYNDICATION_POLL_SECONDS", "60"))
 
 # ---------------------------------------------------------------------------
 # Citizen interaction (互动交流)

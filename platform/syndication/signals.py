@@ -1,0 +1,59 @@
+"""Keep distributions and their copies in step with what editors do, on either end.
+
+Source side: publishing a distributed page again revises every copy; unpublishing (or
+deleting) it withdraws them. Receiving side: an editor who unpublishes or deletes a 转载
+page declines the item (later revisions stay off the site); publishing it again takes it
+back. Changes syndication makes itself (sync.applying) are not editors' decisions.
+"""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished
+
+from library.models import Delivery
+from tenants.models import GovSite, SiteStatus, current_site
+from tenants.signals import site_status_changed
+
+from . import actions, content, sync
+from .models import ReprintPage
+
+
+def _decide(page, state):
+    if sync.applying():
+        return
+    site = current_site()
+    if site is not None:
+        Delivery.objects.filter(site=site, distribution_id=page.distribution_id).update(
+            state=state, page_id=page.pk if state == Delivery.State.ACCEPTED else None)
+
+
+@receiver(page_published)
+def on_publish(sender, instance, **kwargs):
+    if isinstance(instance, ReprintPage):
+        _decide(instance, Delivery.State.ACCEPTED)
+    elif content.is_distributable(instance):
+        site = current_site()
+        if site is not None:
+            actions.follow_source(instance, site)
+
+
+@receiver(page_unpublished)
+def on_unpublish(sender, instance, **kwargs):
+    if isinstance(instance, ReprintPage):
+        _decide(instance, Delivery.State.DECLINED)
+    elif content.is_distributable(instance):
+        site = current_site()
+        if site is not None:
+            actions.withdraw_source(site, instance.pk)
+
+
+@receiver(post_delete, sender=ReprintPage)
+def on_reprint_deleted(sender, instance, **kwargs):
+    _decide(instance, Delivery.State.DECLINED)
+
+
+@receiver(site_status_changed, sender=GovSite)
+def on_site_status_changed(sender, site, previous, **kwargs):
+    """A site running again catches up with what it missed while it was not."""
+    if site.status == SiteStatus.ACTIVE:
+        sync.notify()
