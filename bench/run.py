@@ -15,6 +15,7 @@ import shlex
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from harness import (
     LOCALHOST,
+    ROOT,
     BenchError,
     Django,
     Gunicorn,
@@ -47,13 +49,13 @@ DEFAULTS = {
     "clone_sites": 20, "migrate_sites": 5, "tenants": 200, "sites_existing": 200,
     "fast_rounds": 3, "all_rounds": 2, "rounds": 10, "wrk_seconds": 5,
     "index_items": 2000, "site_items": 10_000, "library_items": 1_000_000, "publishes": 20,
-    "backup_pages": 5000, "backup_images": 2000, "fold_pages": 500, "fold_images": 100,
+    "backup_pages": 5000, "backup_images": 2000, "fold_pages": 500, "fold_images": 100, "syndications": 5,
 }
 QUICK = {
     "clone_sites": 5, "migrate_sites": 2, "tenants": 20, "sites_existing": 20,
     "fast_rounds": 2, "all_rounds": 1, "rounds": 3, "wrk_seconds": 3,
     "index_items": 200, "site_items": 2000, "library_items": 20_000, "publishes": 5,
-    "backup_pages": 300, "backup_images": 100, "fold_pages": 50, "fold_images": 10,
+    "backup_pages": 300, "backup_images": 100, "fold_pages": 50, "fold_images": 10, "syndications": 2,
 }
 # Goals from the issue, as (comparison, target).
 CLONE_MEDIAN_GOAL_S = ("<=", 1.0)
@@ -100,9 +102,11 @@ def parse_args(argv):
     parser.add_argument("--backup-images", type=int, help="images of the site backed up and restored")
     parser.add_argument("--fold-pages", type=int, help="pages of the township folded into its county")
     parser.add_argument("--fold-images", type=int, help="images of the township folded into its county")
+    parser.add_argument("--syndications", type=int, help="items distributed to every site, each timed until visible")
     parser.add_argument(
         "--only",
-        choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale", "lifecycle", "monitoring"],
+        choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale", "lifecycle", "monitoring",
+                 "syndication"],
         action="append",
         help="run only these sections (repeatable); the default runs all",
     )
@@ -472,6 +476,78 @@ def bench_monitoring(django, args, stack):
                concurrency=8, workers=args.workers)
 
 
+WORKER_START_TIMEOUT_S = 60
+# "本轮处理 200 个站点，送达 200 条，失败 0 条，用时 3.21 秒": one line per pass of the worker.
+WORKER_PASS = re.compile(r"本轮处理 (\d+) 个站点，送达 (\d+) 条，失败 (\d+) 条，用时 ([\d.]+) 秒")
+
+
+class SyndicationWorker:
+    """`manage.py syndication_worker`, as systemd runs it, with its output in a temporary file."""
+
+    def __init__(self, django):
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-syndication-", suffix=".log")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "syndication_worker"], cwd=ROOT, env=django.env(),
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + WORKER_START_TIMEOUT_S
+        while "已启动" not in self.output():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise BenchError(f"the syndication worker did not start:\n{self.output()[-3000:]}")
+            time.sleep(0.1)
+
+    def output(self):
+        return Path(self.log.name).read_text(errors="replace")
+
+    def passes(self):
+        return [(int(s), int(a), int(f), float(t)) for s, a, f, t in WORKER_PASS.findall(self.output())]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.log.close()
+
+
+def bench_syndication(django, args, stack):
+    """One item distributed by the province to every site below: seconds from its commit until all show it.
+
+    The worker delivers (woken by NOTIFY); this process asks every receiving site's copy through
+    gunicorn, over and over, until each answers 200. A site counts as showing it at the first 200.
+    """
+    populate(django, args.tenants)
+    server = Gunicorn(django, "bench_settings", args.workers)
+    stack.callback(server.stop)
+    server.wait_ready(fleet_host(django))
+    worker = SyndicationWorker(django)
+    stack.callback(worker.stop)
+    visible, delivered, receivers = [], [], 0
+    for index in range(args.syndications):
+        data = django.step("syndicate", "--round", str(index + 1), timeout=STEP_OVERHEAD_S)
+        pending, receivers = set(data["hosts"]), len(data["hosts"])
+        deadline = time.time() + STEP_OVERHEAD_S + receivers
+        while pending and time.time() < deadline:
+            for host in sorted(pending):
+                if fetch(server.port, host, data["path"], timeout=30)[0] == 200:
+                    pending.discard(host)
+        if pending:
+            raise BenchError(f"{len(pending)} of {receivers} sites did not show the item, e.g. {sorted(pending)[0]}")
+        visible.append(time.time() - data["committed_at"])
+        last = django.step("delivered", "--distribution", str(data["distribution"]), timeout=STEP_OVERHEAD_S)
+        delivered.append(last["last_delivered_at"] - data["committed_at"])
+        say(f"syndication {index + 1}: delivered to all {receivers} sites {delivered[-1]:.2f} s after the commit, "
+            f"seen on all through gunicorn after {visible[-1]:.2f} s")
+    # Delivered: the last site's copy committed (database clock). Visible: the last site answered 200 to the
+    # polling here, which sweeps the sites one after another (so it may lag by up to one sweep).
+    median_figure("syndication_delivered_all_median", delivered, "s", 2, sites=receivers)
+    median_figure("syndication_visible_all_median", visible, "s", 2, sites=receivers, workers=args.workers)
+    delivering = [seconds for sites, applied, failed, seconds in worker.passes() if sites >= receivers]
+    if delivering:
+        median_figure("syndication_worker_pass_median", delivering, "s", 2, sites=receivers)
+        figure("syndication_worker_per_site", statistics.median(delivering) / receivers * 1000, "ms", 1,
+               sites=receivers)
+
+
 def fleet_host(django):
     return django.step("hosts", timeout=STEP_OVERHEAD_S)["hosts"][0]
 
@@ -498,7 +574,7 @@ def run(args):
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
         sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale",
-                                     "lifecycle", "monitoring"])
+                                     "lifecycle", "monitoring", "syndication"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
         if "migrate" in sections:
@@ -519,6 +595,8 @@ def run(args):
             bench_lifecycle(django, args, stack)
         if "monitoring" in sections:
             bench_monitoring(django, args, stack)
+        if "syndication" in sections:
+            bench_syndication(django, args, stack)
     figure("bench_total", time.perf_counter() - started, "s", 0)
 
 

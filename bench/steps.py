@@ -537,6 +537,44 @@ def step_crawl(args):
             "broken": sum(len(r.broken) for r in results.values()), "elapsed_s": elapsed}
 
 
+def step_syndicate(args):
+    """Publish an article on the province site and distribute it to every site below; when it committed.
+
+    The province's editor does this in the admin (syndication.actions.distribute_page); the worker,
+    woken by the NOTIFY, delivers it. run.py times from `committed_at` until every copy answers.
+    """
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    from columns.models import ArticlePage, ColumnPage
+    from syndication import actions as syndication
+
+    province = GovSite.objects.get(region_code=BASE_SITES[0][3])
+    with schema_context(province.schema_name):
+        page = ArticlePage(title=f"全省统一部署的第{chinese_digits(str(args.round))}项工作", slug=f"sync-{args.round}",
+                           body="<p>各地要按照统一部署抓好落实。</p>" * 10)
+        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
+        page.save_revision().publish()
+        editor = get_user_model().objects.get(username="admin")
+        distribution = syndication.distribute_page(
+            page, province, levels=["city", "county", "township"], root=province, acting_user=editor)
+        committed_at = time.time()
+    hosts = [site.primary_domain().domain for site in
+             GovSite.objects.filter(deliveries__distribution=distribution).prefetch_related("domains")]
+    return {"committed_at": committed_at, "distribution": distribution.pk, "path": f"/sjxx/d{distribution.pk}/",
+            "hosts": hosts}
+
+
+def step_delivered(args):
+    """When the last receiving site's copy of --distribution was delivered (wall clock, as time.time())."""
+    from django.db.models import Max
+
+    from library.models import Delivery
+
+    last = Delivery.objects.filter(distribution_id=args.distribution).aggregate(last=Max("delivered_at"))["last"]
+    return {"last_delivered_at": last.timestamp() if last else None}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     steps = parser.add_subparsers(dest="step", required=True)
@@ -575,6 +613,12 @@ def parse_args(argv):
     crawl.add_argument("--port", type=int, required=True)
     crawl.add_argument("--delay", type=float, required=True)
     crawl.set_defaults(run=step_crawl)
+    syndicate = steps.add_parser("syndicate")
+    syndicate.add_argument("--round", type=int, required=True)
+    syndicate.set_defaults(run=step_syndicate)
+    delivered = steps.add_parser("delivered")
+    delivered.add_argument("--distribution", type=int, required=True)
+    delivered.set_defaults(run=step_delivered)
     steps.add_parser("hosts").set_defaults(run=step_hosts)
     count = steps.add_parser("count_messages")
     count.add_argument("--host", required=True)

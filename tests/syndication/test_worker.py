@@ -20,12 +20,13 @@ from tenants import actions as site_actions
 from tenants.models import GovSite
 from tests.helpers import ROOT, drop_committed_site, test_env
 
-COUNTY, TOWNSHIP = "510117", "510117001"
+COUNTY, TOWNSHIP, TOWNSHIP_2 = "510117", "510117001", "510117002"
+CODES = (TOWNSHIP_2, TOWNSHIP, COUNTY)  # children first: that is the order they can be dropped in
 
 
 @pytest.fixture
 def pair(committed_db):
-    for code in (TOWNSHIP, COUNTY):
+    for code in CODES:
         drop_committed_site(code)  # what an interrupted earlier run may have left
     city = GovSite.objects.get(region_code="510100")
     county = site_actions.provision_site(
@@ -34,8 +35,11 @@ def pair(committed_db):
     township = site_actions.provision_site(
         name="犀浦街道", level="township", parent=county, region_code=TOWNSHIP, site_code="5101171001",
         acting_user=None, source="tests").site
-    yield county, township
-    for code in (TOWNSHIP, COUNTY):
+    second = site_actions.provision_site(
+        name="犀浦二街道", level="township", parent=county, region_code=TOWNSHIP_2, site_code="5101171002",
+        acting_user=None, source="tests").site
+    yield county, township, second
+    for code in CODES:
         drop_committed_site(code)
 
 
@@ -55,7 +59,7 @@ def copy_state(township, distribution_id):
 
 
 def test_the_worker_delivers_on_notify_and_withdraws(pair, tmp_path):
-    county, township = pair
+    county, township, second = pair
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "syndication_worker"], cwd=ROOT,
         env={**test_env(), "SYNDICATION_POLL_SECONDS": "600"},  # only a NOTIFY can wake it in time
@@ -70,13 +74,16 @@ def test_the_worker_delivers_on_notify_and_withdraws(pair, tmp_path):
             editor = get_user_model().objects.get(username="admin")
             distribution = actions.distribute_page(page, county, levels=["township"], root=county,
                                                    acting_user=editor)
-        assert wait_for(lambda: copy_state(township, distribution.pk) is True), "not delivered"
-        delivery = Delivery.objects.get(distribution=distribution)
-        assert delivery.state == Delivery.State.ACCEPTED and delivery.applied_revision == distribution.revision
+        # Two sites behind: the worker catches them up on two threads (SYNDICATION_WORKER_THREADS).
+        for site in (township, second):
+            assert wait_for(lambda site=site: copy_state(site, distribution.pk) is True), f"not delivered to {site}"
+        for delivery in Delivery.objects.filter(distribution=distribution):
+            assert delivery.state == Delivery.State.ACCEPTED and delivery.applied_revision == distribution.revision
         with schema_context(county.schema_name):
             ArticlePage.objects.get(pk=page.pk).unpublish()
-        assert wait_for(lambda: copy_state(township, distribution.pk) is False), "not withdrawn"
+        for site in (township, second):
+            assert wait_for(lambda site=site: copy_state(site, distribution.pk) is False), f"not withdrawn on {site}"
     finally:
         worker.terminate()
         output = worker.communicate(timeout=10)[0]
-    assert "犀浦街道（510117001）：送达 1 条" in output
+    assert "犀浦街道（510117001）：送达 1 条" in output and "犀浦二街道（510117002）：送达 1 条" in output

@@ -311,6 +311,8 @@ MONITORING_CRAWL_SKIP_HOSTS = [h.strip() for h in env("MONITORING_CRAWL_SKIP_HOS
 # The syndication worker (manage.py syndication_worker) wakes on each distribution's NOTIFY;
 # it also looks every this many seconds, in case one came while it was restarting.
 SYNDICATION_POLL_SECONDS = int(env("SYNDICATION_POLL_SECONDS", "60"))
+# Sites it catches up at once, each on its own database connection (count them in max_connections).
+SYNDICATION_WORKER_THREADS = int(env("SYNDICATION_WORKER_THREADS", "4"))
 
 # ---------------------------------------------------------------------------
 # Citizen interaction (互动交流)

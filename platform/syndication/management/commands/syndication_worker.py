@@ -57,7 +57,7 @@ class Command(BaseCommand):
             note = f"，{failed} 条失败" if failed else ""
             self.stdout.write(f"{site.name}（{site.region_code}）：送达 {applied} 条{note}")
 
-        totals = sync.catch_up_all(progress=report)
+        totals = sync.catch_up_all(progress=report, threads=settings.SYNDICATION_WORKER_THREADS)
         if totals["sites"]:
             self.stdout.write(
                 f"本轮处理 {totals['sites']} 个站点，送达 {totals['applied']} 条，失败 {totals['failed']} 条，"
