@@ -149,7 +149,7 @@ def _read(township):
     from wagtail.images import get_image_model
     from wagtail.models import Page, PageViewRestriction
 
-    from columns.models import HomePage
+    from columns.models import ColumnPage, ColumnType, HomePage
     from interaction.models import Feedback, Message
 
     with schema_context(township.schema_name):
@@ -158,7 +158,11 @@ def _read(township):
             raise SiteActionError(f"站点“{township.name}”没有首页，无法并入")
         pages = []
         ids_by_path = {home.path: home.pk}
+        # What the sites above distributed (上级信息) is not the township's: the county has its own copy.
+        from_above = tuple(ColumnPage.objects.filter(column_type=ColumnType.REPRINT).values_list("path", flat=True))
         for page in Page.objects.descendant_of(home).order_by("path").specific():
+            if from_above and page.path.startswith(from_above):
+                continue
             ids_by_path[page.path] = page.pk
             parent_id = ids_by_path[page.path[:-Page.steplen]]  # tree order: the parent came first
             pages.append((page.pk, parent_id, page.url_path, type(page), page.serializable_data()))

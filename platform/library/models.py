@@ -95,8 +95,9 @@ class Distribution(models.Model):
     revision = models.PositiveIntegerField("版本", default=1)
     # Which sites below the source receive it: these levels, within this site's subtree.
     target_levels = models.JSONField("接收级别", default=list)
+    # Null once that site is deleted: the deliveries made stay, only the record of the range goes.
     target_root = models.ForeignKey(
-        "tenants.GovSite", verbose_name="接收范围", on_delete=models.CASCADE, related_name="+"
+        "tenants.GovSite", verbose_name="接收范围", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     distributed_by = models.CharField("分发人", max_length=150)
     created_at = models.DateTimeField("分发时间", auto_now_add=True)

@@ -82,6 +82,9 @@ def test_an_item_reaches_every_site_below_with_its_source_and_a_link_back(provin
         home = site.client().get("/").text
         assert 'href="/sjxx/"' in home
     assert not sync.sites_behind()
+    # The receiving editor can open the copy (to see where it is from), not rewrite it.
+    edit = receivers[1].admin_client().get(f"/admin/pages/{copy_of(receivers[1], distribution).pk}/edit/")
+    assert edit.status_code == 200 and "不能在本站修改" in edit.text and 'name="title"' not in edit.text
     # Stored once: one library row (the original's), none for the copies.
     assert ResourceItem.objects.filter(title="全省安全生产工作会议召开").count() == 1
 

@@ -185,3 +185,25 @@ def test_folding_from_the_console_needs_confirmation(console_client, township, c
     page = console_client.get(f"/sites/{county.site.pk}/fold/").content.decode()
     assert "只有乡镇" in page and "确认并入" not in page
     assert console_client.post(f"/sites/{county.site.pk}/fold/").status_code == 400
+
+
+def test_items_from_above_stay_with_the_hierarchy_when_a_township_folds(province, county, township):
+    """The township's 上级信息 copies are not its content: the county shows its own copy, once."""
+    from django.contrib.auth import get_user_model
+
+    from syndication import actions as syndication
+    from syndication import sync
+    from syndication.models import ReprintPage
+
+    with schema_context(province.schema):
+        page = ArticlePage(title="全省统一部署", slug="tybs", body="<p>统一部署。</p>")
+        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
+        page.save_revision().publish()
+        distribution = syndication.distribute_page(
+            page, province.site, levels=["county", "township"], root=province.site,
+            acting_user=get_user_model().objects.get(username="admin"))
+    sync.catch_up_all()
+    folding.fold_township(township.site, acting_user=None, source="tests")
+    with schema_context(county.schema):
+        assert ReprintPage.objects.filter(distribution_id=distribution.pk).count() == 1
+        assert not ColumnPage.objects.filter(title="上级信息", depth__gt=3).exists()

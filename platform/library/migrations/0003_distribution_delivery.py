@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='分发时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('source_site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='distributions', to='tenants.govsite', verbose_name='来源站点')),
-                ('target_root', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.govsite', verbose_name='接收范围')),
+                ('target_root', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tenants.govsite', verbose_name='接收范围')),
             ],
             options={
                 'verbose_name': '分发信息',
