@@ -23,6 +23,9 @@ class ReprintPage(Page):
 
     # Made by syndication.sync only: the content is the source's, revised there.
     is_creatable = False
+    # The site's own search index (search.index) has the copies; Wagtail's admin search is left
+    # out of the worker's path (it would index each copy again on every write).
+    search_auto_update = False
     content_panels = [
         HelpPanel(
             "本页内容由上级站点分发，随原文更新、撤回或废止而同步变化，不能在本站修改。"

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from wagtail.signals import page_published
 
 from edge.purge import request_purge
 from library.models import Delivery
@@ -81,9 +82,28 @@ def reprint_column():
     ))
 
 
-def _publish(page):
+def _show(page, distribution, column=None):
+    """Make the copy live under the distribution's title in one write, then announce it as a publish.
+
+    Without a revision: nobody edits a copy, and Wagtail's add/revise/publish would write the
+    page three times. `page_published` is what keeps the search index, the edge and the
+    indicators in step (their handlers need only the page), so it is sent as Wagtail would.
+    """
+    from .models import ReprintPage
+
+    now = timezone.now()
+    if column is not None:
+        page = column.add_child(instance=ReprintPage(
+            title=distribution.title, draft_title=distribution.title, slug=f"d{distribution.pk}",
+            distribution_id=distribution.pk, live=True, first_published_at=now, last_published_at=now))
+    else:
+        ReprintPage.objects.filter(pk=page.pk).update(
+            title=distribution.title, draft_title=distribution.title, live=True, has_unpublished_changes=False,
+            last_published_at=now)
+        page = ReprintPage.objects.get(pk=page.pk)
     with _Applying():
-        page.save_revision(log_action=False).publish(log_action=False)
+        page_published.send(sender=ReprintPage, instance=page, revision=None)
+    return page
 
 
 def take_down(delivery):
@@ -116,13 +136,10 @@ def apply(delivery, site):
                 take_down(delivery)
                 changed = True
         elif page is None:
-            page = reprint_column().add_child(instance=ReprintPage(
-                title=distribution.title, slug=f"d{distribution.pk}", distribution_id=distribution.pk, live=False))
-            _publish(page)
+            page = _show(None, distribution, column=reprint_column())
             changed = True
         elif page.title != distribution.title or not page.live:
-            page.title = distribution.title
-            _publish(page)
+            page = _show(page, distribution)
             changed = True
         if page is not None:
             delivery.page_id = page.pk
