@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from analytics.views import beacon
 from search.views import search
 from tenants.views import serve_media
 
@@ -14,6 +15,8 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.+)$", serve_media, name="site_media"),
     # The mailbox captcha's images (drawn here; no outside service).
     path("captcha/", include("captcha.urls")),
+    # The page-view beacon (analytics): no cookie, no personal data, counters per page and day.
+    path("_count/<int:page_id>/", beacon, name="count_view"),
     # Chinese search over this site, the sites below it, or the whole province.
     path("search/", search, name="site_search"),
     # 网站地图, sitemap.xml, robots.txt, RSS feeds, the pattern library (DEBUG only).

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from analytics import views as analytics_views
 from monitoring import console as monitoring_console
 
 from . import lifecycle, two_factor, views
@@ -34,5 +35,6 @@ urlpatterns = [
     path("health/", monitoring_console.dashboard, name="health"),
     path("health/<int:pk>/", monitoring_console.site_health, name="site_health"),
     path("search-stats/", views.search_stats, name="search_stats"),
+    path("analytics/", analytics_views.console, name="analytics"),
     path("audit/", views.audit_trail, name="audit"),
 ]

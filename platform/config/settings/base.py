@@ -42,6 +42,8 @@ SHARED_APPS = [
     "edge",
     # Inspection indicators of every site, precomputed for the provincial dashboard (public schema).
     "monitoring",
+    # Page views counted without cookies: counters per site, page and day (public schema).
+    "analytics",
     # Login lockout for platform staff (the console).
     "axes",
     # Optional two-factor login (TOTP) for platform staff: devices are rows of the public schema only,
@@ -313,6 +315,9 @@ MONITORING_CRAWL_SKIP_HOSTS = [h.strip() for h in env("MONITORING_CRAWL_SKIP_HOS
 SYNDICATION_POLL_SECONDS = int(env("SYNDICATION_POLL_SECONDS", "60"))
 # Sites it catches up at once, each on its own database connection (count them in max_connections).
 SYNDICATION_WORKER_THREADS = int(env("SYNDICATION_WORKER_THREADS", "4"))
+# Per-page view counters are kept this many days (manage.py prune_page_views, daily); the
+# per-site daily totals are kept for good (one row per site and day).
+ANALYTICS_PAGE_DAYS = int(env("ANALYTICS_PAGE_DAYS", "400"))
 
 # ---------------------------------------------------------------------------
 # Citizen interaction (互动交流)

@@ -1,0 +1,87 @@
+"""Page views: counted by the beacon, per page and per site and day, without cookies; shown to editors and admins."""
+
+import datetime
+
+from django.core.management import call_command
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from wagtail.models import PageViewRestriction
+
+from analytics.models import PageViewDay, SiteViewDay
+from columns.models import ArticlePage, ColumnPage
+
+
+def article(site, title="锦江区召开防汛工作会议", slug="fx"):
+    with schema_context(site.schema):
+        page = ArticlePage(title=title, slug=slug, body="<p>会议内容。</p>")
+        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+
+def test_a_page_carries_its_id_for_the_beacon_and_the_beacon_counts_it(county):
+    page = article(county)
+    html = county.client().get("/xwdt/fx/").text
+    assert f'data-page-id="{page.pk}"' in html and "themes/js/count.js" in html
+    client = county.client()
+    for _ in range(3):
+        response = client.post(f"/_count/{page.pk}/", headers={"Sec-Fetch-Site": "same-origin"})
+        assert response.status_code == 204 and not response.cookies
+    row = PageViewDay.objects.get(site=county.site, page_id=page.pk)
+    assert (row.views, row.path, row.title, row.day) == (3, "/xwdt/fx/", "锦江区召开防汛工作会议", timezone.localdate())
+    assert SiteViewDay.objects.get(site=county.site, day=timezone.localdate()).views == 3
+
+
+def test_what_is_not_a_public_page_of_the_site_is_not_counted(county, city):
+    page = article(county)
+    draft = article(county, title="草稿", slug="draft")
+    private = article(county, title="内部", slug="private")
+    with schema_context(county.schema):
+        ArticlePage.objects.get(pk=draft.pk).unpublish()
+        PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    client = county.client()
+    for page_id in (draft.pk, private.pk, 999_999, 2**31, 10**30):
+        assert client.post(f"/_count/{page_id}/").status_code == 204
+    # From another site's page (the browser says so): not a view of this site.
+    assert client.post(f"/_count/{page.pk}/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 204
+    assert client.get(f"/_count/{page.pk}/").status_code == 405
+    assert client.post("/_count/abc/").status_code == 404
+    assert not PageViewDay.objects.exists() and not SiteViewDay.objects.exists()
+
+
+def test_an_editor_sees_the_sites_own_figures_only(county, city):
+    mine, theirs = article(county), article(city, title="成都市新闻", slug="cd")
+    for _ in range(2):
+        county.client().post(f"/_count/{mine.pk}/")
+    city.client().post(f"/_count/{theirs.pk}/")
+    page = county.admin_client().get("/admin/analytics/")
+    assert page.status_code == 200
+    assert "共 2 次访问" in page.text and "锦江区召开防汛工作会议" in page.text and "成都市新闻" not in page.text
+    assert county.admin_client().get("/admin/analytics/", {"days": "abc"}).status_code == 200
+
+
+def test_the_console_ranks_the_sites_and_shows_one(console_client, county, city):
+    mine = article(county)
+    for _ in range(2):
+        county.client().post(f"/_count/{mine.pk}/")
+    theirs = article(city, title="成都市新闻", slug="cd")
+    city.client().post(f"/_count/{theirs.pk}/")
+    overview = console_client.get("/analytics/", {"days": "7"})
+    assert overview.status_code == 200 and "共 3 次访问" in overview.text
+    text = overview.text
+    assert text.index("锦江区人民政府") < text.index("成都市人民政府")  # most viewed first
+    one = console_client.get("/analytics/", {"site": county.site.region_code})
+    assert "共 2 次访问" in one.text and "锦江区召开防汛工作会议" in one.text
+    missing = console_client.get("/analytics/", {"site": "999999"})
+    assert missing.status_code == 404 and "没有这个区划代码的站点" in missing.text
+
+
+def test_old_page_counters_are_pruned_and_site_totals_kept(county, settings):
+    settings.ANALYTICS_PAGE_DAYS = 30
+    old = timezone.localdate() - datetime.timedelta(days=31)
+    PageViewDay.objects.create(site=county.site, day=old, page_id=1, path="/", title="首页", views=5)
+    PageViewDay.objects.create(site=county.site, day=timezone.localdate(), page_id=1, path="/", title="首页", views=1)
+    SiteViewDay.objects.create(site=county.site, day=old, views=5)
+    call_command("prune_page_views", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(PageViewDay.objects.values_list("views", flat=True)) == [1]
+    assert SiteViewDay.objects.filter(day=old).exists()
