@@ -59,8 +59,31 @@ def raw_connection():
     )
 
 
+_REFERENCES = """
+SELECT c.conrelid::regclass::text, a.attname, a.attnotnull
+FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+WHERE c.contype = 'f' AND c.confrelid = %s::regclass AND c.connamespace = 'public'::regnamespace
+ORDER BY 1, 2
+"""
+
+
+def _remove_rows(conn, table, column, value):
+    """Delete `table`'s rows where `column` = `value`, after what refers to them: rows that must refer
+    are removed the same way, optional references are set to NULL (found in the catalog, so a new
+    model that points at a site is cleaned up without being listed here)."""
+    ids = [row[0] for row in conn.execute(f"SELECT id FROM {table} WHERE {column} = %s", [value])]  # noqa: S608
+    for referrer, ref_column, required in conn.execute(_REFERENCES, [f"public.{table}"]).fetchall():
+        for row_id in ids:
+            if required:
+                _remove_rows(conn, referrer, ref_column, row_id)
+            else:
+                conn.execute(f"UPDATE {referrer} SET {ref_column} = NULL WHERE {ref_column} = %s", [row_id])  # noqa: S608
+    conn.execute(f"DELETE FROM {table} WHERE {column} = %s", [value])  # noqa: S608
+
+
 def drop_committed_site(region_code):
-    """Remove a site that another process committed: its schema, domains, audit rows and registry row."""
+    """Remove a site that another process committed: its schema, then its registry row and every
+    public row that needs it (audit rows and backups keep their history, unlinked)."""
     with raw_connection() as conn:
         row = conn.execute(
             "SELECT id, schema_name FROM tenants_govsite WHERE region_code = %s", [region_code]
@@ -69,22 +92,7 @@ def drop_committed_site(region_code):
             return
         site_id, schema = row
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        conn.execute("DELETE FROM tenants_domain WHERE tenant_id = %s", [site_id])
-        conn.execute("UPDATE tenants_auditevent SET site_id = NULL WHERE site_id = %s", [site_id])
-        conn.execute("UPDATE tenants_sitebackup SET site_id = NULL WHERE site_id = %s", [site_id])
-        conn.execute("UPDATE tenants_govsite SET successor_id = NULL WHERE successor_id = %s", [site_id])
-        conn.execute("DELETE FROM library_resourceitem WHERE site_id = %s", [site_id])
-        conn.execute("DELETE FROM library_querystat WHERE site_id = %s", [site_id])
-        conn.execute(
-            "DELETE FROM library_delivery WHERE site_id = %s OR distribution_id IN (SELECT id FROM"
-            " library_distribution WHERE source_site_id = %s OR target_root_id = %s)", [site_id] * 3)
-        conn.execute(
-            "DELETE FROM library_distribution WHERE source_site_id = %s OR target_root_id = %s", [site_id] * 2)
-        conn.execute("DELETE FROM tenants_foldedpath WHERE site_id = %s", [site_id])
-        conn.execute("DELETE FROM tenants_sitestats WHERE site_id = %s", [site_id])
-        conn.execute("DELETE FROM monitoring_sitehealth WHERE site_id = %s", [site_id])
-        conn.execute("DELETE FROM monitoring_healthsnapshot WHERE site_id = %s", [site_id])
-        conn.execute("DELETE FROM tenants_govsite WHERE id = %s", [site_id])
+        _remove_rows(conn, "tenants_govsite", "id", site_id)
 
 
 def signature(schema):
