@@ -75,6 +75,7 @@ def drop_committed_site(region_code):
         conn.execute("UPDATE tenants_govsite SET successor_id = NULL WHERE successor_id = %s", [site_id])
         conn.execute("DELETE FROM library_resourceitem WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM library_querystat WHERE site_id = %s", [site_id])
+        conn.execute("DELETE FROM library_publishedreport WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_foldedpath WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM tenants_sitestats WHERE site_id = %s", [site_id])
         conn.execute("DELETE FROM monitoring_sitehealth WHERE site_id = %s", [site_id])
