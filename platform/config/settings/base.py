@@ -61,6 +61,8 @@ TENANT_APPS = [
     "policies",
     "services",
     "interaction",
+    # 政府网站工作年度报表: each site's report page; published figures go to library.PublishedReport (public).
+    "reports",
     # Chinese search: each site's own index (jieba-segmented, PostgreSQL full text).
     "search",
     # Mailbox captcha: its challenges are rows of each site's schema.
