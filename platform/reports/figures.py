@@ -212,7 +212,7 @@ def _information(start, end):
     disclosure_paths = [path for path, ctype in column_types.items() if ctype == ColumnType.DISCLOSURE]
     steplen = Page.steplen
     figures = dict.fromkeys(
-        entered("info_about", "info_news", "info_notice", "info_disclosure", "info_policy", "info_service_guides"), 0
+        ("info_about", "info_news", "info_notice", "info_disclosure", "info_policy", "info_service_guides"), 0
     )
     figures["info_total"] = len(items)
     for path, model in items:
