@@ -11,7 +11,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .actions import ReportError, generate_annual_report
-from .figures import FIRST_YEAR
 from .models import AnnualReportPage
 
 
@@ -24,10 +23,8 @@ class GenerateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.fields["year"].min_value = FIRST_YEAR
-        self.fields["year"].max_value = today.year
-        self.fields["year"].initial = today.year - 1
+        # Last year's report is the one due (by 31 January); the range is checked by the action, which says why.
+        self.fields["year"].initial = timezone.localdate().year - 1
 
 
 def _check_permission(user, year):
