@@ -43,14 +43,14 @@ def article(column, title, when):
 def seed_year():
     """Seed the site's data; returns the computed figures expected for YEAR."""
     ColumnPage.objects.update(first_published_at=at(2026, 1, 1, 0, 0))
-    home = Page.objects.get(depth=2)
+    home = Page.objects.get(depth=2).specific
     news = ColumnPage.objects.get(slug="xwdt")
     notices = ColumnPage.objects.get(slug="tzgg")
 
     # Columns: an 概况 column and two 专题 columns, one opened in 2024, one in 2025.
-    about = publish(home.specific, ColumnPage(title="区情概况", slug="qqgk", column_type=ColumnType.ABOUT), at(2024, 1, 5))
-    publish(home.specific, ColumnPage(title="专题：营商环境", slug="ztyshj", column_type=ColumnType.TOPIC), at(2024, 6, 1))
-    publish(home.specific, ColumnPage(title="专题：乡村振兴", slug="ztxczx", column_type=ColumnType.TOPIC), at(2025, 5, 1))
+    about = publish(home, ColumnPage(title="区情概况", slug="qqgk", column_type=ColumnType.ABOUT), at(2024, 1, 5))
+    publish(home, ColumnPage(title="专题：营商环境", slug="ztyshj", column_type=ColumnType.TOPIC), at(2024, 6, 1))
+    publish(home, ColumnPage(title="专题：乡村振兴", slug="ztxczx", column_type=ColumnType.TOPIC), at(2025, 5, 1))
 
     # Articles: three news items in 2025 (the last at 23:30 on 31 December, Beijing time), two notices, one 概况.
     article(news, "一月新闻", at(2025, 1, 2))

@@ -1,4 +1,4 @@
-"""generate_annual_reports: every chosen site in its own schema, progress per site, one failure does not stop the rest."""
+"""generate_annual_reports: each chosen site in its own schema, progress per site; a failure stops no other."""
 
 import pytest
 from django.core.management import CommandError, call_command

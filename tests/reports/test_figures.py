@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django_tenants.utils import schema_context
-
 from monitoring.models import ProbeDay
+
 from reports.figures import COMPUTED_KEYS, FIGURES, ReportYearError, check_year, compute, year_bounds
 from tenants.models import SiteBackup
 
