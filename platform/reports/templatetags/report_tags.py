@@ -9,7 +9,10 @@ register = template.Library()
 
 @register.simple_tag
 def latest_annual_report(home):
-    """The newest live report directly under `home` (one query), or None."""
-    return AnnualReportPage.objects.live().public().child_of(home).order_by("-year").only(
+    """The newest live report directly under `home` (one query), or None.
+
+    Not `.public()`: that costs a query of its own on every home page, and a statutory report is never private.
+    """
+    return AnnualReportPage.objects.live().child_of(home).order_by("-year").only(
         "title", "url_path", "year"
     ).first()
