@@ -75,7 +75,8 @@ class HomePage(MandatedPageMixin, Page):
     intro = models.TextField("简介", blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["columns.ColumnPage"]
+    # The annual report (reports.AnnualReportPage) is a child of the home page: statutorily "on the home page".
+    subpage_types = ["columns.ColumnPage", "reports.AnnualReportPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 

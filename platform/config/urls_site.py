@@ -19,6 +19,8 @@ urlpatterns = [
     path("_count/<int:page_id>/", beacon, name="count_view"),
     # Chinese search over this site, the sites below it, or the whole province.
     path("search/", search, name="site_search"),
+    # 年度报表汇总: the annual reports of this site and the sites below it (sites with sites below only).
+    path("ndbb/", include("reports.urls")),
     # 网站地图, sitemap.xml, robots.txt, RSS feeds, the pattern library (DEBUG only).
     path("", include("themes.urls")),
     path("", include(wagtail_urls)),

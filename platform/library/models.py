@@ -151,3 +151,27 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.distribution_id} → {self.site_id} {self.state}"
+
+class PublishedReport(models.Model):
+    """A site's published 政府网站工作年度报表 (reports.AnnualReportPage): its figures, for the sites above it.
+
+    Written when the report is published and removed when it is withdrawn (reports/signals.py), so
+    the province's gathering page reads one table instead of every site's schema. Drafts never
+    appear here.
+    """
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="published_reports")
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("标题", max_length=255)
+    url = models.URLField("地址", max_length=600)
+    published_at = models.DateTimeField("发布时间")
+    # {figure key: value} as published (keys of reports.figures.FIGURES).
+    figures = models.JSONField("报表数据", default=dict)
+
+    class Meta:
+        verbose_name = "已发布年度报表"
+        verbose_name_plural = "已发布年度报表"
+        constraints = [models.UniqueConstraint(fields=["site", "year"], name="library_report_per_site_year")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.year}"

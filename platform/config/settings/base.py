@@ -63,6 +63,8 @@ TENANT_APPS = [
     "policies",
     "services",
     "interaction",
+    # 政府网站工作年度报表: each site's report page; published figures go to library.PublishedReport (public).
+    "reports",
     # Chinese search: each site's own index (jieba-segmented, PostgreSQL full text).
     "search",
     # Items pushed down the hierarchy: each site's 转载 pages and receiving setting (the content

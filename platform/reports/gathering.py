@@ -1,0 +1,55 @@
+"""The sites' published reports gathered on the site above them (the province's 年度报表汇总).
+
+Reads the public schema only (library.PublishedReport): one query for the sites, one for
+their reports, whatever the number of sites.
+"""
+
+from dataclasses import dataclass
+
+from tenants.models import GovSite, SiteStatus
+
+from .figures import FIGURES, MAIN_KEYS, display
+
+# At most four levels: province → city → county → township.
+MAX_DEPTH = 4
+
+
+def sites_below(site):
+    """Active sites under `site` (not `site` itself), in tree order: province first, townships last."""
+    found, frontier = [], [site.pk]
+    for _ in range(MAX_DEPTH):
+        children = list(GovSite.objects.filter(parent_id__in=frontier, status=SiteStatus.ACTIVE))
+        if not children:
+            break
+        found.extend(children)
+        frontier = [child.pk for child in children]
+    return found
+
+
+def has_sites_below(site):
+    return GovSite.objects.filter(parent=site, status=SiteStatus.ACTIVE).exists()
+
+
+@dataclass
+class Row:
+    site: GovSite
+    report: object  # library.PublishedReport or None (not published)
+
+    def cells(self):
+        figures = self.report.figures if self.report else {}
+        return [display(FIGURES[key], figures.get(key)) for key in MAIN_KEYS]
+
+
+def gather(site, year):
+    """(rows of the reports published for `year` by `site` and the sites below it, sites without one)."""
+    from library.models import PublishedReport
+
+    sites = [site, *sites_below(site)]
+    reports = {r.site_id: r for r in PublishedReport.objects.filter(site__in=sites, year=year)}
+    published = [Row(s, reports[s.pk]) for s in sites if s.pk in reports]
+    missing = [s for s in sites if s.pk not in reports]
+    return published, missing
+
+
+def columns():
+    return [(FIGURES[key].label, FIGURES[key].unit) for key in MAIN_KEYS]

@@ -1,0 +1,47 @@
+"""Keep the sites' published reports (library.PublishedReport, public schema) in step with publishing.
+
+Runs in the schema of the site whose report changed, in the same transaction as the change.
+Only a report directly under the home page is the site's report: a folded township's reports,
+copied into a column of its county, stay the township's (their rows keep its site).
+"""
+
+from wagtail.signals import page_published, page_unpublished
+
+from columns.models import path_on_site
+from tenants.models import current_site
+
+from .models import AnnualReportPage
+
+
+def _is_sites_report(page):
+    return page.depth == 3
+
+
+def on_publish(sender, instance, **kwargs):
+    from library.models import PublishedReport
+
+    site = current_site()
+    if site is None or not _is_sites_report(instance):
+        return
+    PublishedReport.objects.update_or_create(
+        site=site, year=instance.year,
+        defaults={
+            "title": instance.title, "url": (site.base_url() or "") + path_on_site(instance.url_path),
+            "published_at": instance.last_published_at or instance.first_published_at,
+            "figures": instance.figures,
+        },
+    )
+
+
+def on_unpublish(sender, instance, **kwargs):
+    # Deleting a live page unpublishes it first (Wagtail's pre_delete handler): deletions arrive here too.
+    from library.models import PublishedReport
+
+    site = current_site()
+    if site is None or not _is_sites_report(instance):
+        return
+    PublishedReport.objects.filter(site=site, year=instance.year).delete()
+
+
+page_published.connect(on_publish, sender=AnnualReportPage, dispatch_uid="reports.on_publish")
+page_unpublished.connect(on_unpublish, sender=AnnualReportPage, dispatch_uid="reports.on_unpublish")

@@ -1,0 +1,66 @@
+"""The annual report as a citizen meets it in Chromium: the home page's link, the report's tables, and the
+province's 年度报表汇总; axe (WCAG 2.1 A/AA) in normal and elder mode.
+
+The live gunicorn sees committed data only: `reports` generates and publishes the 2025 reports of
+锦江区 and 四川省 for this module and deletes them afterwards (which withdraws them from the gathering).
+"""
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+from playwright.sync_api import expect
+
+from reports.actions import generate_annual_report
+from reports.models import AnnualReportPage
+
+pytestmark = pytest.mark.browser
+
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def reports(fixture_sites, django_db_blocker):
+    sites = [fixture_sites["county"], fixture_sites["province"]]
+    try:
+        with django_db_blocker.unblock():
+            for fixture in sites:
+                with schema_context(fixture.schema):
+                    page = generate_annual_report(fixture.site, YEAR).page
+                    draft = page.get_latest_revision_as_object()
+                    draft.figures = {**draft.figures, "visits": 120345, "has_new_media": False}
+                    draft.save_revision().publish()
+        connection.set_schema_to_public()
+        yield "/ndbb-2025/"
+    finally:
+        with django_db_blocker.unblock():
+            for fixture in sites:
+                with schema_context(fixture.schema):
+                    for page in AnnualReportPage.objects.all():
+                        page.delete()
+        connection.set_schema_to_public()
+
+
+def test_the_home_page_links_the_published_report_and_it_reads_as_tables(fixture_sites, site_url, page, reports):
+    county = fixture_sites["county"]
+    page.goto(site_url(county.host))
+    page.get_by_role("link", name="查看年度报表").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("政府网站工作年度报表（2025年度）")
+    table = page.get_by_role("table", name="互动交流")
+    expect(table.get_by_role("rowheader", name="收到留言数量")).to_be_visible()
+    expect(page.get_by_role("table", name="网站访问")).to_contain_text("120345")
+    expect(page.get_by_role("table", name="移动新媒体")).to_contain_text("否")
+
+
+def test_the_province_gathers_the_published_reports(fixture_sites, site_url, page, reports):
+    province = fixture_sites["province"]
+    page.goto(site_url(province.host, reports))
+    page.get_by_role("link", name="查看本级及下级网站 2025 年度报表汇总").click()
+    table = page.get_by_role("table", name="已发布年度报表的网站（2 个）")
+    expect(table.get_by_role("link", name="锦江区人民政府")).to_be_visible()
+    expect(page.get_by_role("heading", name="尚未发布的网站（2 个）")).to_be_visible()
+
+
+@pytest.mark.parametrize("mode", ["normal", "elder"])
+def test_report_pages_have_no_axe_violations(fixture_sites, audit_pages, reports, mode):
+    audit_pages(fixture_sites["county"].host, {"home": "/", "report": reports}, mode, "report-county")
+    audit_pages(fixture_sites["province"].host, {"gathering": f"/ndbb/{YEAR}/"}, mode, "report-province")

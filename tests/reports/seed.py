@@ -1,0 +1,122 @@
+"""Known data for one site and one year (2025, Beijing time), and the figures it must give.
+
+Used inside the site's schema (`schema_context`). Every item is dated explicitly; the skeleton's
+columns are moved to 2026-01-01 00:00 Beijing time, the first instant after the year, so they
+do not count as existing in 2025 and the counts below are exact whatever day the tests run.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from wagtail.models import Page
+
+from columns.models import ArticlePage, ColumnPage, ColumnType
+from interaction.models import ConsultationPage, Feedback, MailboxPage, Message, Status
+from tests.policies import builders as policies
+from tests.services import builders as services
+
+YEAR = 2025
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def at(year, month, day, hour=10, minute=0):
+    return datetime(year, month, day, hour, minute, tzinfo=BEIJING)
+
+
+def dated(page, when):
+    """Set the page's first publication time (the field every count reads)."""
+    Page.objects.filter(pk=page.pk).update(first_published_at=when, last_published_at=when)
+    page.first_published_at = when
+    return page
+
+
+def publish(parent, page, when):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return dated(page, when)
+
+
+def article(column, title, when):
+    return publish(column, ArticlePage(title=title), when)
+
+
+def seed_year():
+    """Seed the site's data; returns the computed figures expected for YEAR."""
+    ColumnPage.objects.update(first_published_at=at(2026, 1, 1, 0, 0))
+    home = Page.objects.get(depth=2).specific
+    news = ColumnPage.objects.get(slug="xwdt")
+    notices = ColumnPage.objects.get(slug="tzgg")
+
+    # Columns: an 概况 column and two 专题 columns, one opened in 2024, one in 2025.
+    about = publish(home, ColumnPage(title="区情概况", slug="qqgk", column_type=ColumnType.ABOUT), at(2024, 1, 5))
+    publish(home, ColumnPage(title="专题：营商环境", slug="ztyshj", column_type=ColumnType.TOPIC), at(2024, 6, 1))
+    publish(home, ColumnPage(title="专题：乡村振兴", slug="ztxczx", column_type=ColumnType.TOPIC), at(2025, 5, 1))
+
+    # Articles: three news items in 2025 (the last at 23:30 on 31 December, Beijing time), two notices, one 概况.
+    article(news, "一月新闻", at(2025, 1, 2))
+    article(news, "六月新闻", at(2025, 6, 15))
+    article(news, "除夕新闻", at(2025, 12, 31, 23, 30))  # 15:30 UTC: still 2025 in Beijing
+    article(news, "元旦新闻", at(2026, 1, 1, 0, 10))  # 2025-12-31 16:10 UTC: already 2026 in Beijing
+    article(news, "去年新闻", at(2024, 12, 31, 12, 0))
+    withdrawn = article(news, "已撤回的新闻", at(2025, 3, 1))
+    withdrawn.unpublish()
+    article(notices, "通知一", at(2025, 2, 1))
+    article(notices, "通知二", at(2025, 9, 1))
+    article(about, "区情简介", at(2025, 4, 1))
+
+    # Policies (in 信息公开 → 政策文件) and their interpretations, one text and one graphic.
+    first = dated(policies.policy(slug="p1", index_number="11510104MB0000000X/2025-00001"), at(2025, 3, 5))
+    second = dated(policies.policy(slug="p2", index_number="11510104MB0000000X/2025-00002"), at(2025, 8, 5))
+    dated(policies.interpretation(first, slug="i1"), at(2025, 3, 6))
+    dated(policies.interpretation(second, slug="i2", kind="graphic"), at(2025, 8, 6))
+
+    # Service guides: one from 2024 with an online address, one from 2025 without.
+    dated(services.guide(slug="g1", online_url="https://zwfw.example.gov.cn/g1"), at(2024, 5, 1))
+    dated(services.guide(slug="g2", item_name="食品经营许可"), at(2025, 5, 1))
+
+    # Consultations: one opening in 2025 with two pieces of feedback and its results published; one from 2024.
+    consultations = ColumnPage.objects.get(slug="zjdc")
+    held = publish(consultations, ConsultationPage(
+        title="公园管理办法征求意见", slug="c1", intro="<p>欢迎提出意见。</p>",
+        opens_at=at(2025, 4, 1), closes_at=at(2025, 4, 30), feedback_summary="<p>收到意见2条，采纳1条。</p>",
+    ), at(2025, 3, 30))
+    Feedback.objects.create(consultation=held, comment="建议延长开放时间")
+    Feedback.objects.create(consultation=held, comment="增加座椅")
+    publish(consultations, ConsultationPage(
+        title="去年的征集", slug="c0", intro="<p>x</p>", opens_at=at(2024, 4, 1), closes_at=at(2024, 4, 30),
+    ), at(2024, 3, 30))
+
+    # Messages: received in 2025 are m1, m2, m3 and m6; m1 and m2 answered in 2 and 5 working days.
+    mailbox = MailboxPage.objects.get()
+    message(mailbox, at(2025, 3, 3), status=Status.REPLIED, replied_at=at(2025, 3, 5), public=True)
+    message(mailbox, at(2025, 3, 3), status=Status.CLOSED, replied_at=at(2025, 3, 10))
+    message(mailbox, at(2025, 6, 1))
+    message(mailbox, at(2025, 7, 1), status=Status.INVALID)
+    message(mailbox, at(2024, 12, 31, 23, 0))
+    message(mailbox, at(2025, 12, 31, 23, 30))
+
+    return {
+        "info_total": 12, "info_about": 1, "info_news": 3, "info_notice": 2, "info_disclosure": 2, "info_policy": 2,
+        "info_service_guides": 1,
+        "columns_total": 3, "topics_maintained": 2, "topics_new": 1,
+        "interpretations_total": 2, "interpretations_text": 1, "interpretations_graphic": 1,
+        "interpretations_video": 0,
+        "service_items": 2, "service_items_online": 1,
+        "messages_received": 4, "messages_answered": 2, "reply_days_average": 3.5, "messages_public": 1,
+        "consultations": 1, "consultation_feedback": 2, "consultations_results": 1,
+        "search_service": True, "accessibility": True,
+    }
+
+
+def message(mailbox, received_at, *, status=Status.NEW, replied_at=None, public=False):
+    msg = Message.new(
+        reply_days=15, password="query-pass", received_at=received_at, mailbox=mailbox, category="enquiry",
+        subject=f"留言 {received_at:%Y-%m-%d %H:%M}", body="内容",
+    )
+    msg.status = status
+    msg.replied_at = replied_at
+    if replied_at:
+        msg.reply = "答复"
+    msg.allow_public = msg.is_published = public
+    msg.save()
+    return msg
