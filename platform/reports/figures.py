@@ -3,9 +3,9 @@
 The form's sections follow the national template (信息发布, 专栏专题, 解读回应, 办事服务, 互动交流,
 安全防护, 移动新媒体, 创新发展, with the site's visits first). Each figure is either counted
 from the site's data by `compute` (`computed=True`, its `source` says how) or left empty for
-the editor to fill in (`computed=False`): visits, 办件量, online interviews, security
-assessments and the site's social-media accounts are things the platform does not know, and
-it never guesses them.
+the editor to fill in (`computed=False`): unique visitors (the platform counts views without
+identifying anyone), 办件量, online interviews, security assessments and the site's
+social-media accounts are things the platform does not know, and it never guesses them.
 
 `compute(year, site)` runs in the site's schema (the caller switched to it) and counts the
 calendar year in the platform's time zone (settings.TIME_ZONE, Asia/Shanghai): an item
@@ -57,7 +57,11 @@ def counted(key, label, kind, unit, source):
 SECTIONS = (
     ("网站访问", (
         entered("visitors", "独立用户访问总量", COUNT, "个"),
-        entered("visits", "网站总访问量", COUNT, "次"),
+        counted(
+            "visits", "网站总访问量", COUNT, "次",
+            "平台服务器端计数的页面访问次数（不使用 Cookie，不计拒绝跟踪的浏览器和不执行脚本的访问，"
+            "计数开始前的访问未计入）",
+        ),
     )),
     ("信息发布", (
         counted(
@@ -192,6 +196,7 @@ def compute(year, site):
     figures.update(_services(end))
     figures.update(_interaction(start, end))
     figures.update(_security(site, start, end))
+    figures.update(_visits(site, start, end))
     figures.update({"search_service": True, "accessibility": True})
     return figures
 
@@ -300,6 +305,14 @@ def _security(site, start, end):
             site=site, created_at__gte=start, created_at__lt=end, verified_at__isnull=False
         ).count(),
     }
+
+
+def _visits(site, start, end):
+    """Page views the platform counted on the site in the year (analytics: per site and day, in public)."""
+    from analytics.models import SiteViewDay
+
+    views = SiteViewDay.objects.filter(site=site, day__gte=start.date(), day__lt=end.date()).aggregate(n=Sum("views"))
+    return {"visits": views["n"] or 0}
 
 
 def display(figure, value):

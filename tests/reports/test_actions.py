@@ -33,7 +33,7 @@ def test_regenerating_refreshes_counts_nobody_changed_and_keeps_the_ones_an_edit
         assert page.figures["info_news"] == 1
         # An editor corrects one counted figure and fills in one the platform cannot know.
         draft = page.get_latest_revision_as_object()
-        draft.figures = {**draft.figures, "info_total": 100, "visits": 5000}
+        draft.figures = {**draft.figures, "info_total": 100, "visitors": 5000}
         draft.save_revision()
         article(news, "新闻二", at(YEAR, 6, 1))
 
@@ -46,7 +46,7 @@ def test_regenerating_refreshes_counts_nobody_changed_and_keeps_the_ones_an_edit
         refreshed = AnnualReportPage.objects.get(year=YEAR).get_latest_revision_as_object()
         assert refreshed.figures["info_news"] == 2
         assert refreshed.figures["info_total"] == 100  # the editor's value
-        assert refreshed.figures["visits"] == 5000  # never touched
+        assert refreshed.figures["visitors"] == 5000  # never touched
         assert refreshed.computed["info_total"] == 2  # the new count, shown beside the editor's value
         assert refreshed.edited_keys() == ["info_total"]
         assert AnnualReportPage.objects.count() == 1
@@ -56,13 +56,13 @@ def test_overwriting_edits_is_an_explicit_choice(county):
     with schema_context(county.schema):
         page = generate_annual_report(county.site, YEAR).page
         draft = page.get_latest_revision_as_object()
-        draft.figures = {**draft.figures, "info_total": 100, "visits": 5000}
+        draft.figures = {**draft.figures, "info_total": 100, "visitors": 5000}
         draft.save_revision()
         result = generate_annual_report(county.site, YEAR, overwrite_edits=True)
         assert result.kept == []
         refreshed = AnnualReportPage.objects.get(year=YEAR).get_latest_revision_as_object()
         assert refreshed.figures["info_total"] == 0
-        assert refreshed.figures["visits"] == 5000
+        assert refreshed.figures["visitors"] == 5000
 
 
 def test_regenerating_a_published_report_makes_a_draft_and_leaves_the_live_page_alone(county):

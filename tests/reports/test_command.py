@@ -61,3 +61,13 @@ def test_a_failing_site_is_reported_and_the_others_go_on(fixture_sites, db, monk
 def test_bad_input_is_a_clear_error_not_a_traceback(fixture_sites, db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("generate_annual_reports", *args)
+
+
+def test_without_a_year_it_is_the_year_just_ended(fixture_sites, db):
+    from django.utils import timezone
+
+    last_year = timezone.localdate().year - 1
+    out, _ = run(*site_args(["510104"]))
+    assert f"已生成 1 个站点的 {last_year} 年度报表草稿" in out
+    with schema_context(fixture_sites["county"].schema):
+        assert AnnualReportPage.objects.filter(year=last_year).exists()

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_tenants.utils import schema_context
 
+from analytics.models import SiteViewDay
 from monitoring.models import ProbeDay
 from reports.figures import COMPUTED_KEYS, FIGURES, ReportYearError, check_year, compute, year_bounds
 from tenants.models import SiteBackup
@@ -14,7 +15,10 @@ from .seed import YEAR, seed_year
 
 
 def seed_security(site):
-    """Probes and backups live in the public schema, per site: two days in 2025, one in 2024."""
+    """Probes, backups and page views live in the public schema, per site: days in 2025 and one before."""
+    SiteViewDay.objects.create(site=site, day=date(2025, 1, 1), views=120)
+    SiteViewDay.objects.create(site=site, day=date(2025, 12, 31), views=30)
+    SiteViewDay.objects.create(site=site, day=date(2024, 12, 31), views=999)
     ProbeDay.objects.create(site=site, day=date(2025, 1, 1), probes=48, failures=2)
     ProbeDay.objects.create(site=site, day=date(2025, 12, 31), probes=48, failures=0)
     ProbeDay.objects.create(site=site, day=date(2024, 12, 31), probes=48, failures=5)
@@ -26,7 +30,7 @@ def seed_security(site):
             row_count=1, media_count=0, created_by="tests",
         )
         SiteBackup.objects.filter(pk=backup.pk).update(created_at=created, verified_at=created if verified else None)
-    return {"probes": 96, "probe_failures": 2, "backups_verified": 1}
+    return {"probes": 96, "probe_failures": 2, "backups_verified": 1, "visits": 150}
 
 
 def test_figures_match_the_seeded_data_exactly(county):
@@ -47,6 +51,7 @@ def test_another_site_counts_none_of_it(county, city):
     assert figures["info_total"] == 0
     assert figures["messages_received"] == 0
     assert figures["probes"] == 0
+    assert figures["visits"] == 0
     assert figures["reply_days_average"] is None
 
 
@@ -68,5 +73,5 @@ def test_the_year_in_progress_is_allowed():
 
 def test_every_figure_the_platform_cannot_count_is_left_to_the_editor():
     manual = [figure for figure in FIGURES.values() if not figure.computed]
-    assert {"visits", "cases_total", "interviews", "security_assessments", "weibo_posts"} <= {f.key for f in manual}
+    assert {"visitors", "cases_total", "interviews", "security_assessments", "weibo_posts"} <= {f.key for f in manual}
     assert all(figure.source for figure in FIGURES.values() if figure.computed)

@@ -40,16 +40,16 @@ def test_generate_edit_submit_approve_and_the_home_page_links_the_report(county)
     assert response["Location"] == edit_url(county)
 
     # Not complete: a figure only the editor knows is empty, so it cannot go to review.
-    response = post_page_form(editor, edit_url(county), {"figure_visits": ""}, action="draft")
+    response = post_page_form(editor, edit_url(county), {"figure_visitors": ""}, action="draft")
     assert response.status_code == 302  # a draft may be incomplete
-    data_missing = {**filled_in(), "figure_visits": "", "action-submit": "Submit"}
+    data_missing = {**filled_in(), "figure_visitors": "", "action-submit": "Submit"}
     response = post_page_form(editor, edit_url(county), data_missing, action="draft")
     assert response.status_code == 200
-    assert "请填写“网站总访问量”" in response.content.decode()
+    assert "请填写“独立用户访问总量”" in response.content.decode()
 
     response = post_page_form(
         editor, edit_url(county),
-        {**filled_in(visits="123456", info_total="42", reply_days_average="2.5"), "action-submit": "Submit"},
+        {**filled_in(visitors="123456", info_total="42", reply_days_average="2.5"), "action-submit": "Submit"},
         action="draft",
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -64,7 +64,7 @@ def test_generate_edit_submit_approve_and_the_home_page_links_the_report(county)
     with schema_context(county.schema):
         report = AnnualReportPage.objects.get(year=YEAR)
         assert report.live
-        assert report.figures["visits"] == 123456
+        assert report.figures["visitors"] == 123456
         assert report.figures["info_total"] == 42
         assert report.figures["reply_days_average"] == 2.5
         assert report.edited_keys() == ["info_total", "reply_days_average"]
@@ -76,7 +76,7 @@ def test_generate_edit_submit_approve_and_the_home_page_links_the_report(county)
     assert "<caption>信息发布</caption>" in body
     assert "123456" in body and ">42<" in body
     published = PublishedReport.objects.get(site=county.site, year=YEAR)
-    assert published.figures["visits"] == 123456
+    assert published.figures["visitors"] == 123456
     assert published.url.endswith("/ndbb-2025/")
 
 

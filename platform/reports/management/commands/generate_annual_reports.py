@@ -1,4 +1,6 @@
-"""Generate (or refresh) every site's annual report draft for a year: `generate_annual_reports --year 2026`.
+"""Generate (or refresh) every site's annual report draft for a year: `generate_annual_reports [--year 2026]`.
+
+Without --year, the year just ended (a timer runs it early in January, ahead of the 31 January deadline).
 
 Each site in turn, in its own schema; a site that fails is reported and the others go on; the
 exit status says whether any failed. Drafts only: each report is published by its site's editors.
@@ -8,6 +10,7 @@ import traceback
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from reports.actions import ReportError, generate_annual_report
@@ -23,7 +26,8 @@ class Command(BaseCommand):
     help = "生成各站点的政府网站工作年度报表草稿（已有草稿则按数据更新，保留编辑修改过的数字）"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="统计年度，例如 2026")
+        # The report is due 31 January for the year just ended: that year by default (the January timer).
+        parser.add_argument("--year", type=int, help="统计年度，例如 2026；默认为上一年度")
         parser.add_argument("--site", action="append", default=[], help="只生成这些区划代码的站点（可重复）")
         parser.add_argument(
             "--overwrite-edits", action="store_true", help="统计数字即使被编辑修改过，也以数据重新覆盖",
@@ -31,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            year = check_year(options["year"])
+            year = check_year(options["year"] or timezone.localdate().year - 1)
         except ReportError as exc:
             raise CommandError(str(exc)) from None
         sites = GovSite.objects.filter(status__in=REPORTING).prefetch_related("domains").order_by("region_code")
