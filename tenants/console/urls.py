@@ -3,6 +3,7 @@ from django.urls import path
 
 from analytics import views as analytics_views
 from monitoring import console as monitoring_console
+from syndication import console as syndication_console
 
 from . import lifecycle, two_factor, views
 
@@ -36,5 +37,7 @@ urlpatterns = [
     path("health/<int:pk>/", monitoring_console.site_health, name="site_health"),
     path("search-stats/", views.search_stats, name="search_stats"),
     path("analytics/", analytics_views.console, name="analytics"),
+    path("distributions/", syndication_console.distributions, name="distributions"),
+    path("distributions/<int:pk>/", syndication_console.distribution, name="distribution"),
     path("audit/", views.audit_trail, name="audit"),
 ]

@@ -286,3 +286,22 @@ def test_a_site_without_sites_below_is_told_so(township):
     editor = township.admin_client()
     assert "分发到下级站点" not in editor.get(f"/admin/pages/{page.pk}/edit/").text
     assert "没有下级站点" in editor.get(f"/admin/syndication/distribute/{page.pk}/").text
+
+
+def test_the_console_shows_how_far_each_item_has_reached(province, city, county, township, console_client):
+    site_actions.suspend_site(county.site, acting_user=None)
+    distribution = distribute(province, publish_article(province))
+    with schema_context(township.schema):  # the township's own column took the address: its delivery fails
+        HomePage.objects.get().add_child(instance=ColumnPage(title="上级文件", slug="sjxx",
+                                                             column_type=ColumnType.OTHER))
+    sync.catch_up_all()
+    listing = console_client.get("/distributions/").text
+    row = [plain(cell).strip() for cell in re.findall(r"<td>(.*?)</td>", listing, re.S)]
+    # title, source, time, status, sites, shown, pending, declined, behind: the county waits, the township failed
+    assert row[:2] == ["全省安全生产工作会议召开", "四川省"]
+    assert row[3:] == ["分发中", "3", "1", "0", "0", "2（1 个出错）"]
+    detail = console_client.get(f"/distributions/{distribution.pk}/")
+    assert detail.status_code == 200
+    text = plain(detail.text)
+    assert "锦江区" in text and "已暂停" in text and "未同步：" in text
+    assert console_client.get("/distributions/999999/").status_code == 404
