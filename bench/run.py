@@ -106,7 +106,7 @@ def parse_args(argv):
     parser.add_argument(
         "--only",
         choices=["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale", "lifecycle", "monitoring",
-                 "syndication"],
+                 "syndication", "analytics"],
         action="append",
         help="run only these sections (repeatable); the default runs all",
     )
@@ -262,6 +262,34 @@ def bench_requests(django, host, article_path, args, stack):
             "queries", "--host", host, timeout=STEP_OVERHEAD_S, settings=settings, BENCH_FIXED_HOST=host
         )
         figure(f"page_queries_{name}", result["queries_per_request"], "queries/request", 2, n=result["requests"])
+
+
+def bench_analytics(django, host, article_path, args, stack):
+    """Page views counted per second by the beacon (two upserts each) vs renders of the page it counts."""
+    server = Gunicorn(django, "bench_settings", args.workers)
+    stack.callback(server.stop)
+    server.wait_ready(host)
+    status, body = fetch(server.port, host, article_path)
+    page_id = re.search(rb'data-page-id="(\d+)"', body)
+    if status != 200 or page_id is None:
+        raise BenchError(f"{host}{article_path} answered {status} without a page id for the beacon")
+    beacon = f"/_count/{int(page_id.group(1))}/"
+    say(f"analytics: POST {beacon} (the beacon) vs GET {article_path} (the page), {args.workers} sync workers")
+    wrk_post(server.port, host, beacon, "", "", WARMUP_WRK_SECONDS, args.connections)  # not counted
+    beacons, p99s, pages = [], [], []
+    for round_index in range(args.rounds):
+        rate, p99 = wrk_post(server.port, host, beacon, "", "", args.wrk_seconds, args.connections)
+        beacons.append(rate)
+        p99s.append(p99)
+        pages.append(wrk(server.port, host, args.wrk_seconds, args.connections, article_path))
+        say(f"  round {round_index + 1}: {rate:.0f} views counted/s (p99 {p99:.0f} ms), {pages[-1]:.0f} pages/s")
+    wrk_flags = f"-t1 -c{args.connections} -d{args.wrk_seconds}s"
+    counted = median_figure("analytics_views_counted_per_s_median", beacons, "req/s", 1, wrk=wrk_flags,
+                            workers=args.workers)
+    median_figure("analytics_beacon_p99_median", p99s, "ms", 1, wrk=wrk_flags, workers=args.workers)
+    rendered = median_figure("analytics_page_renders_per_s_median", pages, "req/s", 1, path=article_path,
+                             wrk=wrk_flags, workers=args.workers)
+    figure("analytics_beacon_over_page_render", counted / rendered, "ratio", 2)
 
 
 MAILBOX_PATH = "/hdjl/ldxx/"
@@ -574,7 +602,7 @@ def run(args):
         base = django.step("base", timeout=STEP_OVERHEAD_S * 5)
         figure("provision_template_build", base["template_build_s"], "s", n=1)
         sections = set(args.only or ["provisioning", "migrate", "pages", "mailbox", "search", "edge", "scale",
-                                     "lifecycle", "monitoring", "syndication"])
+                                     "lifecycle", "monitoring", "syndication", "analytics"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
         if "migrate" in sections:
@@ -583,6 +611,8 @@ def run(args):
             bench_provisioning_at_scale(django, args)
         if "pages" in sections:
             bench_requests(django, base["host"], base["article_path"], args, stack)
+        if "analytics" in sections:
+            bench_analytics(django, base["host"], base["article_path"], args, stack)
         if "mailbox" in sections:
             bench_mailbox(django, base["host"], args, stack)
         if "search" in sections:

@@ -119,10 +119,10 @@ def follow_source(page, site):
     return distribution
 
 
-def withdraw_source(site, page_id):
-    """The source page was unpublished or deleted: every copy is withdrawn (410 at once, unpublished on catch-up)."""
+def withdraw_source(site, page_ids):
+    """Source pages were unpublished or deleted: every copy is withdrawn (410 at once, unpublished on catch-up)."""
     updated = Distribution.objects.filter(
-        source_site=site, source_page_id=page_id, status=Distribution.Status.ACTIVE
+        source_site=site, source_page_id__in=page_ids, status=Distribution.Status.ACTIVE
     ).update(status=Distribution.Status.WITHDRAWN, revision=F("revision") + 1)
     if updated:
         sync.notify()

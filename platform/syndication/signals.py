@@ -8,9 +8,10 @@ back. Changes syndication makes itself (sync.applying) are not editors' decision
 
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from library.models import Delivery
+from library.models import Delivery, Distribution
 from tenants.models import GovSite, SiteStatus, current_site
 from tenants.signals import site_status_changed
 
@@ -41,10 +42,12 @@ def on_publish(sender, instance, **kwargs):
 def on_unpublish(sender, instance, **kwargs):
     if isinstance(instance, ReprintPage):
         _decide(instance, Delivery.State.DECLINED)
-    elif content.is_distributable(instance):
-        site = current_site()
-        if site is not None:
-            actions.withdraw_source(site, instance.pk)
+        return
+    # Unpublishing a page takes what is below it off the site too (as the search index does).
+    site = current_site()
+    if site is not None and Distribution.objects.filter(source_site=site).exists():
+        ids = Page.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)
+        actions.withdraw_source(site, list(ids))
 
 
 @receiver(post_delete, sender=ReprintPage)

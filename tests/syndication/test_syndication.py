@@ -305,3 +305,20 @@ def test_the_console_shows_how_far_each_item_has_reached(province, city, county,
     text = plain(detail.text)
     assert "锦江区" in text and "已暂停" in text and "未同步：" in text
     assert console_client.get("/distributions/999999/").status_code == 404
+
+
+def test_taking_down_the_column_above_the_source_withdraws_it(province, county):
+    with schema_context(province.schema):
+        column = ColumnPage(title="专项工作", slug="zxgz", column_type=ColumnType.NEWS)
+        ColumnPage.objects.get(slug="xwdt").add_child(instance=column)
+        column.save_revision().publish()
+        page = ArticlePage(title="专项工作部署", slug="bs", body="<p>部署。</p>")
+        column.add_child(instance=page)
+        page.save_revision().publish()
+    distribution = distribute(province, page, levels=["county"])
+    sync.catch_up_all()
+    with schema_context(province.schema):
+        ColumnPage.objects.get(pk=column.pk).unpublish()  # the article is no longer reachable at its source
+    distribution.refresh_from_db()
+    assert distribution.is_withdrawn
+    assert county.client().get(f"/sjxx/d{distribution.pk}/").status_code == 410
