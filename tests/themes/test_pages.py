@@ -126,7 +126,9 @@ def test_lists_show_times_as_yyyy_mm_dd_hh_mm(county, article):
 def test_layout_landmarks_and_well_formed_html(county, article):
     for path in ("/", "/xwdt/", "/xwdt/t-1/", "/sitemap/"):
         html = get(county, path)
-        assert html.startswith("<!DOCTYPE html>\n<html lang=\"zh-CN\">")
+        # The page's id is on <html> for the page-view beacon; the site map is no page of the tree.
+        page_id = "" if path == "/sitemap/" else r' data-page-id="\d+"'
+        assert re.match(rf'<!DOCTYPE html>\n<html lang="zh-CN"{page_id}>\n', html), path
         assert problems(html) == [], path
         assert '<a class="skip-link" href="#main">跳到主要内容</a>' in html
         assert html.count("<main") == 1 and 'id="main"' in html
