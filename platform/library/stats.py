@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from monitoring.charts import line_chart
+
 from .models import QueryStat
 
 WINDOW_DAYS = 30
@@ -32,8 +34,11 @@ def summary(sites=None, days=WINDOW_DAYS, limit=20):
     if sites is not None:
         rows = rows.filter(site__in=sites)
     grouped = rows.values("query").annotate(total=Sum("searches"), zero=Sum("zero_results"))
+    per_day = dict(rows.values_list("day").annotate(n=Sum("searches")).order_by())
+    days_shown = [since + datetime.timedelta(days=n) for n in range(days)]
     return {
         "since": since,
+        "chart": line_chart(f"最近 {days} 天每日搜索次数", [(day, per_day.get(day, 0)) for day in days_shown]),
         "top": list(grouped.order_by("-total", "query")[:limit]),
         "zero": list(grouped.filter(zero__gt=0).order_by("-zero", "query")[:limit]),
         "searches": rows.aggregate(n=Sum("searches"))["n"] or 0,

@@ -1,6 +1,7 @@
 """What citizens search for and do not find: counted per site and day, with nothing about who searched."""
 
 from django.test import Client
+from django.utils import timezone
 
 from library.models import QueryStat
 from tests.search.test_search import publish_article
@@ -25,6 +26,9 @@ def test_searches_are_counted_anonymously_and_editors_see_top_and_zero_result_qu
     assert page.status_code == 200
     assert "营商环境" in page.text and "火星基地" in page.text and "成都专属词" not in page.text
     assert "共搜索 4 次，其中 1 次没有结果" in page.text
+    # The daily chart: today's 4 searches, with its numbers in a table for screen readers.
+    today = timezone.localdate()
+    assert "最近 30 天每日搜索次数" in page.text and f"<td>{today:%Y-%m-%d}</td><td>4</td>" in page.text
 
 
 def test_provincial_admins_see_every_site_or_one(county, city, console_client):
