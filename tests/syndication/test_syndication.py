@@ -322,3 +322,13 @@ def test_taking_down_the_column_above_the_source_withdraws_it(province, county):
     distribution.refresh_from_db()
     assert distribution.is_withdrawn
     assert county.client().get(f"/sjxx/d{distribution.pk}/").status_code == 410
+
+
+def test_the_demo_province_pushes_its_newest_article_down_once(province, city, county, township):
+    from syndication.demo import distribute_demo_item
+
+    publish_article(province, title="较早的新闻", slug="old")
+    newest = publish_article(province, title="最新的新闻", slug="new")
+    distribution = distribute_demo_item(province.site)
+    assert distribution.source_page_id == newest.pk and distribution.deliveries.count() == 3
+    assert distribute_demo_item(province.site) is None  # make run again: nothing more

@@ -83,6 +83,11 @@ class Command(BaseCommand):
         for site in tqdm(list(sites), desc="生成演示内容", unit="站"):
             with schema_context(site.schema_name), transaction.atomic():
                 add_missing_demo_content(site)
+        from syndication.demo import distribute_demo_item
+
+        province = sites.filter(level="province").first()
+        if province is not None and distribute_demo_item(province):
+            self.stdout.write(f"{province.name}已将最新一条新闻分发到下级站点的“上级信息”栏目")
         sample = GovSite.objects.filter(region_code="510104").first()
         self.stdout.write("")
         self.stdout.write(f"平台控制台：http://{settings.PLATFORM_CONSOLE_HOSTS[0]}:{settings.PLATFORM_SITE_PORT}/")
