@@ -8,6 +8,7 @@ copied into a column of its county, stay the township's (their rows keep its sit
 from wagtail.signals import page_published, page_unpublished
 
 from columns.models import path_on_site
+from edge.purge import request_purge
 from tenants.models import current_site
 
 from .models import AnnualReportPage
@@ -15,6 +16,14 @@ from .models import AnnualReportPage
 
 def _is_sites_report(page):
     return page.depth == 3
+
+
+def _gatherings_changed(site, year):
+    """The sites above show this report in their 年度报表汇总: clear those pages at the edge too."""
+    parent = site.parent
+    while parent is not None:
+        request_purge(parent, [f"/ndbb/{year}/"])
+        parent = parent.parent
 
 
 def on_publish(sender, instance, **kwargs):
@@ -31,6 +40,7 @@ def on_publish(sender, instance, **kwargs):
             "figures": instance.figures,
         },
     )
+    _gatherings_changed(site, instance.year)
 
 
 def on_unpublish(sender, instance, **kwargs):
@@ -41,6 +51,7 @@ def on_unpublish(sender, instance, **kwargs):
     if site is None or not _is_sites_report(instance):
         return
     PublishedReport.objects.filter(site=site, year=instance.year).delete()
+    _gatherings_changed(site, instance.year)
 
 
 page_published.connect(on_publish, sender=AnnualReportPage, dispatch_uid="reports.on_publish")

@@ -65,3 +65,16 @@ def test_the_province_report_page_links_the_gathering(province):
     publish_report(province)
     body = province.client().get("/ndbb-2025/").content.decode()
     assert 'href="/ndbb/2025/"' in body
+
+
+def test_publishing_a_report_clears_the_gatherings_above_at_the_edge(
+        province, city, county, settings, django_capture_on_commit_callbacks):
+    """The province's and the city's 年度报表汇总 show the county's report as soon as it is published."""
+    from edge import purge
+    from tests.edge.test_purge import unreachable_edge
+
+    unreachable_edge(settings)
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_report(county)
+    urls = set().union(*(c.urls for c in callbacks if isinstance(c, purge._Batch)))
+    assert {f"http://{site.host}/" for site in (province, city, county)} <= urls
