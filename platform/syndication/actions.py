@@ -120,7 +120,7 @@ def follow_source(page, site):
 
 
 def withdraw_source(site, page_ids):
-    """Source pages were unpublished or deleted: every copy is withdrawn (410 at once, unpublished on catch-up)."""
+    """Source pages were unpublished or deleted: every copy is withdrawn (410 when next rendered, then unpublished)."""
     updated = Distribution.objects.filter(
         source_site=site, source_page_id__in=page_ids, status=Distribution.Status.ACTIVE
     ).update(status=Distribution.Status.WITHDRAWN, revision=F("revision") + 1)

@@ -2,8 +2,8 @@
 
 The content itself is stored once, in the public schema (library.Distribution); a
 ReprintPage holds only the row's id and the title its lists and search need, and reads
-the rest when it is shown. So a revision, a withdrawal or a repeal reaches every copy
-the moment the source commits it, before any site has caught up (syndication.sync).
+the rest when it is shown. So a revision, a withdrawal or a repeal is in every copy's next
+render once the source commits it; catching up (syndication.sync) clears the edge's copy.
 """
 
 from django.db import models

@@ -11,8 +11,8 @@ The worker (`manage.py syndication_worker`) waits for the NOTIFY that every dist
 change sends on commit and catches up every running site that is behind; suspended sites
 are skipped and caught up when resumed (tenants.signals.site_status_changed); it also looks
 every SYNDICATION_POLL_SECONDS in case a NOTIFY came while it was down. Pages render the
-content from the library, so a withdrawal or a repeal shows everywhere when it commits;
-catching up is what brings the lists, the search index and the edge in line.
+content from the library, so a withdrawal or a repeal is in every copy's next render when it
+commits; catching up is what brings the lists, the search index and the edge in line.
 """
 
 import logging
@@ -140,6 +140,10 @@ def apply(delivery, site):
             changed = True
         elif page.title != distribution.title or not page.live:
             page = _show(page, distribution)
+            changed = True
+        else:
+            # Same title, new revision: the body, a repeal or the attachments changed. The page reads
+            # them from the library, but the edge still holds it as it was rendered.
             changed = True
         if page is not None:
             delivery.page_id = page.pk

@@ -332,3 +332,20 @@ def test_the_demo_province_pushes_its_newest_article_down_once(province, city, c
     distribution = distribute_demo_item(province.site)
     assert distribution.source_page_id == newest.pk and distribution.deliveries.count() == 3
     assert distribute_demo_item(province.site) is None  # make run again: nothing more
+
+
+def test_catching_up_a_revision_clears_each_copy_at_the_edge(province, county, settings,
+                                                             django_capture_on_commit_callbacks):
+    """The copy's body changes with the source; its cached page at the edge must go even if the title did not."""
+    from edge import purge
+    from tests.edge.test_purge import unreachable_edge
+
+    page = publish_article(province)
+    distribute(province, page, levels=["county"])
+    sync.catch_up_all()
+    republish(province, page.pk, body="<p>只改正文。</p>")
+    unreachable_edge(settings)
+    with django_capture_on_commit_callbacks() as callbacks:
+        sync.catch_up_all()
+    urls = set().union(*(c.urls for c in callbacks if isinstance(c, purge._Batch)))
+    assert f"http://{county.host}/" in urls
