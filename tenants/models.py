@@ -331,6 +331,23 @@ class SpareSchema(models.Model):
         return f"{self.schema_name} ({self.fingerprint[:12]})"
 
 
+def sites_below(site, *, statuses=None):
+    """Every site under `site` (not itself), a level at a time, each level in region-code order.
+
+    `statuses`: follow only sites in these statuses (a suspended county then hides its
+    townships too); None follows every site. At most three levels (province → township).
+    """
+    found, frontier = [], [site.pk]
+    while frontier:
+        children = GovSite.objects.filter(parent_id__in=frontier).order_by("region_code")
+        if statuses is not None:
+            children = children.filter(status__in=statuses)
+        children = list(children)
+        found.extend(children)
+        frontier = [child.pk for child in children]
+    return found
+
+
 def current_site():
     """The GovSite whose schema the connection is in; None in public, the template or a spare schema.
 

@@ -6,24 +6,9 @@ their reports, whatever the number of sites.
 
 from dataclasses import dataclass
 
-from tenants.models import GovSite, SiteStatus
+from tenants.models import GovSite, SiteStatus, sites_below
 
 from .figures import FIGURES, MAIN_KEYS, display
-
-# At most four levels: province → city → county → township.
-MAX_DEPTH = 4
-
-
-def sites_below(site):
-    """Active sites under `site` (not `site` itself), in tree order: province first, townships last."""
-    found, frontier = [], [site.pk]
-    for _ in range(MAX_DEPTH):
-        children = list(GovSite.objects.filter(parent_id__in=frontier, status=SiteStatus.ACTIVE))
-        if not children:
-            break
-        found.extend(children)
-        frontier = [child.pk for child in children]
-    return found
 
 
 def has_sites_below(site):
@@ -44,7 +29,7 @@ def gather(site, year):
     """(rows of the reports published for `year` by `site` and the sites below it, sites without one)."""
     from library.models import PublishedReport
 
-    sites = [site, *sites_below(site)]
+    sites = [site, *sites_below(site, statuses=[SiteStatus.ACTIVE])]
     reports = {r.site_id: r for r in PublishedReport.objects.filter(site__in=sites, year=year)}
     published = [Row(s, reports[s.pk]) for s in sites if s.pk in reports]
     missing = [s for s in sites if s.pk not in reports]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from library import stats
 from library.models import ResourceItem
-from tenants.models import GovSite
+from tenants.models import GovSite, SiteStatus, sites_below
 
 from . import query as q
 from .models import Kind, SearchEntry
@@ -51,12 +51,8 @@ class CountedPaginator(Paginator):
 
 
 def subtree_ids(site):
-    """The site and every site below it (at most four levels: province → township)."""
-    ids, frontier = [site.pk], [site.pk]
-    while frontier:
-        frontier = list(GovSite.objects.filter(parent_id__in=frontier, status="active").values_list("pk", flat=True))
-        ids.extend(frontier)
-    return ids
+    """The site and every running site below it."""
+    return [site.pk, *(s.pk for s in sites_below(site, statuses=[SiteStatus.ACTIVE]))]
 
 
 @require_safe  # a search is a GET; anything else gets 405, not a form error

@@ -15,7 +15,7 @@ from django.db.models import F
 from wagtail.log_actions import log
 
 from library.models import Delivery, Distribution
-from tenants.models import GovSite, SiteLevel, SiteStatus
+from tenants.models import SiteLevel, SiteStatus, sites_below
 
 from . import content, sync
 
@@ -27,16 +27,6 @@ RECEIVING = [SiteStatus.ACTIVE, SiteStatus.SUSPENDED]
 
 class SyndicationError(Exception):
     """A syndication action was refused; the message says why, in Chinese, for the editor."""
-
-
-def sites_below(site):
-    """Every site under `site` (not itself), whatever its status: at most three levels down."""
-    found, frontier = [], [site.pk]
-    while frontier:
-        children = list(GovSite.objects.filter(parent_id__in=frontier).order_by("region_code"))
-        found.extend(children)
-        frontier = [child.pk for child in children]
-    return found
 
 
 def levels_below(site):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from library.models import Delivery, Distribution
-from tenants.models import GovSite, SiteLevel
+from tenants.models import GovSite, SiteLevel, sites_below
 
 from . import actions, content
 from .models import AcceptMode, ReprintSettings
@@ -34,7 +34,7 @@ class DistributeForm(forms.Form):
     def __init__(self, site, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = site
-        below = actions.sites_below(site)
+        below = sites_below(site)
         self.fields["levels"].choices = [(level, SiteLevel(level).label) for level in actions.levels_below(site)]
         self.fields["levels"].initial = [actions.levels_below(site)[0]] if actions.levels_below(site) else []
         # A subtree: the whole of this site's, or that of one site below that has sites below it.
@@ -58,7 +58,7 @@ def distribute(request, page_id):
     site = request.site_tenant
     page = _distributable_page(request, page_id)
     distribution = actions.distribution_of(site, page.pk)
-    if not actions.levels_below(site) or not actions.sites_below(site):
+    if not actions.levels_below(site) or not sites_below(site):
         return render(request, "syndication/admin/distribute.html", {"page": page, "no_sites_below": True})
     form = DistributeForm(site, request.POST or None)
     if request.method == "POST" and form.is_valid():
