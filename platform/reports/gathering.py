@@ -1,7 +1,7 @@
 """The sites' published reports gathered on the site above them (the province's 年度报表汇总).
 
-Reads the public schema only (library.PublishedReport): one query for the sites, one for
-their reports, whatever the number of sites.
+Reads the public schema only (library.PublishedReport): a query per level for the sites, one
+for their reports, whatever the number of sites.
 """
 
 from dataclasses import dataclass
