@@ -80,11 +80,15 @@ class SiteRoutingMiddleware:
 
 # Signing in and out of an archived site's admin is still allowed: editors may read it.
 _ARCHIVED_SITE_ALLOWED_POSTS = ("/admin/login/", "/admin/logout/")
+# The page-view beacon (analytics) counts a reading; it changes nothing of the site.
+_ARCHIVED_SITE_ALLOWED_PREFIXES = ("/_count/",)
 
 
 def _changes_something(request):
-    """A request that would change an archived (frozen) site: any unsafe method but signing in or out."""
-    return request.method not in ("GET", "HEAD", "OPTIONS") and request.path not in _ARCHIVED_SITE_ALLOWED_POSTS
+    """A request that would change an archived (frozen) site: any unsafe method but signing in or out
+    and counting a page view."""
+    return (request.method not in ("GET", "HEAD", "OPTIONS") and request.path not in _ARCHIVED_SITE_ALLOWED_POSTS
+            and not request.path.startswith(_ARCHIVED_SITE_ALLOWED_PREFIXES))
 
 
 class SiteRedirectMiddleware(RedirectMiddleware):

@@ -85,3 +85,12 @@ def test_old_page_counters_are_pruned_and_site_totals_kept(county, settings):
     call_command("prune_page_views", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(PageViewDay.objects.values_list("views", flat=True)) == [1]
     assert SiteViewDay.objects.filter(day=old).exists()
+
+
+def test_an_archived_site_is_still_read_and_its_views_still_counted(county):
+    from tenants import actions
+
+    page = article(county)
+    actions.archive_site(county.site, acting_user=None)
+    assert county.client().post(f"/_count/{page.pk}/").status_code == 204
+    assert PageViewDay.objects.get(site=county.site, page_id=page.pk).views == 1
