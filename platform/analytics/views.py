@@ -56,10 +56,11 @@ def console(request):
     """The province's page views: the total per day, each site ranked, or one site (?site=<region code>)."""
     days = _window(request)
     form = RankingForm(request.GET or None)
-    site, rows = None, None
+    site, rows, unknown_site = None, None, False
     if form.is_valid() and form.cleaned_data["site"]:
         site = GovSite.objects.filter(region_code=form.cleaned_data["site"].strip()).first()
         if site is None:
+            unknown_site = True
             form.add_error("site", "没有这个区划代码的站点")
     if site is not None:
         summary = stats.summary(site, days)
@@ -71,4 +72,4 @@ def console(request):
         rows = Paginator(stats.ranking(list(sites), days), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "analytics/console.html", {
         "form": form, "site": site, "summary": summary, "rows": rows, "windows": WINDOWS, "days": days,
-    }, status=404 if form.is_bound and form.errors else 200)
+    }, status=404 if unknown_site else 200)

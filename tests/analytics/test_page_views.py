@@ -94,3 +94,8 @@ def test_an_archived_site_is_still_read_and_its_views_still_counted(county):
     actions.archive_site(county.site, acting_user=None)
     assert county.client().post(f"/_count/{page.pk}/").status_code == 204
     assert PageViewDay.objects.get(site=county.site, page_id=page.pk).views == 1
+
+
+def test_a_bad_filter_is_shown_not_a_dead_end(console_client):
+    response = console_client.get("/analytics/", {"level": "nonsense", "days": "abc", "page": "x"})
+    assert response.status_code == 200 and "nonsense" in response.text and "共 0 次访问" in response.text
