@@ -33,7 +33,9 @@ _MODEL_PERMS = {
     EDITOR: [("wagtailadmin", "access_admin"), ("interaction", "handle_message")],
     REVIEWER: [("wagtailadmin", "access_admin"), ("interaction", "handle_message")],
     SITE_ADMIN: [("wagtailadmin", "access_admin"), ("interaction", "handle_message"), ("auth", "add_user"),
-                 ("auth", "change_user"), ("auth", "delete_user"), ("auth", "view_user")],
+                 ("auth", "change_user"), ("auth", "delete_user"), ("auth", "view_user"),
+                 # 站点设置 (organiser, filing numbers, contact, logo, colour scheme) and 上级信息接收.
+                 ("columns", "change_sitesettings"), ("syndication", "change_reprintsettings")],
 }
 
 

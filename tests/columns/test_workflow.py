@@ -85,3 +85,20 @@ def test_a_reviewer_of_one_site_cannot_approve_in_another(city, county):
     assert city_reviewer.post(url, {"comment": ""}).status_code in (302, 403, 404)
     with schema_context(county.schema):
         assert not ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_the_site_administrator_keeps_the_sites_settings_and_an_editor_cannot(county):
+    """站点设置 (organiser, filing numbers, colours) and 上级信息接收 belong to the site's administrator."""
+    from wagtail.models import Site
+
+    with schema_context(county.schema):
+        site_id = Site.objects.get().pk
+    admin = county.admin_client()
+    settings_url = f"/admin/settings/columns/sitesettings/{site_id}/"
+    assert admin.get(settings_url).status_code == 200
+    reprint = admin.get("/admin/settings/syndication/reprintsettings/", follow=True)
+    assert reprint.status_code == 200 and "接收方式" in reprint.text
+    editor = make_user(county, "settings-editor", EDITOR)
+    for url in (settings_url, "/admin/settings/syndication/reprintsettings/"):
+        refused = editor.get(url, follow=True)  # Wagtail: back to the dashboard, with a message
+        assert refused.redirect_chain[-1][0] == "/admin/" and "接收方式" not in refused.text
