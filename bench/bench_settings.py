@@ -6,13 +6,15 @@ the static files set-up and everything else not listed stay as in base.py/dev.py
 each value below says why it differs or why it is pinned.
 """
 
+import os
+
 from config.settings.dev import *  # noqa: F403
 
 # Throughput with DEBUG on would measure Django's query log, not the platform.
 DEBUG = False
 # base.py's default, pinned: the tenancy figures include the per-worker host cache exactly
 # as production runs it, whatever TENANT_ROUTE_CACHE_SECONDS the caller's shell exports.
-TENANT_ROUTE_CACHE_SECONDS = 5
+TENANT_ROUTE_CACHE_SECONDS = int(os.environ.get("BENCH_ROUTE_CACHE_SECONDS", "5"))  # --scale-route-cache only
 # base.py's persistent connections, pinned against PG_CONN_MAX_AGE in the caller's shell:
 # a connection per request would cost more than the routing being measured.
 DATABASES["default"]["CONN_MAX_AGE"] = 300  # noqa: F405
