@@ -6,6 +6,7 @@ page declines the item (later revisions stay off the site); publishing it again 
 back. Changes syndication makes itself (sync.applying) are not editors' decisions.
 """
 
+from django.db import connection
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from wagtail.models import Page
@@ -28,14 +29,20 @@ def _decide(page, state):
             state=state, page_id=page.pk if state == Delivery.State.ACCEPTED else None)
 
 
+def _distributions_here():
+    """This schema's site's distributions, found by the schema name: no registry look-up on the hot path."""
+    return Distribution.objects.filter(source_site__schema_name=connection.schema_name).select_related("source_site")
+
+
 @receiver(page_published)
 def on_publish(sender, instance, **kwargs):
     if isinstance(instance, ReprintPage):
         _decide(instance, Delivery.State.ACCEPTED)
     elif content.is_distributable(instance):
-        site = current_site()
-        if site is not None:
-            actions.follow_source(instance, site)
+        # Every publish of every site comes here: one indexed query when the page was never distributed.
+        distribution = _distributions_here().filter(source_page_id=instance.pk).first()
+        if distribution is not None:
+            actions.follow_source(instance, distribution.source_site)
 
 
 @receiver(page_unpublished)
@@ -44,10 +51,10 @@ def on_unpublish(sender, instance, **kwargs):
         _decide(instance, Delivery.State.DECLINED)
         return
     # Unpublishing a page takes what is below it off the site too (as the search index does).
-    site = current_site()
-    if site is not None and Distribution.objects.filter(source_site=site).exists():
+    active = _distributions_here().filter(status=Distribution.Status.ACTIVE).first()
+    if active is not None:
         ids = Page.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)
-        actions.withdraw_source(site, list(ids))
+        actions.withdraw_source(active.source_site, list(ids))
 
 
 @receiver(post_delete, sender=ReprintPage)
