@@ -31,12 +31,13 @@ class DistributeForm(forms.Form):
     levels = forms.MultipleChoiceField(label="接收站点级别", widget=forms.CheckboxSelectMultiple)
     root = forms.ChoiceField(label="接收范围")
 
-    def __init__(self, site, *args, **kwargs):
+    def __init__(self, site, below, *args, **kwargs):
+        """`below`: the sites under `site` (the view has them already)."""
         super().__init__(*args, **kwargs)
         self.site = site
-        below = sites_below(site)
-        self.fields["levels"].choices = [(level, SiteLevel(level).label) for level in actions.levels_below(site)]
-        self.fields["levels"].initial = [actions.levels_below(site)[0]] if actions.levels_below(site) else []
+        levels = actions.levels_below(site)
+        self.fields["levels"].choices = [(level, SiteLevel(level).label) for level in levels]
+        self.fields["levels"].initial = levels[:1]
         # A subtree: the whole of this site's, or that of one site below that has sites below it.
         parents = {s.parent_id for s in below}
         self.fields["root"].choices = [(str(site.pk), f"本站所有下级站点（{len(below)} 个）")] + [
@@ -58,9 +59,10 @@ def distribute(request, page_id):
     site = request.site_tenant
     page = _distributable_page(request, page_id)
     distribution = actions.distribution_of(site, page.pk)
-    if not actions.levels_below(site) or not sites_below(site):
+    below = sites_below(site)
+    if not below:
         return render(request, "syndication/admin/distribute.html", {"page": page, "no_sites_below": True})
-    form = DistributeForm(site, request.POST or None)
+    form = DistributeForm(site, below, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             distribution = actions.distribute_page(
