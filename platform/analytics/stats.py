@@ -1,25 +1,17 @@
 """Read the page-view counters: daily totals for a chart, the top pages, the sites ranked by views."""
 
-import datetime
-
 from django.db.models import Sum
-from django.utils import timezone
 
-from monitoring.charts import line_chart
+from monitoring.charts import last_days, line_chart
 
 from .models import PageViewDay, SiteViewDay
 
 WINDOW_DAYS = 30
 
 
-def _days(days):
-    today = timezone.localdate()
-    return [today - datetime.timedelta(days=n) for n in range(days - 1, -1, -1)]
-
-
 def daily(sites=None, days=WINDOW_DAYS):
     """[(day, views)] for each of the last `days` days (0 where nothing was counted), `sites` or all."""
-    span = _days(days)
+    span = last_days(days)
     rows = SiteViewDay.objects.filter(day__gte=span[0])
     if sites is not None:
         rows = rows.filter(site__in=sites)
@@ -48,7 +40,7 @@ def summary(site=None, days=WINDOW_DAYS, limit=20):
 
 def ranking(sites, days=WINDOW_DAYS):
     """(site, views) over the last `days` days for each of `sites`, most viewed first."""
-    since = _days(days)[0]
+    since = last_days(days)[0]
     totals = dict(SiteViewDay.objects.filter(day__gte=since, site__in=sites).values_list("site_id")
                   .annotate(n=Sum("views")).order_by())
     return sorted(((site, totals.get(site.pk, 0)) for site in sites), key=lambda row: (-row[1], row[0].region_code))

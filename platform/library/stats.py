@@ -1,12 +1,11 @@
 """Search statistics: count a query (one upsert), and read top and zero-result queries."""
 
-import datetime
 
 from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from monitoring.charts import line_chart
+from monitoring.charts import last_days, line_chart
 
 from .models import QueryStat
 
@@ -29,13 +28,13 @@ def record(site, query, found):
 
 def summary(sites=None, days=WINDOW_DAYS, limit=20):
     """Top queries and zero-result queries over the last `days` days, for `sites` (None: all)."""
-    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    days_shown = last_days(days)
+    since = days_shown[0]
     rows = QueryStat.objects.filter(day__gte=since)
     if sites is not None:
         rows = rows.filter(site__in=sites)
     grouped = rows.values("query").annotate(total=Sum("searches"), zero=Sum("zero_results"))
     per_day = dict(rows.values_list("day").annotate(n=Sum("searches")).order_by())
-    days_shown = [since + datetime.timedelta(days=n) for n in range(days)]
     return {
         "since": since,
         "chart": line_chart(f"最近 {days} 天每日搜索次数", [(day, per_day.get(day, 0)) for day in days_shown]),

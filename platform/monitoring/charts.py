@@ -4,7 +4,10 @@ Each chart comes with its numbers as a table (the template shows it under the ch
 a screen reader gets the same information as the eye.
 """
 
+import datetime
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 WIDTH, HEIGHT, PAD = 600, 160, 28
 
@@ -40,3 +43,9 @@ def line_chart(title, points):
         y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * (value / top)
         coords.append(f"{x:.1f},{y:.1f}")
     return Chart(title=title, points=points, polyline=" ".join(coords), top=top)
+
+
+def last_days(days):
+    """The last `days` local dates, oldest first, today last: the x axis of a daily chart."""
+    today = timezone.localdate()
+    return [today - datetime.timedelta(days=n) for n in range(days - 1, -1, -1)]
