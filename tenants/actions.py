@@ -23,7 +23,7 @@ from . import audit, regions
 from .models import Domain, GovSite, SiteStatus, hostname_validator
 from .naming import suggest_host
 from .provisioning import spares, template
-from .routing import clear_route_cache
+from .routing import routes_changed
 from .sessions import end_sessions
 from .signals import site_status_changed
 
@@ -185,7 +185,7 @@ def provision_site(
                 domains=hosts, method=method, from_spare=from_spare, level=level, region_code=region_code,
                 site_code=site_code,
             )
-            transaction.on_commit(clear_route_cache)
+            transaction.on_commit(routes_changed)
             transaction.on_commit(_drop_catalog_caches)
     except IntegrityError as exc:
         if method == "migrate":
@@ -276,7 +276,7 @@ def _routing_changed(site, also=()):
     503, a 301, or the site again. Purged once at commit and once more when the other
     workers' route caches have expired.
     """
-    transaction.on_commit(clear_route_cache)
+    transaction.on_commit(routes_changed)
     hosts = sorted({*Domain.objects.filter(tenant=site).values_list("domain", flat=True), *also})
     purge.request_host_purge(hosts, again_after=settings.TENANT_ROUTE_CACHE_SECONDS + 1)
 

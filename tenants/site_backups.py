@@ -31,7 +31,7 @@ from .actions import (
 )
 from .models import Domain, GovSite, SiteBackup, SiteStatus
 from .provisioning import template
-from .routing import clear_route_cache, site_urls
+from .routing import routes_changed, site_urls
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ def restore_as_new_site(backup, *, name, parent, region_code, site_code, domains
                 "restore_as_new_site", acting_user=acting_user, site=site, source=source, file=backup.file_name,
                 from_site=f"{backup.site_name}（{backup.region_code}）", domains=hosts,
             )
-            transaction.on_commit(clear_route_cache)
+            transaction.on_commit(routes_changed)
             transaction.on_commit(staged.commit)
     finally:
         connection.set_schema_to_public()

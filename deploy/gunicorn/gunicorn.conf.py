@@ -11,9 +11,12 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split()
 # Sync workers: page renders are CPU-bound and short; the edge cache absorbs spikes.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
-# Recycle workers now and then so slow leaks (and catalog caches of thousands of schemas) stay bounded.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak stays bounded; rarely, because a new worker
+# has a new PostgreSQL connection whose catalog caches are empty: its first request for
+# each site costs ~36 ms more, 108 s of extra work to see all of 3,000 sites again
+# (bench/README.md). Every 5,000 requests, a province-wide round robin never got warm.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests_jitter = 10000
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # Python path: the repository root (tenants, themes) and platform/ (config and the content apps).

@@ -43,8 +43,9 @@ def request_host_purge(hosts, *, again_after=None):
     """Purge every page of `hosts` after commit (a site suspended, resumed, its domains changed).
 
     `again_after` (seconds): purge once more then, by the retry job. For routing changes:
-    other workers trust their cached host → site answer for TENANT_ROUTE_CACHE_SECONDS
-    and may put a page of the old state back in the edge meanwhile.
+    other workers trust their cached host → site answer until their next check of the route
+    generation (TENANT_ROUTE_CACHE_SECONDS) and may put a page of the old state back in the
+    edge meanwhile.
     """
     if not hosts or not settings.WAGTAILFRONTENDCACHE:
         return

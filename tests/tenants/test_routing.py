@@ -1,10 +1,13 @@
 """Each host reaches its own site; aliases redirect; unknown, malformed and suspended hosts get clear pages."""
 
+import time
+
 import pytest
 from django.test import Client
 
-from tenants import actions
-from tenants.routing import clear_route_cache, resolve_host
+from tenants import actions, routing
+from tenants.models import GovSite
+from tenants.routing import clear_route_cache, resolve_host, routes_changed
 
 
 def test_each_domain_resolves_to_its_site(fixture_sites, db):
@@ -81,8 +84,41 @@ def test_route_cache_is_cleared_by_actions(county, settings):
         assert resolve_host(county.host).status == "active"
         actions.suspend_site(county.site, acting_user=None)
         # on_commit hooks do not fire inside the test transaction; run them as a commit would.
-        clear_route_cache()
+        routes_changed()
         assert resolve_host(county.host).status == "suspended"
+    finally:
+        clear_route_cache()
+
+
+def test_another_workers_change_is_seen_within_the_check_interval(county, settings):
+    """A worker keeps its host look-ups until the registry's generation moves, read every few seconds."""
+    settings.TENANT_ROUTE_CACHE_SECONDS = 0.3
+    clear_route_cache()
+    try:
+        assert resolve_host(county.host).status == "active"
+        # Another worker suspends the site: the row changes and the generation moves,
+        # but this worker's cache is not cleared by it.
+        GovSite.objects.filter(pk=county.site.pk).update(status="suspended")
+        routing.advance_generation()
+        assert resolve_host(county.host).status == "active", "trusted until the next check"
+        time.sleep(0.35)
+        assert resolve_host(county.host).status == "suspended"
+    finally:
+        clear_route_cache()
+
+
+def test_a_cached_host_outlives_the_check_interval_while_the_registry_is_unchanged(
+    county, settings, django_assert_num_queries
+):
+    """A round robin over thousands of hosts must not look every host up again every few seconds."""
+    settings.TENANT_ROUTE_CACHE_SECONDS = 0.05
+    clear_route_cache()
+    try:
+        resolve_host(county.host)
+        time.sleep(0.1)
+        with django_assert_num_queries(1) as ctx:
+            assert resolve_host(county.host).site == county.site
+        assert "last_value" in ctx.captured_queries[0]["sql"], "only the generation is read, not the host"
     finally:
         clear_route_cache()
 

@@ -154,8 +154,9 @@ PLATFORM_DOMAIN_SUFFIX = env("PLATFORM_DOMAIN_SUFFIX", "localhost")
 # Port shown in generated site URLs (Wagtail Site.port); 80 in production behind nginx.
 PLATFORM_SITE_PORT = int(env("PLATFORM_SITE_PORT", "80"))
 PLATFORM_SITE_SCHEME = env("PLATFORM_SITE_SCHEME", "http")
-# How long a worker trusts its host -> site lookup. Actions clear it in-process at
-# once; other workers see a change (suspend, new domain) within this many seconds.
+# How often a worker checks the registry's route generation (tenants/routing.py); its
+# host -> site look-ups are kept until that moves. Actions clear their own process's
+# cache at once; other workers see a change (suspend, new domain) within this many seconds.
 TENANT_ROUTE_CACHE_SECONDS = float(env("TENANT_ROUTE_CACHE_SECONDS", "5"))
 
 TEMPLATES = [
@@ -193,8 +194,11 @@ DATABASES = {
         "HOST": env("PGHOST", "127.0.0.1"),
         "PORT": env("PGPORT", "5432"),
         # Keep connections across requests: CONN_MAX_AGE=0 opens one per request,
-        # which costs more than the page render itself.
-        "CONN_MAX_AGE": int(env("PG_CONN_MAX_AGE", "300")),
+        # which costs more than the page render itself. An hour, not minutes: a new
+        # backend loads each site's catalog entries on its first request there (~36 ms;
+        # 108 s over 3,000 sites) and then holds them (~0.25 MB a site), so replacing it
+        # every 5 minutes cost more work than the memory it gave back (deploy/README.md).
+        "CONN_MAX_AGE": int(env("PG_CONN_MAX_AGE", "3600")),
         "CONN_HEALTH_CHECKS": True,
         # No JIT: it compiles a plan that touches many rows (a common word searched over the
         # province's library) in ~20 ms and made that query 3× slower (bench/README.md);
