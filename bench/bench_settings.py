@@ -6,7 +6,6 @@ the static files set-up and everything else not listed stay as in base.py/dev.py
 each value below says why it differs or why it is pinned.
 """
 
-import os
 
 from config.settings.dev import *  # noqa: F403
 
@@ -14,9 +13,9 @@ from config.settings.dev import *  # noqa: F403
 DEBUG = False
 # base.py's default, pinned: the tenancy figures include the per-worker host cache exactly
 # as production runs it, whatever TENANT_ROUTE_CACHE_SECONDS the caller's shell exports.
-TENANT_ROUTE_CACHE_SECONDS = int(os.environ.get("BENCH_ROUTE_CACHE_SECONDS", "5"))  # --scale-route-cache only
+TENANT_ROUTE_CACHE_SECONDS = 5
 # base.py's persistent connections, pinned against PG_CONN_MAX_AGE in the caller's shell:
 # a connection per request would cost more than the routing being measured.
-DATABASES["default"]["CONN_MAX_AGE"] = 300  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 3600  # noqa: F405
 # Warnings only: provisioning by migrating logs a line per page it creates, burying the progress output.
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -56,6 +56,12 @@ def create_database(name):
         conn.execute(f'CREATE DATABASE "{check_db_name(name)}"')
 
 
+def database_exists(name):
+    with _admin_connection() as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [check_db_name(name)]).fetchone()
+    return row is not None
+
+
 def drop_database(name):
     with _admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{check_db_name(name)}" WITH (FORCE)')
@@ -388,6 +394,26 @@ def wrk_hosts(port, hosts, seconds, connections):
             raise BenchError(f"wrk failed: {exc}") from exc
     output = result.stdout
     return _requests_per_s(output, f"{len(hosts)} hosts"), _percentile_ms(output, 50), _percentile_ms(output, 99)
+
+
+def backend_private_mib(database):
+    """Private (anonymous) memory of each PostgreSQL backend connected to `database` (MiB), from /proc.
+
+    Shared buffers are left out: what remains is mostly the backend's catalog caches. An
+    empty list when the server's processes cannot be read (PostgreSQL on another host).
+    """
+    with _admin_connection() as conn:
+        pids = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'", [database]
+        )]
+    sizes = []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return []
+        sizes.append(int(re.search(r"^RssAnon:\s+(\d+) kB", status, re.M).group(1)) / 1024)
+    return sizes
 
 
 def worker_rss_mib(server):

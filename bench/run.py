@@ -29,9 +29,11 @@ from harness import (
     BenchError,
     Django,
     Gunicorn,
+    backend_private_mib,
     check_db_name,
     create_database,
     csrf_form,
+    database_exists,
     drop_database,
     fetch,
     free_port,
@@ -84,6 +86,10 @@ def parse_args(argv):
     parser.add_argument(
         "--keep-db", action="store_true", help="leave the database in place at the end (to EXPLAIN what was measured)"
     )
+    parser.add_argument(
+        "--reuse-db", action="store_true",
+        help="start from the database a --keep-db run left (its fleet is not provisioned again); implies --keep-db",
+    )
     parser.add_argument("--clone-sites", type=int, help="sites provisioned by cloning, per median")
     parser.add_argument("--migrate-sites", type=int, help="sites provisioned by running every migration")
     parser.add_argument("--tenants", type=int, help="fleet size for the no-op migrate_schemas timing")
@@ -102,10 +108,6 @@ def parse_args(argv):
     parser.add_argument("--backup-images", type=int, help="images of the site backed up and restored")
     parser.add_argument("--fold-pages", type=int, help="pages of the township folded into its county")
     parser.add_argument("--fold-images", type=int, help="images of the township folded into its county")
-    parser.add_argument(
-        "--scale-route-cache", type=int, metavar="SECONDS",
-        help="scale: measure again with a second gunicorn keeping host routes this long (default: not measured)",
-    )
     parser.add_argument("--syndications", type=int, help="items distributed to every site, each timed until visible")
     parser.add_argument(
         "--only",
@@ -119,6 +121,8 @@ def parse_args(argv):
         if getattr(args, name) is None:
             setattr(args, name, value)
     check_db_name(args.db)
+    if args.reuse_db:
+        args.keep_db = True
     return args
 
 
@@ -419,26 +423,25 @@ def bench_scale(django, args, stack):
         for host in few:
             fetch(server.port, host)
     rss_few = max(worker_rss_mib(server))
+    backends_few = backend_private_mib(django.database)
     started = time.perf_counter()
     _touch_all(server, hosts)
     say(f"  every site's home page fetched once in {time.perf_counter() - started:.0f} s")
     for _ in range(2):  # and again, so both workers have seen (nearly) every site
         _touch_all(server, hosts)
     rss_all = max(worker_rss_mib(server))
+    backends_all = backend_private_mib(django.database)
     figure("scale_worker_rss_after_10", rss_few, "MiB", 1)
     figure("scale_worker_rss_after_all", rss_all, "MiB", 1, tenants=len(hosts))
     figure("scale_worker_rss_all_over_10", rss_all / rss_few, "ratio", 3, goal=("<=", 1.2))
+    if backends_few and backends_all:
+        # The connections' PostgreSQL backends: their catalog caches grow with the sites they served.
+        figure("scale_db_backend_private_after_10", max(backends_few), "MiB", 1, backends=len(backends_few))
+        figure("scale_db_backend_private_after_all", max(backends_all), "MiB", 1, backends=len(backends_all),
+               tenants=len(hosts))
+    else:
+        say("  PostgreSQL's backends cannot be read from /proc here: their memory is not measured")
     _scale_latency(server, args, hosts, few)
-    if args.scale_route_cache is not None:
-        # The same measurement with host routes kept longer than a round-robin over every site takes.
-        server.stop()
-        seconds = args.scale_route_cache
-        second = Gunicorn(django, "bench_settings", args.workers, BENCH_ROUTE_CACHE_SECONDS=str(seconds))
-        stack.callback(second.stop)
-        second.wait_ready(few[0])
-        for _ in range(3):
-            _touch_all(second, hosts)
-        _scale_latency(second, args, hosts, few, suffix=f"_route_cache_{seconds}s")
 
 
 def _touch_all(server, hosts):
@@ -448,22 +451,22 @@ def _touch_all(server, hosts):
             raise BenchError(f"http://{host}/ answered {status}")
 
 
-def _scale_latency(server, args, hosts, few, suffix=""):
+def _scale_latency(server, args, hosts, few):
     """p50/p99 of wrk round-robin over 10 sites and over all, alternating, and their ratios."""
     results = {"few": [], "all": []}
     for round_index in range(args.rounds):
         order = [("few", few), ("all", hosts)]
         for name, targets in order if round_index % 2 == 0 else reversed(order):
             results[name].append(wrk_hosts(server.port, targets, args.wrk_seconds, args.connections))
-        say(f"  round {round_index + 1}{suffix}: p50 {results['few'][-1][1]:.1f} / {results['all'][-1][1]:.1f} ms, "
+        say(f"  round {round_index + 1}: p50 {results['few'][-1][1]:.1f} / {results['all'][-1][1]:.1f} ms, "
             f"p99 {results['few'][-1][2]:.1f} / {results['all'][-1][2]:.1f} ms (10 / {len(hosts)} sites)")
     wrk_flags = f"-t1 -c{args.connections} -d{args.wrk_seconds}s --latency"
     for label, index in (("p50", 1), ("p99", 2)):
-        few_value = median_figure(f"scale_{label}_10_sites_median{suffix}", [r[index] for r in results["few"]], "ms",
+        few_value = median_figure(f"scale_{label}_10_sites_median", [r[index] for r in results["few"]], "ms",
                                   1, wrk=wrk_flags)
-        all_value = median_figure(f"scale_{label}_all_sites_median{suffix}", [r[index] for r in results["all"]],
+        all_value = median_figure(f"scale_{label}_all_sites_median", [r[index] for r in results["all"]],
                                   "ms", 1, wrk=wrk_flags, tenants=len(hosts))
-        figure(f"scale_{label}_all_over_10{suffix}", all_value / few_value, "ratio", 3, goal=("<=", 1.1))
+        figure(f"scale_{label}_all_over_10", all_value / few_value, "ratio", 3, goal=("<=", 1.1))
 
 
 def bench_lifecycle(django, args, stack):
@@ -612,8 +615,11 @@ def run(args):
     started = time.perf_counter()
     django = Django(args.db)
     with ExitStack() as stack:
-        say(f"creating database {args.db}")
-        create_database(args.db)
+        if args.reuse_db and database_exists(args.db):
+            say(f"reusing database {args.db} (--reuse-db)")
+        else:
+            say(f"creating database {args.db}")
+            create_database(args.db)
         if args.keep_db:
             stack.callback(say, f"kept database {args.db} (--keep-db): drop it with dropdb {args.db}")
         else:
