@@ -446,14 +446,27 @@ def _fill_site(site, pages, images, tag):
     return time.perf_counter() - started
 
 
+LIFECYCLE_CITY = "510300"
+
+
+def _free_lifecycle_county(fleet):
+    for n in range(1, 100):
+        code = f"{LIFECYCLE_CITY[:4]}{n:02d}"
+        if code not in fleet.sites:
+            return code
+    raise RuntimeError(f"every county code under {LIFECYCLE_CITY} has a site: use a fresh --db")
+
+
 def step_lifecycle(args):
     """Backup and restore of a site with --pages pages and --images images; fold of a township with --fold-pages."""
     from tenants import folding, site_backups
 
     fleet = Fleet()
-    county_code = next(code for _name, level, _parent, code in candidate_regions()
-                       if level == "county" and code not in fleet.sites)
-    fleet.provision(f"测试{chinese_digits(county_code[4:])}区", "county", BENCH_CITY, county_code)
+    # Under a city of their own: the fleet may already hold every county code under BENCH_CITY.
+    if LIFECYCLE_CITY not in fleet.sites:
+        fleet.provision("自贡市", "city", "510000", LIFECYCLE_CITY)
+    county_code = _free_lifecycle_county(fleet)
+    fleet.provision(f"测试{chinese_digits(county_code[4:])}区", "county", LIFECYCLE_CITY, county_code)
     county = fleet.sites[county_code]
     say(f"filling {county.name} with {args.pages} pages and {args.images} images")
     fill_s = _fill_site(county, args.pages, args.images, "bk")
@@ -464,8 +477,7 @@ def step_lifecycle(args):
     say(f"  backup: {backup_s:.1f} s, {backup.size / 1e6:.1f} MB")
 
     started = time.perf_counter()
-    copy_code = next(code for _name, level, _parent, code in candidate_regions()
-                     if level == "county" and code not in fleet.sites and code != county_code)
+    copy_code = _free_lifecycle_county(fleet)
     site_backups.restore_as_new_site(
         backup, name=f"测试{chinese_digits(copy_code[4:])}区", parent=county.parent, region_code=copy_code,
         site_code=default_site_code(copy_code), domains=[f"restored-{copy_code}.bench.localhost"], acting_user=None,

@@ -120,17 +120,20 @@ def _checked_manifest(backup):
 
 
 def _after_load(site, primary_host):
-    """In the restored schema: Wagtail's Site answers to the site's current primary host, the library
-    follows, and nobody is signed in (sessions of the backup's time would bring back whoever was then)."""
+    """In the restored schema: Wagtail's Site answers to the site's current primary host, the library and
+    the published annual reports follow, and nobody is signed in (sessions of the backup's time would
+    bring back whoever was then)."""
     from django.contrib.sessions.models import Session
     from wagtail.models import Site
 
+    from reports import signals as reports
     from search import index
 
     with schema_context(site.schema_name), site_urls():
         Site.objects.update(hostname=primary_host)
         Session.objects.all().delete()
         index.rebuild(site)
+        reports.resync(site)
 
 
 def restore_backup(backup, *, acting_user, source="", safety_backup=True):

@@ -26,13 +26,22 @@ class Row:
 
 
 def gather(site, year):
-    """(rows of the reports published for `year` by `site` and the sites below it, sites without one)."""
+    """(rows of the reports published for `year` by `site` and the sites below it, sites without one).
+
+    A report stays published when its site is later suspended, archived or folded into its county:
+    the site existed that year. Only sites in service (and under sites in service) are listed as
+    not having published.
+    """
     from library.models import PublishedReport
 
-    sites = [site, *sites_below(site, statuses=[SiteStatus.ACTIVE])]
+    sites = [site, *sites_below(site)]
+    in_service = {site.pk}
+    for below in sites[1:]:  # a level at a time: every parent comes before its children
+        if below.status == SiteStatus.ACTIVE and below.parent_id in in_service:
+            in_service.add(below.pk)
     reports = {r.site_id: r for r in PublishedReport.objects.filter(site__in=sites, year=year)}
     published = [Row(s, reports[s.pk]) for s in sites if s.pk in reports]
-    missing = [s for s in sites if s.pk not in reports]
+    missing = [s for s in sites if s.pk not in reports and s.pk in in_service]
     return published, missing
 
 

@@ -26,21 +26,40 @@ def _gatherings_changed(site, year):
         parent = parent.parent
 
 
-def on_publish(sender, instance, **kwargs):
+def _store(site, page):
     from library.models import PublishedReport
 
+    PublishedReport.objects.update_or_create(
+        site=site, year=page.year,
+        defaults={
+            "title": page.title, "url": (site.base_url() or "") + path_on_site(page.url_path),
+            "published_at": page.last_published_at or page.first_published_at,
+            "figures": page.figures,
+        },
+    )
+
+
+def on_publish(sender, instance, **kwargs):
     site = current_site()
     if site is None or not _is_sites_report(instance):
         return
-    PublishedReport.objects.update_or_create(
-        site=site, year=instance.year,
-        defaults={
-            "title": instance.title, "url": (site.base_url() or "") + path_on_site(instance.url_path),
-            "published_at": instance.last_published_at or instance.first_published_at,
-            "figures": instance.figures,
-        },
-    )
+    _store(site, instance)
     _gatherings_changed(site, instance.year)
+
+
+def resync(site):
+    """The site's rows again from its live reports, in its schema: after a restore replaced the schema
+    (no publish signal ran), the gatherings above show what the restored site has published."""
+    from library.models import PublishedReport
+
+    live = {page.year: page for page in AnnualReportPage.objects.live().filter(depth=3)}
+    gone = PublishedReport.objects.filter(site=site).exclude(year__in=live)
+    years = {*gone.values_list("year", flat=True), *live}
+    gone.delete()
+    for page in live.values():
+        _store(site, page)
+    for year in sorted(years):
+        _gatherings_changed(site, year)
 
 
 def on_unpublish(sender, instance, **kwargs):

@@ -4,6 +4,7 @@ from django_tenants.utils import schema_context
 
 from reports.actions import generate_annual_report
 from reports.models import AnnualReportPage
+from tenants import actions
 
 from .seed import YEAR
 
@@ -43,6 +44,19 @@ def test_a_city_sees_its_own_subtree_only(city, county, province):
     body = city.client().get(f"/ndbb/{YEAR}/").content.decode().split("尚未发布的网站")[0]
     assert "锦江区人民政府" in body
     assert "四川省人民政府" not in body
+
+
+def test_a_report_stays_gathered_after_its_site_is_archived(province, county, township):
+    """The township existed that year and published its report; archiving it later does not unpublish it."""
+    publish_report(township, info_total=7)
+    actions.archive_site(township.site, acting_user=None)
+    actions.suspend_site(county.site, acting_user=None)
+
+    body = province.client().get(f"/ndbb/{YEAR}/").content.decode()
+    published, missing = body.split("尚未发布的网站")
+    assert "春熙路街道人民政府</a>（已归档）" in published
+    # Sites out of service (and the sites under them) are not asked for a report.
+    assert "锦江区人民政府" not in missing and "成都市人民政府" in missing
 
 
 def test_a_site_with_no_sites_below_has_no_gathering(township):

@@ -25,7 +25,9 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from columns.models import ArticlePage, ColumnPage
-from library.models import ResourceItem
+from library.models import PublishedReport, ResourceItem
+from reports.actions import generate_annual_report
+from reports.models import AnnualReportPage
 from search import index
 from tenants import actions, backups, site_backups
 from tenants.models import AuditEvent, GovSite, SiteBackup
@@ -168,6 +170,29 @@ def test_restore_over_the_site_brings_back_what_was_deleted_after_the_backup(scr
     assert safety.is_verified
     assert row_counts(neighbour.schema) == neighbour_counts, "restoring one site never touches another"
     assert schemas_like(site.schema_name + "%") == [site.schema_name], "the replaced schema is gone"
+
+
+def test_a_restore_brings_the_sites_published_report_back_into_the_gatherings_above(scratch):
+    """The province's 年度报表汇总 reads library rows that publishing writes; a restore publishes nothing."""
+    site = make_county(scratch)
+    with schema_context(site.schema_name):
+        report = generate_annual_report(site, 2025).page
+        report.save_revision().publish()
+        report_url = report.url
+    connection.set_schema_to_public()
+    backup = site_backups.backup_site(site, acting_user=None)
+    with schema_context(site.schema_name):
+        AnnualReportPage.objects.get(pk=report.pk).unpublish()
+    connection.set_schema_to_public()
+    assert not PublishedReport.objects.filter(site=site).exists()
+
+    site_backups.restore_backup(backup, acting_user=None, source="tests", safety_backup=False)
+
+    row = PublishedReport.objects.get(site=site, year=2025)
+    assert row.url == f"http://510114.backup.localhost{report_url}"
+    province = GovSite.objects.get(level="province")
+    gathering = Client(HTTP_HOST=province.primary_domain().domain).get("/ndbb/2025/")
+    assert gathering.status_code == 200 and "新都区" in gathering.content.decode()
 
 
 def corrupt(path, offset_from_middle=0):
