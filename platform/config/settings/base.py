@@ -195,9 +195,10 @@ DATABASES = {
         "PORT": env("PGPORT", "5432"),
         # Keep connections across requests: CONN_MAX_AGE=0 opens one per request,
         # which costs more than the page render itself. An hour, not minutes: a new
-        # backend loads each site's catalog entries on its first request there (~36 ms;
-        # 108 s over 3,000 sites) and then holds them (~0.25 MB a site), so replacing it
-        # every 5 minutes cost more work than the memory it gave back (deploy/README.md).
+        # backend loads each site's catalog entries on its first request there (a first
+        # request to a site took 32-51 ms, a later one 25 ms, over 3,000 sites) and then
+        # holds them (~0.25 MB a site); replaced every 5 minutes, a backend serving the
+        # whole province spent up to a quarter of its time reloading them (deploy/README.md).
         "CONN_MAX_AGE": int(env("PG_CONN_MAX_AGE", "3600")),
         "CONN_HEALTH_CHECKS": True,
         # No JIT: it compiles a plan that touches many rows (a common word searched over the
