@@ -1,7 +1,7 @@
 """The sites' published reports gathered on the site above them (the province's 年度报表汇总).
 
-Reads the public schema only (library.PublishedReport): a query per level for the sites, one
-for their reports, whatever the number of sites.
+Reads the public schema only (library.PublishedReport): a query per level for the sites (twice:
+all of them, and those in service), one for their reports, whatever the number of sites.
 """
 
 from dataclasses import dataclass
@@ -35,10 +35,7 @@ def gather(site, year):
     from library.models import PublishedReport
 
     sites = [site, *sites_below(site)]
-    in_service = {site.pk}
-    for below in sites[1:]:  # a level at a time: every parent comes before its children
-        if below.status == SiteStatus.ACTIVE and below.parent_id in in_service:
-            in_service.add(below.pk)
+    in_service = {site.pk, *(s.pk for s in sites_below(site, statuses=[SiteStatus.ACTIVE]))}
     reports = {r.site_id: r for r in PublishedReport.objects.filter(site__in=sites, year=year)}
     published = [Row(s, reports[s.pk]) for s in sites if s.pk in reports]
     missing = [s for s in sites if s.pk not in reports and s.pk in in_service]
