@@ -273,8 +273,8 @@ def _routing_changed(site, also=()):
     """After commit: this worker forgets its host look-ups, and the edge forgets the site's pages.
 
     Every host of the site (and `also`, a host just removed) answers differently now: a
-    503, a 301, or the site again. Purged once at commit and once more when the other
-    workers' route caches have expired.
+    503, a 301, or the site again. Purged once at commit and once more when every other
+    worker has read the new route generation (TENANT_ROUTE_CACHE_SECONDS).
     """
     transaction.on_commit(routes_changed)
     hosts = sorted({*Domain.objects.filter(tenant=site).values_list("domain", flat=True), *also})

@@ -1,6 +1,5 @@
 """Search statistics: count a query (one upsert), and read top and zero-result queries."""
 
-
 from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
