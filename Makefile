@@ -47,6 +47,7 @@ test: venv services
 
 lint: venv services
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=platform:. $(VENV)/bin/lint-imports
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 bench: venv services

@@ -23,9 +23,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from tenants import actions  # noqa: E402
-from tenants.imports import default_site_code  # noqa: E402
 from tenants.models import GovSite, SpareSchema  # noqa: E402
 from tenants.provisioning import spares, template  # noqa: E402
+from tenants.regions import default_site_code  # noqa: E402
 
 # The fixed part of the fleet: the page benchmark's county and its parents.
 BASE_SITES = [
@@ -459,7 +459,6 @@ def _free_lifecycle_county(fleet):
 
 def step_lifecycle(args):
     """Backup and restore of a site with --pages pages and --images images; fold of a township with --fold-pages."""
-    from tenants import folding, site_backups
 
     fleet = Fleet()
     # Under a city of their own: the fleet may already hold every county code under BENCH_CITY.
@@ -472,13 +471,13 @@ def step_lifecycle(args):
     fill_s = _fill_site(county, args.pages, args.images, "bk")
 
     started = time.perf_counter()
-    backup = site_backups.backup_site(county, acting_user=None, source="bench")
+    backup = actions.backup_site(county, acting_user=None, source="bench")
     backup_s = time.perf_counter() - started
     say(f"  backup: {backup_s:.1f} s, {backup.size / 1e6:.1f} MB")
 
     started = time.perf_counter()
     copy_code = _free_lifecycle_county(fleet)
-    site_backups.restore_as_new_site(
+    actions.restore_as_new_site(
         backup, name=f"测试{chinese_digits(copy_code[4:])}区", parent=county.parent, region_code=copy_code,
         site_code=default_site_code(copy_code), domains=[f"restored-{copy_code}.bench.localhost"], acting_user=None,
     )
@@ -486,7 +485,7 @@ def step_lifecycle(args):
     say(f"  restore as a new site: {restore_new_s:.1f} s")
 
     started = time.perf_counter()
-    site_backups.restore_backup(backup, acting_user=None, safety_backup=False)
+    actions.restore_backup(backup, acting_user=None, safety_backup=False)
     restore_over_s = time.perf_counter() - started
     say(f"  restore over the site: {restore_over_s:.1f} s")
 
@@ -496,13 +495,14 @@ def step_lifecycle(args):
     say(f"filling {township.name} with {args.fold_pages} pages and {args.fold_images} images")
     _fill_site(township, args.fold_pages, args.fold_images, "fold")
     started = time.perf_counter()
-    result = folding.fold_township(township, acting_user=None, source="bench")
+    result = actions.fold_township(township, acting_user=None, source="bench")
     fold_s = time.perf_counter() - started
     say(f"  fold: {fold_s:.1f} s")
     return {
         "fill_s": fill_s, "backup_s": backup_s, "backup_bytes": backup.size, "backup_rows": backup.row_count,
         "backup_files": backup.media_count, "restore_new_s": restore_new_s, "restore_over_s": restore_over_s,
-        "fold_s": fold_s, "fold_pages": result.pages, "fold_images": result.images, "fold_redirects": result.redirects,
+        "fold_s": fold_s, "fold_pages": result.count("pages"), "fold_images": result.count("images"),
+        "fold_redirects": result.redirects,
     }
 
 
@@ -514,13 +514,13 @@ def step_indicators(args):
     from django.core.management import call_command
 
     from monitoring.models import SiteHealth
-    from tenants import roles
+    from tenants import staff_roles
 
     started = time.perf_counter()
     call_command("compute_indicators", stdout=sys.stderr)
     elapsed = time.perf_counter() - started
     staff, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_staff": True})
-    staff.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
+    staff.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
     session = SessionStore()
     session["_auth_user_id"] = str(staff.pk)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"

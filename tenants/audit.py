@@ -1,5 +1,8 @@
 """Writing audit rows. Every action in tenants.actions calls `record` inside its transaction.
 
+The action is an `AuditAction` (tenants.models): a typed code with its Chinese label, never a
+free string, so the console can name every row.
+
 Inside the sites, Wagtail logs every admin action (publish, unpublish, delete, move, view
 restrictions, users and groups...) in the site's own log; `tenants.site_audit` copies each of
 those entries into the platform's trail as it is written, so one searchable record covers
@@ -13,7 +16,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
 
 _request_source = contextvars.ContextVar("audit_request_source", default="")
 
@@ -53,6 +56,8 @@ def cli_source():
 
 
 def record(action, *, acting_user, site=None, source="", **detail):
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit.record takes an AuditAction, not {action!r}")
     return AuditEvent.objects.create(
         actor=acting_user if acting_user is not None and acting_user.pk else None,
         actor_label=actor_label(acting_user, source),

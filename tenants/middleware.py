@@ -4,7 +4,7 @@
 - a site's primary domain: the site's schema and its URLs;
 - an alias domain: 301 to the same path on the primary domain;
 - a suspended site: 503 maintenance page with Retry-After;
-- a township folded into its county: 301 to where each address went (tenants.folding);
+- a township folded into its county: 301 to where each address went (tenants.actions.folding);
 - an archived site: served read-only; a request that would change it (publish, edit,
   a citizen's message) gets a 403 page saying the site is archived and where its successor is;
 - an unknown host: the platform's 404 page; a malformed one: 400. Never a 500.

@@ -14,7 +14,7 @@ class SiteStatus(models.TextChoices):
     ACTIVE = "active", "运行中"
     SUSPENDED = "suspended", "已暂停"
     ARCHIVED = "archived", "已归档"
-    # A township folded into its county (tenants.folding): its hosts answer 301s, its schema is kept.
+    # A township folded into its county (tenants.actions.folding): its hosts answer 301s, its schema is kept.
     FOLDED = "folded", "已并入"
 
 
@@ -135,6 +135,40 @@ class Domain(DomainMixin):
         return f"{scheme}://{self.domain}{suffix}"
 
 
+class AuditAction(models.TextChoices):
+    """What a platform action did: the code stored in AuditEvent.action, and its name in the console.
+
+    Site editors' actions are Wagtail's own codes, stored as "site:<code>" (tenants.site_audit).
+    """
+
+    PROVISION_SITE = "provision_site", "开设站点"
+    SUSPEND_SITE = "suspend_site", "暂停站点"
+    RESUME_SITE = "resume_site", "恢复站点"
+    ARCHIVE_SITE = "archive_site", "归档站点"
+    UNARCHIVE_SITE = "unarchive_site", "取消归档"
+    DELETE_SITE = "delete_site", "删除站点"
+    FOLD_TOWNSHIP = "fold_township", "乡镇站点并入县级站点"
+    RECEIVE_TOWNSHIP = "receive_township", "接收并入的乡镇站点"
+    ADD_DOMAIN = "add_domain", "添加域名"
+    SET_PRIMARY_DOMAIN = "set_primary_domain", "设置主域名"
+    REMOVE_DOMAIN = "remove_domain", "删除域名"
+    BACKUP_SITE = "backup_site", "备份站点"
+    VERIFY_BACKUP = "verify_backup", "校验备份"
+    DELETE_BACKUP = "delete_backup", "删除备份"
+    RESTORE_SITE = "restore_site", "从备份恢复站点"
+    RESTORE_AS_NEW_SITE = "restore_as_new_site", "从备份恢复为新站点"
+    CREATE_PLATFORM_ADMIN = "create_platform_admin", "创建平台管理员"
+    SET_STAFF_ROLE = "set_staff_role", "设置工作人员角色"
+    ENABLE_TWO_FACTOR = "enable_two_factor", "开启两步验证"
+    DISABLE_TWO_FACTOR = "disable_two_factor", "关闭两步验证"
+    START_TWO_FACTOR_SETUP = "start_two_factor_setup", "开始设置两步验证"
+    RESET_STAFF_TWO_FACTOR = "reset_staff_two_factor", "重置工作人员的两步验证"
+    CREATE_SITE_ACCOUNT = "create_site_account", "新建站点账号"
+    DISABLE_SITE_ACCOUNT = "disable_site_account", "停用站点账号"
+    ENABLE_SITE_ACCOUNT = "enable_site_account", "启用站点账号"
+    RESET_SITE_ACCOUNT_PASSWORD = "reset_site_account_password", "重置站点账号密码"
+
+
 class AuditEvent(models.Model):
     """One state change made by someone (or the system), never edited afterwards."""
 
@@ -164,22 +198,12 @@ class AuditEvent(models.Model):
         if self.action.startswith("site:"):
             code = self.action.removeprefix("site:")
             return "站内：" + SITE_ACTION_LABELS.get(code, code)
-        return ACTION_LABELS.get(self.action, self.action)
+        try:
+            return AuditAction(self.action).label
+        except ValueError:  # a code no longer written (the record keeps it as it was)
+            return self.action
 
 
-ACTION_LABELS = {
-    "provision_site": "开设站点", "suspend_site": "暂停站点", "resume_site": "恢复站点",
-    "add_domain": "添加域名", "set_primary_domain": "设置主域名", "remove_domain": "删除域名",
-    "create_platform_admin": "创建平台管理员", "set_staff_role": "设置工作人员角色",
-    "create_site_account": "新建站点账号", "disable_site_account": "停用站点账号",
-    "enable_site_account": "启用站点账号", "reset_site_account_password": "重置站点账号密码",
-    "enable_two_factor": "开启两步验证", "disable_two_factor": "关闭两步验证",
-    "reset_staff_two_factor": "重置工作人员的两步验证",
-    "archive_site": "归档站点", "unarchive_site": "取消归档", "backup_site": "备份站点",
-    "restore_site": "从备份恢复站点", "restore_as_new_site": "从备份恢复为新站点", "delete_site": "删除站点",
-    "delete_backup": "删除备份", "verify_backup": "校验备份", "fold_township": "乡镇站点并入县级站点",
-    "receive_township": "接收并入的乡镇站点",
-}
 # Wagtail's log actions (wagtail/wagtail_hooks.py registers them), as editors see them.
 SITE_ACTION_LABELS = {
     "wagtail.create": "新建", "wagtail.edit": "修改", "wagtail.delete": "删除", "wagtail.publish": "发布",
@@ -241,7 +265,7 @@ class FoldedPath(models.Model):
 
 
 class SiteBackup(models.Model):
-    """One backup file of one site (tenants.backups), made on demand or by the schedule.
+    """One backup file of one site (tenants.backup_file), made on demand or by the schedule.
 
     Kept when the site is deleted: its registry fields are copied here so the backup can
     still be found, listed and restored as a new site.
@@ -289,6 +313,17 @@ class SiteBackup(models.Model):
     @property
     def is_verified(self):
         return self.verified_at is not None and not self.problem
+
+    @classmethod
+    def deletable_for(cls, site):
+        """The newest verified backup made since `site` stopped changing (suspended or archived), or None."""
+        if site.status == SiteStatus.ACTIVE or site.status_changed_at is None:
+            return None
+        return (
+            cls.objects.filter(site=site, schema_name=site.schema_name, verified_at__isnull=False, problem="",
+                               created_at__gte=site.status_changed_at)
+            .order_by("-created_at").first()
+        )
 
 
 class TemplateSnapshot(models.Model):

@@ -2,9 +2,13 @@
 
 Codes are checked for shape and for consistency with the parent region, so a typo
 is caught at the form or CSV row that made it, not months later in an inspection.
+Region lists are read from CSV here; tenants.actions.imports provisions them.
 """
 
+import csv
+import io
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
@@ -107,3 +111,64 @@ def validate_site_code(site_code, region_code):
     if site_code[6:] == "0000":
         raise ValidationError(f"网站标识码“{site_code}”的后 4 位不能为 0000", code="bad_site_code")
     return site_code
+
+
+# Reading regions from a CSV file (region_code,name,level,parent_code[,site_code]), as the national
+# data sets and provincial lists come: UTF-8 or GBK.
+
+REQUIRED_COLUMNS = ("region_code", "name", "level", "parent_code")
+
+
+class RegionFileError(Exception):
+    """The file as a whole cannot be read (encoding, header)."""
+
+
+@dataclass
+class RegionRow:
+    line: int
+    region_code: str
+    name: str
+    level: str
+    parent_code: str
+    site_code: str = ""
+
+
+def decode(data: bytes):
+    """UTF-8 (with or without BOM) or GBK/GB18030, the encodings these files come in."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RegionFileError("无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV 文件")
+
+
+def parse(text):
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise RegionFileError(
+            f"CSV 缺少列：{', '.join(missing)}。第一行应为 region_code,name,level,parent_code（可另有 site_code）；"
+            f"实际为：{','.join(header) or '（空）'}"
+        )
+    reader.fieldnames = header
+    rows = []
+    for record in reader:
+        clean = {k: (v or "").strip() for k, v in record.items() if k is not None}
+        if not any(clean.values()):
+            continue
+        rows.append(
+            RegionRow(
+                line=reader.line_num, region_code=clean["region_code"], name=clean["name"],
+                level=clean["level"].lower(), parent_code=clean["parent_code"], site_code=clean.get("site_code", ""),
+            )
+        )
+    return rows
+
+
+def default_site_code(region_code):
+    """网站标识码 for a region's portal: its code + 0001; a township's: county code + 1 + its 3 digits."""
+    if len(region_code) == 9:
+        return region_code[:6] + "1" + region_code[6:]
+    return region_code + "0001"

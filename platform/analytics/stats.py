@@ -2,7 +2,7 @@
 
 from django.db.models import Sum
 
-from monitoring.charts import last_days, line_chart
+from themes.charts import last_days, line_chart
 
 from .models import PageViewDay, SiteViewDay
 

@@ -6,5 +6,5 @@ from tenants.views import health
 
 urlpatterns = [
     path("-/health", health, name="health"),
-    path("", include("tenants.console.urls")),
+    path("", include("console.urls")),
 ]

@@ -21,7 +21,8 @@ urlpatterns = [
     path("search/", search, name="site_search"),
     # 年度报表汇总: the annual reports of this site and the sites below it (sites with sites below only).
     path("ndbb/", include("reports.urls")),
-    # 网站地图, sitemap.xml, robots.txt, RSS feeds, the pattern library (DEBUG only).
+    # 网站地图, sitemap.xml, RSS feeds; robots.txt and the pattern library (DEBUG only).
+    path("", include("columns.urls")),
     path("", include("themes.urls")),
     path("", include(wagtail_urls)),
 ]

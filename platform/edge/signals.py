@@ -10,6 +10,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from tenants.models import current_site
+from tenants.signals import site_routing_changed
 
 from . import purge
 
@@ -43,20 +44,8 @@ def on_view_restriction_change(sender, instance, **kwargs):
     purge.request_purge(current_site(), _paths(page) if page else ())
 
 
-def on_message_saved(sender, instance, created=False, **kwargs):
-    """An editor's change to a message (reply, publish, withdraw) may change the public replies page.
-
-    A citizen's new message changes nothing public but the statistics, which the edge's
-    TTL refreshes: a flood of submissions must not empty a site's cache.
-    """
-    if not created:
-        purge.request_purge(current_site())
-
-
-def connect_messages():
-    from interaction.models import Message
-
-    post_save.connect(on_message_saved, sender=Message, dispatch_uid="edge.on_message_saved")
-
-
-connect_messages()
+@receiver(site_routing_changed)
+def on_routing_changed(sender, site, hosts, settled_after, **kwargs):
+    """A site's hosts answer differently from this commit (a 503, a 301, the site again, nothing):
+    purged at commit, and again once every worker routes by the new registry rows."""
+    purge.request_host_purge(hosts, again_after=settled_after)

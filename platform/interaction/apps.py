@@ -7,4 +7,8 @@ class InteractionConfig(AppConfig):
     verbose_name = "互动交流"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the calendar-coverage check)
+        from . import (  # noqa: F401  (each registers or connects on import)
+            checks,  # the calendar-coverage check
+            folding,  # a folding township's messages and feedback come along
+            signals,  # the standard groups' permission; the edge after an editor's change
+        )

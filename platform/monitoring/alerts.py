@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from tenants import staff_roles
+
 from .models import AlertSent
 
 logger = logging.getLogger(__name__)
@@ -29,10 +31,8 @@ def _site_addresses(site):
 
 
 def _admin_addresses():
-    from tenants import roles
-
     return set(
-        get_user_model().objects.filter(is_active=True, groups__name=roles.ADMINISTRATOR)
+        get_user_model().objects.filter(is_active=True, groups__name=staff_roles.ADMINISTRATOR)
         .exclude(email="").values_list("email", flat=True)
     )
 

@@ -5,11 +5,14 @@ Only a report directly under the home page is the site's report: a folded townsh
 copied into a column of its county, stay the township's (their rows keep its site).
 """
 
+from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from columns.models import path_on_site
 from edge.purge import request_purge
+from library.models import PublishedReport
 from tenants.models import current_site
+from tenants.signals import site_content_replaced
 
 from .models import AnnualReportPage
 
@@ -27,8 +30,6 @@ def _gatherings_changed(site, year):
 
 
 def _store(site, page):
-    from library.models import PublishedReport
-
     PublishedReport.objects.update_or_create(
         site=site, year=page.year,
         defaults={
@@ -47,10 +48,10 @@ def on_publish(sender, instance, **kwargs):
     _gatherings_changed(site, instance.year)
 
 
-def resync(site):
+@receiver(site_content_replaced)
+def resync(sender, site, **kwargs):
     """The site's rows again from its live reports, in its schema: after a restore replaced the schema
     (no publish signal ran), the gatherings above show what the restored site has published."""
-    from library.models import PublishedReport
 
     live = {page.year: page for page in AnnualReportPage.objects.live().filter(depth=3)}
     gone = PublishedReport.objects.filter(site=site).exclude(year__in=live)
@@ -64,8 +65,6 @@ def resync(site):
 
 def on_unpublish(sender, instance, **kwargs):
     # Deleting a live page unpublishes it first (Wagtail's pre_delete handler): deletions arrive here too.
-    from library.models import PublishedReport
-
     site = current_site()
     if site is None or not _is_sites_report(instance):
         return

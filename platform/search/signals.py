@@ -6,10 +6,14 @@ indexing happens in the same transaction as the change.
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django_tenants.utils import schema_context
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from interaction.models import Message
 from tenants.models import current_site
+from tenants.routing import site_urls
+from tenants.signals import site_content_replaced, site_folded
 
 from . import index
 
@@ -48,10 +52,17 @@ def on_message_saved(sender, instance, created=False, **kwargs):
     index.index_message(instance, current_site())
 
 
-def connect_messages():
-    from interaction.models import Message
-
-    post_save.connect(on_message_saved, sender=Message, dispatch_uid="search.index_message")
+post_save.connect(on_message_saved, sender=Message, dispatch_uid="search.index_message")
 
 
-connect_messages()
+@receiver(site_folded)
+def on_township_folded(sender, township, county, fold, **kwargs):
+    """The township's pages and exchanges, now a 专栏 of the county, are found by the county's search."""
+    with schema_context(county.schema_name), site_urls():
+        index.index_subtree(Page.objects.get(pk=fold.column_page_id), county)
+
+
+@receiver(site_content_replaced)
+def on_content_replaced(sender, site, **kwargs):
+    """A restore brought back another state of the site: both indexes are rebuilt from it."""
+    index.rebuild(site)

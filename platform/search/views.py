@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from library import stats
 from library.models import ResourceItem
 from tenants.models import GovSite, SiteStatus, sites_below
 
 from . import query as q
+from . import stats
 from .models import Kind, SearchEntry
 
 PAGE_SIZE = 10

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from library import stats
+from . import stats
 
 PERMISSION = "wagtailadmin.access_admin"
 

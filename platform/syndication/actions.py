@@ -13,6 +13,7 @@ receive. Each change bumps what the sites must catch up with and wakes the worke
 from django.db import transaction
 from django.db.models import F
 from wagtail.log_actions import log
+from wagtail.models import Page
 
 from library.models import Delivery, Distribution
 from tenants.models import SiteLevel, SiteStatus, sites_below
@@ -163,3 +164,37 @@ def _log_decision(delivery, action, user):
     page = ReprintPage.objects.filter(distribution_id=delivery.distribution_id).first()
     if page is not None:
         log(page, action, user=user, data={"source": delivery.distribution.source_name})
+
+
+def relink_after_restore(site):
+    """In `site`'s schema, just restored from a backup: the library's rows about it follow what the schema holds.
+
+    Receiving side: each delivery points at the copy the restored schema has (or none) and is
+    applied again from the start, so the worker brings the copies to the library's current
+    revision (the library, not the backup, says what was distributed since); a declined item
+    stays declined, and a copy of it the backup brought back is taken down. Source side: a
+    distributed page that is live again is followed (a new revision for every copy); one the
+    backup does not have live is withdrawn and let go of its page id, which the restored
+    schema's sequence will give to a new, unrelated page.
+    """
+    from .models import ReprintPage
+
+    copies = {page.distribution_id: page for page in ReprintPage.objects.all()}
+    for delivery in Delivery.objects.filter(site=site).select_related("distribution", "site"):
+        copy = copies.get(delivery.distribution_id)
+        if delivery.state == Delivery.State.DECLINED:
+            if copy is not None and copy.live:
+                sync.take_down(delivery)
+            Delivery.objects.filter(pk=delivery.pk).update(page_id=None)
+        else:
+            Delivery.objects.filter(pk=delivery.pk).update(page_id=copy.pk if copy else None, applied_revision=0)
+    live = {page.pk: page for page in Page.objects.live().filter(
+        pk__in=Distribution.objects.filter(source_site=site).values_list("source_page_id", flat=True)).specific()}
+    for distribution in Distribution.objects.filter(source_site=site):
+        page = live.get(distribution.source_page_id)
+        if page is not None and content.is_distributable(page):
+            follow_source(page, site)
+        else:
+            Distribution.objects.filter(pk=distribution.pk).update(
+                status=Distribution.Status.WITHDRAWN, revision=F("revision") + 1, source_page_id=-distribution.pk)
+    sync.notify()

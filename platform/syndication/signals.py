@@ -14,7 +14,8 @@ from wagtail.signals import page_published, page_unpublished
 
 from library.models import Delivery, Distribution
 from tenants.models import GovSite, SiteStatus, current_site
-from tenants.signals import site_status_changed
+from tenants.provisioning.site_groups import SITE_ADMIN, grant
+from tenants.signals import apply_site_standard, site_content_replaced, site_status_changed
 
 from . import actions, content, sync
 from .models import ReprintPage
@@ -67,3 +68,15 @@ def on_site_status_changed(sender, site, previous, **kwargs):
     """A site running again catches up with what it missed while it was not."""
     if site.status == SiteStatus.ACTIVE:
         sync.notify()
+
+
+@receiver(site_content_replaced)
+def on_content_replaced(sender, site, **kwargs):
+    """A restore brought back another state of the site: its deliveries and distributions follow it."""
+    actions.relink_after_restore(site)
+
+
+@receiver(apply_site_standard)
+def reprint_settings(sender, **kwargs):
+    """The site's administrators choose how it receives (上级信息接收: at once, or after review)."""
+    grant([SITE_ADMIN], [("syndication", "change_reprintsettings")])

@@ -23,14 +23,18 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_context, schema_exists
+from wagtail.models import Page, Site
 
+from .. import signals
 from ..db.side import side_connection
+from ..models import GovSite
 from . import ddl
+from .site_groups import ensure_review_workflow, ensure_site_groups
 
 logger = logging.getLogger(__name__)
 
 # Bump when the seed data below changes in a way existing snapshots should not keep.
-SEED_VERSION = "6"
+SEED_VERSION = "7"
 TEMPLATE_HOSTNAME = "site-template.invalid"
 
 
@@ -181,28 +185,17 @@ def _rebuild_template(stdout):
 
 
 def seed_site_content():
-    """Standard content of every new site: the column skeleton, groups, a placeholder Site.
+    """Standard content of every new site: the default groups, the review workflow, every app's part of
+    the standard (the column skeleton above all), and a placeholder Wagtail Site on the home page.
 
     Runs in the template schema (and in a freshly migrated schema on the benchmark's
-    migrate path). Idempotent: re-running after a template migration leaves
-    existing seed data alone and adds only standard columns that are new.
+    migrate path). Idempotent: re-running after a template migration leaves existing
+    seed data alone and adds only what the standard gained.
     """
-    from wagtail.models import Page, Site
-
-    from columns.models import HomePage
-    from columns.skeleton import build_skeleton
-
-    from .roles import ensure_review_workflow
-
-    root = Page.get_first_root_node()
-    home = HomePage.objects.first()
+    apply_site_standard()
+    home = Page.objects.filter(depth=2).order_by("path").first()
     if home is None:
-        # Wagtail's migrations create a "Welcome to Wagtail" page; the skeleton replaces it.
-        for page in root.get_children():
-            page.delete()
-        root.refresh_from_db()
-        home = build_skeleton(root)
-    apply_site_standard(home)
+        raise TemplateError("no app answered apply_site_standard with a home page (is columns installed?)")
     Site.objects.all().exclude(root_page=home).delete()
     Site.objects.update_or_create(
         root_page=home,
@@ -211,19 +204,15 @@ def seed_site_content():
     ensure_review_workflow()
 
 
-def apply_site_standard(home):
-    """Give a site (or the template) the standard columns it lacks and the default groups' permissions.
+def apply_site_standard():
+    """Give the current site (or the template) the default groups and whatever each app's standard asks.
 
-    Returns the titles of the columns added. The template gets it at every refresh,
-    existing sites through `for_each_site update_site_standard` (and the demo set-up).
+    Returns what the apps say they added (the titles of new standard columns). The template
+    gets it at every refresh, existing sites through `for_each_site update_site_standard`.
     """
-    from columns.skeleton import ensure_standard_columns
-
-    from .roles import ensure_site_groups
-
-    added = ensure_standard_columns(home)
-    ensure_site_groups(home)
-    return added
+    ensure_site_groups()
+    responses = signals.apply_site_standard.send(sender=GovSite)
+    return [name for _receiver, added in responses for name in (added or ())]
 
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

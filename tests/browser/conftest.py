@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
-from tenants import roles
+from tenants import staff_roles
 from tests.helpers import ROOT, ServerDidNotStart, gunicorn_server
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -54,7 +54,7 @@ def console_staff(django_db_setup, django_db_blocker):
         user.is_staff = True
         user.set_password(staff.password)
         user.save()
-        user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
+        user.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
     return staff
 
 

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 from wagtail.models import Page, TaskState
 
 from columns.models import ArticlePage, ColumnPage
-from tenants.provisioning.roles import EDITOR, REVIEWER
+from tenants.provisioning.site_groups import EDITOR, REVIEWER
 
 # The admin's rich-text widget posts Draftail's JSON content state.
 DRAFTAIL_TEXT = json.dumps({

@@ -202,11 +202,11 @@ def test_a_rolled_back_change_does_not_stop_later_refreshes(seeded, django_captu
 
 
 def test_alerts_go_out_once_a_day_per_condition_to_the_sites_people(seeded, platform_admin, mailoutbox):
-    from tenants import site_accounts
+    from tenants import actions
 
     platform_admin.email = "admin@sc.gov.cn"
     platform_admin.save()
-    site_accounts.create_account(seeded["city"], username="bianji", email="bianji@chengdu.gov.cn", acting_user=None)
+    actions.create_account(seeded["city"], username="bianji", email="bianji@chengdu.gov.cn", acting_user=None)
     call_command("compute_indicators", stdout=StringIO(), stderr=StringIO())
     city_mail = next(m for m in mailoutbox if "成都市" in m.subject)
     assert "首页更新" in city_mail.subject and "已触发否决" in city_mail.subject
@@ -228,9 +228,9 @@ def test_alerts_go_out_once_a_day_per_condition_to_the_sites_people(seeded, plat
 
 def test_warnings_are_mailed_before_the_line(seeded, mailoutbox):
     from monitoring.alerts import send_alerts
-    from tenants import site_accounts
+    from tenants import actions
 
-    site_accounts.create_account(seeded["clean"], username="bianji", email="bianji@qingyang.gov.cn", acting_user=None)
+    actions.create_account(seeded["clean"], username="bianji", email="bianji@qingyang.gov.cn", acting_user=None)
     later = NOW + timedelta(days=8)
     assert len(send_alerts(seeded["clean"], refresh(seeded["clean"], later), later)) == 1
     assert "临近否决" in mailoutbox[-1].subject and "还剩 5 天" in mailoutbox[-1].body

@@ -7,7 +7,7 @@ from wagtail.models import TaskState
 from library.models import PublishedReport
 from reports.figures import FIGURES, FLAG, TEXT
 from reports.models import AnnualReportPage
-from tenants.provisioning.roles import EDITOR, REVIEWER
+from tenants.provisioning.site_groups import EDITOR, REVIEWER
 from tests.columns.test_workflow import make_user
 from tests.wagtail_admin import post_page_form
 

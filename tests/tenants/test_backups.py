@@ -29,7 +29,8 @@ from library.models import PublishedReport, ResourceItem
 from reports.actions import generate_annual_report
 from reports.models import AnnualReportPage
 from search import index
-from tenants import actions, backups, site_backups
+from tenants import actions, backup_file
+from tenants.actions.base import SITE_OPERATION_LOCK
 from tenants.models import AuditEvent, GovSite, SiteBackup
 from tests.helpers import drop_committed_site, raw_connection
 
@@ -57,9 +58,9 @@ def scratch(committed_db):
 
 
 def clear_files(schema):
-    shutil.rmtree(backups.backup_root() / schema, ignore_errors=True)
-    for root in backups.MEDIA_ROOTS:
-        shutil.rmtree(backups.media_dir(root, schema), ignore_errors=True)
+    shutil.rmtree(backup_file.backup_root() / schema, ignore_errors=True)
+    for root in backup_file.MEDIA_ROOTS:
+        shutil.rmtree(backup_file.media_dir(root, schema), ignore_errors=True)
 
 
 def make_county(scratch, name="新都区", code="510114"):
@@ -109,22 +110,22 @@ def schemas_like(pattern):
 def test_backup_is_verified_and_restores_as_a_new_site_identical_to_the_original(scratch):
     original = make_county(scratch)
     before_counts = row_counts(original.schema_name)
-    before_media = backups.media_digests(original.schema_name)
+    before_media = backup_file.media_digests(original.schema_name)
     assert before_media, "the site has files to back up"
 
-    backup = site_backups.backup_site(original, acting_user=None, source="tests")
+    backup = actions.backup_site(original, acting_user=None, source="tests")
     assert backup.is_verified and backup.path.is_file() and backup.size == backup.path.stat().st_size
     assert backup.media_count == len(before_media)
     assert AuditEvent.objects.filter(action="backup_site", site=original).exists()
 
     scratch.append("510115")
-    copy = site_backups.restore_as_new_site(
+    copy = actions.restore_as_new_site(
         backup, name="温江区", parent=original.parent, region_code="510115", site_code="5101150001",
         domains=["copy.backup.localhost"], acting_user=None, source="tests",
     )
     # Byte for byte: the same rows in every table, the same files with the same checksums.
     assert row_counts(copy.schema_name) == before_counts
-    assert backups.media_digests(copy.schema_name) == before_media
+    assert backup_file.media_digests(copy.schema_name) == before_media
 
     page = Client(HTTP_HOST="copy.backup.localhost").get("/xwdt/meeting/")
     assert page.status_code == 200 and TITLE in page.content.decode()
@@ -140,7 +141,7 @@ def test_backup_is_verified_and_restores_as_a_new_site_identical_to_the_original
     connection.set_schema_to_public()
     assert page_titles(original) == [TITLE]
     assert row_counts(original.schema_name) == before_counts
-    assert backups.media_digests(original.schema_name) == before_media
+    assert backup_file.media_digests(original.schema_name) == before_media
     assert Client(HTTP_HOST="510114.backup.localhost").get("/xwdt/meeting/").status_code == 200
     assert AuditEvent.objects.filter(action="restore_as_new_site", site=copy).exists()
 
@@ -150,7 +151,7 @@ def test_restore_over_the_site_brings_back_what_was_deleted_after_the_backup(scr
     with schema_context(site.schema_name):
         SessionStore().create()  # someone signed in when the backup was made
     connection.set_schema_to_public()
-    backup = site_backups.backup_site(site, acting_user=None)
+    backup = actions.backup_site(site, acting_user=None)
     with schema_context(site.schema_name):
         ArticlePage.objects.get(slug="meeting").delete()
         Image.objects.get(title="会场").delete()  # Wagtail removes the file too
@@ -158,7 +159,7 @@ def test_restore_over_the_site_brings_back_what_was_deleted_after_the_backup(scr
     neighbour = fixture_sites["county"]
     neighbour_counts = row_counts(neighbour.schema)
 
-    site_backups.restore_backup(backup, acting_user=None, source="tests")
+    actions.restore_backup(backup, acting_user=None, source="tests")
 
     assert page_titles(site) == [TITLE]
     with schema_context(site.schema_name):
@@ -180,13 +181,13 @@ def test_a_restore_brings_the_sites_published_report_back_into_the_gatherings_ab
         report.save_revision().publish()
         report_url = report.url
     connection.set_schema_to_public()
-    backup = site_backups.backup_site(site, acting_user=None)
+    backup = actions.backup_site(site, acting_user=None)
     with schema_context(site.schema_name):
         AnnualReportPage.objects.get(pk=report.pk).unpublish()
     connection.set_schema_to_public()
     assert not PublishedReport.objects.filter(site=site).exists()
 
-    site_backups.restore_backup(backup, acting_user=None, source="tests", safety_backup=False)
+    actions.restore_backup(backup, acting_user=None, source="tests", safety_backup=False)
 
     row = PublishedReport.objects.get(site=site, year=2025)
     assert row.url == f"http://510114.backup.localhost{report_url}"
@@ -203,26 +204,26 @@ def corrupt(path, offset_from_middle=0):
 
 def test_a_damaged_backup_is_refused_and_the_site_keeps_its_content(scratch):
     site = make_county(scratch)
-    backup = site_backups.backup_site(site, acting_user=None)
+    backup = actions.backup_site(site, acting_user=None)
     with schema_context(site.schema_name):
         ArticlePage.objects.filter(slug="meeting").update(title="备份之后的修改")
     connection.set_schema_to_public()
     corrupt(backup.path)
 
-    with pytest.raises(site_backups.SiteActionError, match=r"损坏|不符"):
-        site_backups.restore_backup(backup, acting_user=None)
+    with pytest.raises(actions.SiteActionError, match=r"损坏|不符"):
+        actions.restore_backup(backup, acting_user=None)
     assert page_titles(site) == ["备份之后的修改"], "a refused restore changes nothing"
     backup.refresh_from_db()
     assert not backup.is_verified and backup.problem
     assert not SiteBackup.objects.filter(trigger=SiteBackup.Trigger.BEFORE_RESTORE).exists()
 
     # Without the recorded checksum the damage is still found, member by member.
-    with pytest.raises(backups.DamagedBackup):
-        backups.verify(backup.path)
+    with pytest.raises(backup_file.DamagedBackup):
+        backup_file.verify(backup.path)
     # A truncated file cannot even be opened as a backup.
     backup.path.write_bytes(backup.path.read_bytes()[:5000])
-    with pytest.raises(backups.DamagedBackup):
-        backups.verify(backup.path)
+    with pytest.raises(backup_file.DamagedBackup):
+        backup_file.verify(backup.path)
 
 
 def rewrite_manifest(path, change):
@@ -231,7 +232,7 @@ def rewrite_manifest(path, change):
     with tarfile.open(path) as source, tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as target:
         for member in source.getmembers():
             data = source.extractfile(member).read()
-            if member.name == backups.MANIFEST:
+            if member.name == backup_file.MANIFEST:
                 manifest = json.loads(data)
                 change(manifest)
                 data = json.dumps(manifest).encode()
@@ -242,17 +243,17 @@ def rewrite_manifest(path, change):
 
 def test_a_backup_of_another_platform_version_is_refused_with_a_clear_message(scratch):
     site = make_county(scratch)
-    backup = site_backups.backup_site(site, acting_user=None)
+    backup = actions.backup_site(site, acting_user=None)
     edited = rewrite_manifest(backup.path, lambda m: m["migrations"].append("columns.9999_from_the_future"))
     try:
         SiteBackup.objects.filter(pk=backup.pk).update(
-            file_name=edited.relative_to(backups.backup_root()).as_posix(), size=edited.stat().st_size,
-            sha256=backups.file_digest(edited),
+            file_name=edited.relative_to(backup_file.backup_root()).as_posix(), size=edited.stat().st_size,
+            sha256=backup_file.file_digest(edited),
         )
         backup.refresh_from_db()
         scratch.append("510115")
-        with pytest.raises(site_backups.SiteActionError, match="较新的平台版本"):
-            site_backups.restore_as_new_site(
+        with pytest.raises(actions.SiteActionError, match="较新的平台版本"):
+            actions.restore_as_new_site(
                 backup, name="温江区", parent=site.parent, region_code="510115", site_code="5101150001",
                 domains=["copy.backup.localhost"], acting_user=None,
             )
@@ -264,24 +265,24 @@ def test_a_backup_of_another_platform_version_is_refused_with_a_clear_message(sc
 
 def test_delete_needs_a_stopped_site_a_later_verified_backup_and_the_typed_name(scratch):
     site = make_county(scratch)
-    early = site_backups.backup_site(site, acting_user=None)
-    with pytest.raises(site_backups.SiteActionError, match="先暂停或归档"):
-        site_backups.delete_site(site, confirm_name="新都区", acting_user=None)
+    early = actions.backup_site(site, acting_user=None)
+    with pytest.raises(actions.SiteActionError, match="先暂停或归档"):
+        actions.delete_site(site, confirm_name="新都区", acting_user=None)
     actions.suspend_site(site, acting_user=None)
     site.refresh_from_db()
     assert early.created_at < site.status_changed_at
-    with pytest.raises(site_backups.SiteActionError, match="备份"):
-        site_backups.delete_site(site, confirm_name="新都区", acting_user=None)
-    backup = site_backups.backup_site(site, acting_user=None)
-    with pytest.raises(site_backups.SiteActionError, match="请输入站点名称"):
-        site_backups.delete_site(site, confirm_name="新都", acting_user=None)
+    with pytest.raises(actions.SiteActionError, match="备份"):
+        actions.delete_site(site, confirm_name="新都区", acting_user=None)
+    backup = actions.backup_site(site, acting_user=None)
+    with pytest.raises(actions.SiteActionError, match="请输入站点名称"):
+        actions.delete_site(site, confirm_name="新都", acting_user=None)
     assert GovSite.objects.filter(pk=site.pk).exists()
 
-    site_backups.delete_site(site, confirm_name="新都区", acting_user=None, source="tests")
+    actions.delete_site(site, confirm_name="新都区", acting_user=None, source="tests")
 
     assert not GovSite.objects.filter(region_code="510114").exists()
     assert not schemas_like("site_510114")
-    assert not backups.media_dir("public", "site_510114").exists()
+    assert not backup_file.media_dir("public", "site_510114").exists()
     assert Client(HTTP_HOST="510114.backup.localhost").get("/").status_code == 404, "the domain is released"
     backup.refresh_from_db()
     assert backup.site is None and backup.path.is_file(), "the backup outlives the site"
@@ -289,7 +290,7 @@ def test_delete_needs_a_stopped_site_a_later_verified_backup_and_the_typed_name(
     assert event.detail["backup"] == backup.file_name
 
     # The deleted site comes back from its backup under its own codes and domain.
-    again = site_backups.restore_as_new_site(
+    again = actions.restore_as_new_site(
         backup, name="新都区", parent=GovSite.objects.get(region_code="510100"), region_code="510114",
         site_code="5101140001", domains=["510114.backup.localhost"], acting_user=None,
     )
@@ -300,10 +301,10 @@ def test_delete_needs_a_stopped_site_a_later_verified_backup_and_the_typed_name(
 def test_deleting_refuses_a_site_whose_backup_was_damaged_since(scratch):
     site = make_county(scratch)
     actions.archive_site(site, acting_user=None)
-    backup = site_backups.backup_site(site, acting_user=None)
+    backup = actions.backup_site(site, acting_user=None)
     corrupt(backup.path)
-    with pytest.raises(site_backups.SiteActionError, match="重新备份"):
-        site_backups.delete_site(site, confirm_name="新都区", acting_user=None)
+    with pytest.raises(actions.SiteActionError, match="重新备份"):
+        actions.delete_site(site, confirm_name="新都区", acting_user=None)
     assert GovSite.objects.filter(pk=site.pk).exists()
     assert schemas_like("site_510114") == ["site_510114"]
 
@@ -311,9 +312,9 @@ def test_deleting_refuses_a_site_whose_backup_was_damaged_since(scratch):
 def test_a_second_admin_is_told_when_the_site_is_busy(scratch):
     site = make_county(scratch)
     with raw_connection() as other:
-        other.execute("SELECT pg_advisory_lock(%s, %s)", [site_backups.SITE_OPERATION_LOCK, site.pk])
-        with pytest.raises(site_backups.SiteActionError, match="正在进行备份、恢复或删除"):
-            site_backups.backup_site(site, acting_user=None)
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [SITE_OPERATION_LOCK, site.pk])
+        with pytest.raises(actions.SiteActionError, match="正在进行备份、恢复或删除"):
+            actions.backup_site(site, acting_user=None)
     with raw_connection() as other, other.transaction():
         other.execute("SELECT 1 FROM tenants_govsite WHERE id = %s FOR UPDATE", [site.pk])
         with pytest.raises(actions.SiteActionError, match="另一位管理员正在"):
@@ -330,7 +331,7 @@ def test_backup_command_backs_up_each_site_and_keeps_the_newest_scheduled_ones(s
             call_command("backup_sites", "--site", "510114", "--scheduled", stdout=io.StringIO())
     kept = SiteBackup.objects.filter(site=site, trigger=SiteBackup.Trigger.SCHEDULED)
     assert kept.count() == 2 and all(b.path.is_file() for b in kept)
-    files = list(backups.backup_root().joinpath(site.schema_name).glob("*.tar"))
+    files = list(backup_file.backup_root().joinpath(site.schema_name).glob("*.tar"))
     assert len(files) == 2, "pruned backups leave no file behind"
     with pytest.raises(CommandError, match="找不到"):
         call_command("backup_sites", "--site", "519999")
@@ -344,10 +345,10 @@ def committed_admin(committed_db):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from tenants import roles
+    from tenants import staff_roles
 
     user = get_user_model().objects.create_user("backup-admin", password="backup-pass-1234", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.ADMINISTRATOR))
+    user.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     yield client

@@ -124,9 +124,9 @@ def test_import_regions_missing_file(db):
 def test_the_whole_sichuan_file_parses(db):
     from pathlib import Path
 
-    from tenants import imports
+    from tenants import regions
 
-    rows = imports.parse(imports.decode((Path("tenants/data/regions-sichuan.csv")).read_bytes()))
+    rows = regions.parse(regions.decode((Path("tenants/data/regions-sichuan.csv")).read_bytes()))
     assert len(rows) == 205
     assert {r.level for r in rows} == {"province", "city", "county"}
 

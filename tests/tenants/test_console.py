@@ -139,9 +139,9 @@ def test_the_overview_shows_each_sites_accounts_and_size(console_client, county,
     assert float(county_row[header.index("数据库（MB）")]) > 0.1
 
     # The site's own page counts again, at once: a new account shows without waiting for the timer.
-    from tenants import site_accounts
+    from tenants import actions
 
-    site_accounts.create_account(township.site, username="bianji", name="", email="", group="编辑",
+    actions.create_account(township.site, username="bianji", name="", email="", group="编辑",
                                  acting_user=None)
     detail = console_client.get(f"/sites/{township.site.pk}/").content.decode()
     assert "在用 2 个，共 2 个" in detail

@@ -94,11 +94,11 @@ def test_deleting_from_the_console_explains_what_is_missing(console_client, coun
 
 
 def test_an_operator_cannot_delete_or_restore(county):
-    from tenants import roles
+    from tenants import staff_roles
     from tests.tenants.test_roles import staff
 
     actions.suspend_site(county.site, acting_user=None)
-    _, operator = staff("yunwei", roles.OPERATOR)
+    _, operator = staff("yunwei", staff_roles.OPERATOR)
     assert operator.get(f"/sites/{county.site.pk}/delete/").status_code == 403
     assert operator.post(f"/sites/{county.site.pk}/delete/", {"confirm_name": "锦江区"}).status_code == 403
     assert operator.get("/backups/1/restore/").status_code == 403

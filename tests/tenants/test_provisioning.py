@@ -6,8 +6,10 @@ from django.test import Client
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants import actions
+from tenants.actions.sites import INITIAL_PASSWORD_ITERATIONS
 from tenants.models import AuditEvent, Domain, GovSite
 from tenants.provisioning import template
+from tenants.signals import site_provisioned
 from tests.helpers import provision_committed_county, signature
 
 
@@ -155,13 +157,18 @@ def test_duplicates_are_refused(city, county):
     assert not schema_exists("site_510105")
 
 
-def test_a_failed_provision_leaves_no_schema_and_no_registry_row(city, monkeypatch):
-    def explode(*args, **kwargs):
+def test_a_failed_provision_leaves_no_schema_and_no_registry_row(city):
+    """An app that fails while the new site is made (its site_provisioned receiver) undoes all of it."""
+
+    def explode(sender, site, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(actions, "_personalise_site", explode)
-    with pytest.raises(RuntimeError):
-        provision_county(city)
+    site_provisioned.connect(explode, dispatch_uid="test-explode")
+    try:
+        with pytest.raises(RuntimeError):
+            provision_county(city)
+    finally:
+        site_provisioned.disconnect(dispatch_uid="test-explode")
     assert not schema_exists("site_510105")
     assert not GovSite.objects.filter(region_code="510105").exists()
     assert not Domain.objects.filter(domain="qingyang.chengdu.localhost").exists()
@@ -206,7 +213,7 @@ def test_initial_password_is_rehashed_with_the_full_work_factor_at_first_login(c
     result = provision_county(city)
     with schema_context(result.site.schema_name):
         stored = get_user_model().objects.get(username="admin").password
-    assert stored.startswith(f"pbkdf2_sha256${actions.INITIAL_PASSWORD_ITERATIONS}$")
+    assert stored.startswith(f"pbkdf2_sha256${INITIAL_PASSWORD_ITERATIONS}$")
     client = Client(HTTP_HOST=result.site.primary_domain().domain)
     response = client.post("/admin/login/", {"username": "admin", "password": result.admin_password})
     assert response.status_code == 302

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from tenants import actions, roles
+from tenants import actions, staff_roles
 from tenants.models import AuditEvent, Domain, GovSite
 from tests.helpers import run_manage
 
@@ -40,7 +40,7 @@ def console_posts(site):
 
 
 def test_a_supervisor_sees_everything_and_every_console_post_is_refused(county):
-    _, supervisor = staff("jiandu", roles.SUPERVISOR)
+    _, supervisor = staff("jiandu", staff_roles.SUPERVISOR)
     for path in ("/", f"/sites/{county.site.pk}/", "/audit/", "/search-stats/"):
         page = supervisor.get(path)
         assert page.status_code == 200, path
@@ -63,7 +63,7 @@ def test_a_staff_account_without_a_role_is_read_only(county):
 
 
 def test_an_operator_changes_sites(county):
-    _, operator = staff("yunwei", roles.OPERATOR)
+    _, operator = staff("yunwei", staff_roles.OPERATOR)
     assert operator.post(f"/sites/{county.site.pk}/suspend/").status_code == 302
     assert GovSite.objects.get(pk=county.site.pk).status == "suspended"
     assert "yunwei" in AuditEvent.objects.filter(action="suspend_site").first().actor_label
@@ -71,18 +71,18 @@ def test_an_operator_changes_sites(county):
 
 def test_roles_are_given_by_an_audited_action_and_the_cli(db):
     user, _ = staff("zhangsan")
-    actions.set_staff_role(user, roles.OPERATOR, acting_user=None, source="test")
-    assert roles.role_of(user) == roles.OPERATOR
-    actions.set_staff_role(user, roles.SUPERVISOR, acting_user=None, source="test")
-    assert roles.role_of(user) == roles.SUPERVISOR and user.groups.count() == 1
+    actions.set_staff_role(user, staff_roles.OPERATOR, acting_user=None, source="test")
+    assert staff_roles.role_of(user) == staff_roles.OPERATOR
+    actions.set_staff_role(user, staff_roles.SUPERVISOR, acting_user=None, source="test")
+    assert staff_roles.role_of(user) == staff_roles.SUPERVISOR and user.groups.count() == 1
     event = AuditEvent.objects.filter(action="set_staff_role").first()
-    assert event.detail == {"username": "zhangsan", "role": roles.SUPERVISOR, "previous": roles.OPERATOR}
+    assert event.detail == {"username": "zhangsan", "role": staff_roles.SUPERVISOR, "previous": staff_roles.OPERATOR}
     with pytest.raises(actions.SiteActionError, match="没有“站长”这个角色"):
         actions.set_staff_role(user, "站长", acting_user=None)
 
 
 def test_the_staff_role_command_explains_bad_input(db):
-    missing = run_manage("staff_role", "nobody-here", "--role", roles.OPERATOR, check=False)
+    missing = run_manage("staff_role", "nobody-here", "--role", staff_roles.OPERATOR, check=False)
     assert missing.returncode != 0 and "平台中没有账号 nobody-here" in missing.stderr
     bad = run_manage("staff_role", "nobody-here", "--role", "站长", check=False)
     assert bad.returncode != 0 and "invalid choice" in bad.stderr and "Traceback" not in bad.stderr

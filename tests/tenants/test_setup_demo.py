@@ -3,9 +3,9 @@
 from django_tenants.utils import schema_context
 
 from columns.models import ArticlePage
+from demo.content import add_missing_demo_content
 from policies.models import PolicyDocumentPage, PolicyInterpretationPage
 from services.models import ServiceGuidePage
-from tenants.management.commands.setup_demo import add_missing_demo_content
 
 
 def counts():

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tenants import roles, site_accounts
+from tenants import accounts, actions, staff_roles
 from tenants.models import AuditEvent
 
 
@@ -71,7 +71,7 @@ def test_bad_input_is_explained_and_changes_nothing(console_client, county):
         assert not get_user_model().objects.filter(username="zhaoliu").exists()
 
 
-@pytest.mark.parametrize("role", [roles.OPERATOR, roles.SUPERVISOR])
+@pytest.mark.parametrize("role", [staff_roles.OPERATOR, staff_roles.SUPERVISOR])
 def test_only_administrators_change_site_accounts(county, role):
     user = get_user_model().objects.create_user(f"staff-{role}", password="x" * 12, is_staff=True)
     user.groups.add(Group.objects.get(name=role))
@@ -87,13 +87,13 @@ def test_only_administrators_change_site_accounts(county, role):
 
 def test_the_functions_refuse_to_run_inside_a_site(county):
     with schema_context(county.schema), pytest.raises(Exception, match="public"):
-        site_accounts.list_accounts(county.site)
+        accounts.list_accounts(county.site)
 
 
 def test_finding_a_person_across_every_site(console_client, county, township):
-    site_accounts.create_account(county.site, username="zhangsan", name="张三", email="zs@jinjiang.gov.cn",
+    actions.create_account(county.site, username="zhangsan", name="张三", email="zs@jinjiang.gov.cn",
                                  group="审核", acting_user=None)
-    site_accounts.create_account(township.site, username="zhangsan-cxl", name="张三", email="",
+    actions.create_account(township.site, username="zhangsan-cxl", name="张三", email="",
                                  acting_user=None)
     page = console_client.get("/accounts/", {"q": "张三"}).content.decode()
     assert "找到 2 个账号" in page

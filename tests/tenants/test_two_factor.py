@@ -20,7 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from tenants import actions, roles
+from tenants import actions, staff_roles
 from tenants.models import AuditEvent, GovSite
 
 PASSWORD = "staff-pass-1234"
@@ -71,7 +71,7 @@ def goes_to_verify(response, next_path=None):
 
 
 def test_without_a_device_the_password_is_enough(county):
-    user = staff("wu-shebei", roles.OPERATOR)
+    user = staff("wu-shebei", staff_roles.OPERATOR)
     client = password_login("wu-shebei")
     page = client.get("/")
     assert page.status_code == 200 and "站点（共" in page.content.decode()
@@ -82,7 +82,7 @@ def test_without_a_device_the_password_is_enough(county):
 
 
 def test_with_a_device_every_console_page_waits_for_the_code(county):
-    user = staff("you-shebei", roles.OPERATOR)
+    user = staff("you-shebei", staff_roles.OPERATOR)
     device = device_for(user)
     client = password_login("you-shebei")
     for path in ("/", "/audit/", "/search-stats/", f"/sites/{county.site.pk}/", "/two-factor/",
@@ -139,7 +139,7 @@ def test_a_wrong_code_is_refused_and_repeated_failures_are_throttled(db, setting
 
 
 def test_setting_up_shows_the_secret_and_a_qr_code_and_a_code_confirms_it(db):
-    user = staff("shezhi", roles.OPERATOR)
+    user = staff("shezhi", staff_roles.OPERATOR)
     client = password_login("shezhi")
     page = client.get("/two-factor/").content.decode()
     assert "未开启" in page and "开始设置" in page
@@ -197,7 +197,7 @@ def test_turning_it_off_needs_a_current_code(db):
 
 
 def test_an_administrator_resets_a_lost_phone_and_it_is_audited(console_client, platform_admin):
-    lost = staff("diushouji", roles.OPERATOR)
+    lost = staff("diushouji", staff_roles.OPERATOR)
     device_for(lost)
     device_for(lost, confirmed=False)  # an unfinished set-up goes too
     page = console_client.get("/two-factor/").content.decode()
@@ -224,9 +224,9 @@ def test_an_administrator_resets_a_lost_phone_and_it_is_audited(console_client, 
 
 
 def test_a_supervisor_sets_up_their_own_but_cannot_reset_anyone(db):
-    target = staff("mubiao", roles.OPERATOR)
+    target = staff("mubiao", staff_roles.OPERATOR)
     device_for(target)
-    supervisor = staff("jiandu-2fa", roles.SUPERVISOR)
+    supervisor = staff("jiandu-2fa", staff_roles.SUPERVISOR)
     client = password_login("jiandu-2fa")
     page = client.get("/two-factor/").content.decode()
     assert "开始设置" in page and "mubiao" not in page  # only administrators see everyone's
@@ -235,7 +235,7 @@ def test_a_supervisor_sets_up_their_own_but_cannot_reset_anyone(db):
     assert client.post("/two-factor/", {"op": "confirm", "code": code(mine)}).status_code == 302
     assert TOTPDevice.objects.get(user=supervisor).confirmed
 
-    staff("yunwei-2fa", roles.OPERATOR)
+    staff("yunwei-2fa", staff_roles.OPERATOR)
     for who, who_client in (("jiandu-2fa", client), ("yunwei-2fa", password_login("yunwei-2fa"))):
         response = who_client.post("/two-factor/reset/", {"username": "mubiao"})
         assert response.status_code == 403 and "只读" in response.content.decode(), who

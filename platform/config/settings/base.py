@@ -50,6 +50,10 @@ SHARED_APPS = [
     # never of a site's (site accounts do not have them); see tenants/two_factor.py.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The provincial console (public schema; no models): the top floor over every app above.
+    "console",
+    # The demo province of `make run` (setup_demo): fills every app, imported by none.
+    "demo",
 ]
 
 # Apps whose tables are created in every site schema (and in the template schema
@@ -170,7 +174,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 # The console's role checks (lazy: site pages never evaluate them).
-                "tenants.console.context.staff_role",
+                "console.context.staff_role",
                 "django.contrib.messages.context_processors.messages",
             ],
         },

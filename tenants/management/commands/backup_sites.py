@@ -1,4 +1,4 @@
-"""Back sites up (all of them, or some): a thin wrapper around tenants.site_backups.backup_site.
+"""Back sites up (all of them, or some): a thin wrapper around tenants.actions.backup_site.
 
 Run by the backup timer (deploy/systemd) with --scheduled, which also keeps only the
 newest SITE_BACKUP_KEEP scheduled backups per site. One site's failure is reported and
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tenants import audit, site_backups
+from tenants import actions, audit
 from tenants.management.selection import only_these
 from tenants.models import GovSite, SiteBackup
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         total = 0
         for site in tqdm(list(sites), desc="备份站点", unit="站", disable=None):
             try:
-                backup = site_backups.backup_site(site, acting_user=None, source=source, trigger=trigger)
+                backup = actions.backup_site(site, acting_user=None, source=source, trigger=trigger)
             except ValidationError as exc:
                 failed.append(site)
                 self.stderr.write(f"{site}：备份失败：{'；'.join(exc.messages)}")
@@ -59,4 +59,4 @@ class Command(BaseCommand):
             settings.SITE_BACKUP_KEEP:
         ]
         for backup in old:
-            site_backups.delete_backup(backup, acting_user=None, source=audit.cli_source())
+            actions.delete_backup(backup, acting_user=None, source=audit.cli_source())

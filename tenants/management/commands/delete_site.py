@@ -1,9 +1,9 @@
-"""Delete a site for good (after a verified backup): wraps tenants.site_backups.delete_site."""
+"""Delete a site for good (after a verified backup): wraps tenants.actions.delete_site."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants import audit, site_backups
+from tenants import actions, audit
 from tenants.models import GovSite
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if site is None:
             raise CommandError(f"找不到区划代码为 {options['region_code']} 的站点")
         try:
-            site_backups.delete_site(site, confirm_name=options["confirm"], acting_user=None, source=audit.cli_source())
+            actions.delete_site(site, confirm_name=options["confirm"], acting_user=None, source=audit.cli_source())
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"已删除 {site.display_name}；备份和审计记录保留"))

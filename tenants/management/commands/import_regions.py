@@ -1,4 +1,4 @@
-"""Import regions from a CSV file as sites (idempotent). A thin wrapper around tenants.imports."""
+"""Import regions from a CSV file as sites (idempotent). A thin wrapper around tenants.actions.import_rows."""
 
 import csv
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tenants import audit, imports
+from tenants import actions, audit, regions
 
 
 class Command(BaseCommand):
@@ -23,10 +23,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
         try:
-            rows = imports.parse(imports.decode(data))
-        except imports.RegionFileError as exc:
+            rows = regions.parse(regions.decode(data))
+        except regions.RegionFileError as exc:
             raise CommandError(str(exc)) from exc
-        summary = imports.import_rows(
+        summary = actions.import_rows(
             rows, acting_user=None, source=audit.cli_source(),
             progress=lambda total: tqdm(total=total, desc="导入区划", unit="站"),
         )

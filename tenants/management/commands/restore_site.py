@@ -1,9 +1,9 @@
-"""Restore a site from one of its backups, over itself or as a new site: wraps tenants.site_backups."""
+"""Restore a site from one of its backups, over itself or as a new site (tenants.actions.restore_*)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants import audit, site_backups
+from tenants import actions, audit
 from tenants.models import GovSite, SiteBackup
 
 
@@ -37,13 +37,13 @@ class Command(BaseCommand):
                     parent = GovSite.objects.filter(region_code=options["parent"].strip()).first()
                     if parent is None:
                         raise CommandError(f"找不到区划代码为 {options['parent']} 的上级站点")
-                site = site_backups.restore_as_new_site(
+                site = actions.restore_as_new_site(
                     backup, name=options["name"], parent=parent, region_code=options["region_code"],
                     site_code=options["site_code"], domains=options["domain"], acting_user=None,
                     source=audit.cli_source(),
                 )
             else:
-                site = site_backups.restore_backup(
+                site = actions.restore_backup(
                     backup, acting_user=None, source=audit.cli_source(), safety_backup=not options["no_safety_backup"]
                 )
         except ValidationError as exc:

@@ -1,10 +1,10 @@
-"""Give a platform staff account its role: 平台管理员, 运维人员 or 监督员 (tenants.roles)."""
+"""Give a platform staff account its role: 平台管理员, 运维人员 or 监督员 (tenants.staff_roles)."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants import actions, audit, roles
+from tenants import actions, audit, staff_roles
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username", help="平台账号（不是站点账号）")
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--role", choices=roles.ROLES, help="角色")
+        which.add_argument("--role", choices=staff_roles.ROLES, help="角色")
         which.add_argument("--clear", action="store_true", help="取消角色（账号变为只读）")
 
     def handle(self, *args, **options):
@@ -26,4 +26,4 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
-        self.stdout.write(f"{user.get_username()} 现在是{roles.role_of(user) or '非工作人员'}")
+        self.stdout.write(f"{user.get_username()} 现在是{staff_roles.role_of(user) or '非工作人员'}")

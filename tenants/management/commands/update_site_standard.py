@@ -8,6 +8,9 @@ columns and content are left as each site has them.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name
+from wagtail.models import Page
+
+from tenants.provisioning.template import apply_site_standard
 
 
 class Command(BaseCommand):
@@ -16,12 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if connection.schema_name == get_public_schema_name():
             raise CommandError("请在站点中运行：manage.py for_each_site update_site_standard")
-        from columns.models import HomePage
-        from tenants.provisioning.template import apply_site_standard
-
         with transaction.atomic():
-            home = HomePage.objects.first()
-            if home is None:
+            if not Page.objects.filter(depth=2).exists():
                 raise CommandError("本站点没有首页，无法补齐标准栏目")
-            added = apply_site_standard(home)
+            added = apply_site_standard()
         self.stdout.write("新增栏目：" + "、".join(added) if added else "标准栏目齐全")

@@ -1,0 +1,71 @@
+"""Who may use which console page: the decorators every console view declares, and the form-error glue.
+
+Roles are the registry's (tenants.staff_roles); these decide per request.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from tenants import audit, staff_roles
+from tenants.two_factor import needs_code
+
+
+def staff_required(view, allowed=staff_roles.role_of, verified=True):
+    """Signed-in platform staff only; `allowed(user)` decides what else it takes (tenants.staff_roles).
+
+    An account with two-factor login must have entered its code in this session first
+    (tenants/two_factor.py); `verified=False` only for the page where it does.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if verified and needs_code(request):
+            return _to_verify(request)
+        if not request.user.is_staff:
+            return render(request, "console/forbidden.html", status=403)
+        if not allowed(request.user):
+            return render(request, "console/forbidden.html", {"read_only": True}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def operator_required(view):
+    """Changes to sites: administrators and operators; a supervisor's request is refused, nothing changes."""
+    return staff_required(view, allowed=staff_roles.can_operate)
+
+
+def administrator_required(view):
+    """Accounts and roles: platform administrators only."""
+    return staff_required(view, allowed=staff_roles.can_administer)
+
+
+def client_ip(request):
+    return audit.client_address(request)
+
+
+def forbidden(request):
+    return render(request, "console/forbidden.html", {"read_only": True}, status=403)
+
+
+def _to_verify(request):
+    """To the code page; back to this page afterwards if it was one to look at (GET)."""
+    url = reverse("console:two_factor_verify")
+    if request.method in ("GET", "HEAD"):
+        url += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(url)
+
+
+def add_errors(form, exc):
+    """A refused action's messages on the form: on their fields where the form has them."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

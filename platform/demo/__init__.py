@@ -1,0 +1,1 @@
+"""The demo province of `make run`: real regions, every app filled with a little content."""

@@ -1,0 +1,28 @@
+"""Interaction's answers to the platform: the standard groups' permission, and the edge after an editor's change."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from edge import purge
+from tenants.models import current_site
+from tenants.provisioning.site_groups import SITE_GROUPS, grant
+from tenants.signals import apply_site_standard
+
+from .models import Message
+
+
+@receiver(apply_site_standard)
+def message_handlers(sender, **kwargs):
+    """Every standard group handles citizen messages in the admin's 群众留言 inbox."""
+    grant(SITE_GROUPS, [("interaction", "handle_message")])
+
+
+@receiver(post_save, sender=Message)
+def on_message_saved(sender, instance, created=False, **kwargs):
+    """An editor's change to a message (reply, publish, withdraw) may change the public replies page.
+
+    A citizen's new message changes nothing public but the statistics, which the edge's
+    TTL refreshes: a flood of submissions must not empty a site's cache.
+    """
+    if not created:
+        purge.request_purge(current_site())

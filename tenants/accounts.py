@@ -1,0 +1,88 @@
+"""Site editors' accounts as the console reads them: one site's list, and a person found in every site.
+
+A site's accounts live in its own schema (docs/architecture.md); changing them is done by the
+actions in tenants.actions.site_accounts.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django_tenants.utils import schema_context
+from psycopg import sql
+
+from .actions.base import require_public_schema
+from .models import GovSite
+
+
+@dataclass
+class Account:
+    username: str
+    name: str
+    email: str
+    groups: list
+    is_active: bool
+    last_login: object
+    date_joined: object
+
+
+def list_accounts(site):
+    """The site's accounts, active first, by user name."""
+    require_public_schema()
+    with schema_context(site.schema_name):
+        users = get_user_model().objects.prefetch_related("groups").order_by("-is_active", "username")
+        return [
+            Account(user.username, user.first_name, user.email, sorted(g.name for g in user.groups.all()),
+                    user.is_active, user.last_login, user.date_joined)
+            for user in users
+        ]
+
+
+FIND_LIMIT = 200
+# Sites per UNION ALL statement when looking accounts up across the province.
+_FIND_CHUNK = 300
+
+
+@dataclass
+class FoundAccount:
+    site: object
+    account: Account
+
+
+def find_accounts(text, *, limit=FIND_LIMIT):
+    """Who has access where: accounts of any site whose user name, name or e-mail contains `text`.
+
+    One UNION ALL statement per few hundred sites, reading each site's auth tables by their
+    schema-qualified names (no switch of schema per site). Returns (found, capped): at most
+    `limit` accounts, sites in region-code order, and whether more matched.
+    """
+    text = (text or "").strip()[:100]
+    if not text:
+        return [], False
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        existing = {row[0] for row in cursor.fetchall()}
+    sites = [s for s in GovSite.objects.order_by("region_code") if s.schema_name in existing]
+    by_id = {site.pk: site for site in sites}
+    found = []
+    for start in range(0, len(sites), _FIND_CHUNK):
+        parts, params = [], []
+        for site in sites[start:start + _FIND_CHUNK]:
+            schema = sql.Identifier(site.schema_name)
+            parts.append(sql.SQL(
+                "(SELECT %s AS site_id, u.username, u.first_name, u.email, u.is_active, u.last_login, u.date_joined,"
+                " array(SELECT g.name FROM {s}.auth_user_groups ug JOIN {s}.auth_group g ON g.id = ug.group_id"
+                " WHERE ug.user_id = u.id ORDER BY g.name) AS groups"
+                " FROM {s}.auth_user u WHERE u.username ILIKE %s OR u.first_name ILIKE %s OR u.email ILIKE %s)"
+            ).format(s=schema))
+            params += [site.pk, pattern, pattern, pattern]
+        query = sql.SQL(" UNION ALL ").join(parts) + sql.SQL(" LIMIT %s")
+        with connection.cursor() as cursor:
+            cursor.execute(query, [*params, limit + 1 - len(found)])
+            for site_id, username, name, email, active, last_login, joined, groups in cursor.fetchall():
+                found.append(FoundAccount(by_id[site_id], Account(username, name, email, list(groups), active,
+                                                                  last_login, joined)))
+        if len(found) > limit:
+            return found[:limit], True
+    return found, False

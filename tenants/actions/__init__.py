@@ -1,0 +1,42 @@
+"""Every state change of the registry, one module per noun, each action of one shape.
+
+An action is a function `verb_noun(..., *, acting_user, source="")`: it starts in the public
+schema (switching into a site's schema only where it says so), runs in one transaction,
+writes one audit row with its `AuditAction`, and sends what others must learn after commit
+(routes, the edge) or as a tenants.signals signal inside the transaction (apps that own
+content). Management commands, the console and tests call these and nothing else.
+"""
+
+from .backups import backup_site, delete_backup, restore_as_new_site, restore_backup, verify_backup
+from .base import SiteActionError, lock_site, site_operation
+from .domains import add_domain, remove_domain, set_primary_domain
+from .folding import Fold, check_foldable, fold_township
+from .imports import ImportSummary, import_rows
+from .site_accounts import create_account, reset_password, set_active
+from .sites import (
+    SITE_ADMIN_USERNAME,
+    ProvisionResult,
+    archive_site,
+    delete_site,
+    provision_site,
+    resume_site,
+    suspend_site,
+    unarchive_site,
+)
+from .staff import (
+    confirm_two_factor,
+    create_platform_admin,
+    disable_two_factor,
+    reset_staff_two_factor,
+    set_staff_role,
+    start_two_factor_setup,
+)
+
+__all__ = [
+    "SITE_ADMIN_USERNAME", "Fold", "ImportSummary", "ProvisionResult", "SiteActionError", "add_domain",
+    "archive_site", "backup_site", "check_foldable", "confirm_two_factor", "create_account",
+    "create_platform_admin", "delete_backup", "delete_site", "disable_two_factor", "fold_township", "import_rows",
+    "lock_site", "provision_site", "remove_domain", "reset_password", "reset_staff_two_factor", "restore_as_new_site",
+    "restore_backup", "resume_site", "set_active", "set_primary_domain", "set_staff_role", "site_operation",
+    "start_two_factor_setup", "suspend_site", "unarchive_site", "verify_backup",
+]

@@ -1,0 +1,224 @@
+"""Backing a site up, checking a backup, restoring one over its site or as a new site, deleting one.
+
+Each action takes the acting user, writes an audit row and refuses to run outside the public
+schema; the file format and the loading are in tenants.backup_file. Long operations on one site
+(backup, restore, delete) hold the site's operation lock (actions.base.site_operation), so a
+second admin acting on the same site at the same time is told so at once.
+
+Restoring never touches another site: it creates or replaces exactly one schema and one
+site's media folders, and the replaced schema is only dropped in the same transaction
+that makes the restored one live. What other apps derived from the site's content (search,
+library, reports, syndication) they rebuild in that transaction (site_content_replaced).
+"""
+
+import secrets
+from contextlib import contextmanager
+
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from wagtail.models import Site
+
+from .. import audit, backup_file
+from ..models import AuditAction, Domain, GovSite, SiteBackup, SiteStatus
+from ..provisioning import template
+from ..routing import routes_changed, site_urls
+from ..signals import site_content_replaced
+from .base import SiteActionError, lock_site, require_public_schema, routing_changed, site_operation
+from .domains import checked_new_hosts
+from .sites import schema_name_for, validate_new_site
+
+
+def backup_site(site, *, acting_user, source="", trigger=SiteBackup.Trigger.MANUAL):
+    """Write a backup of the site (schema and media), read it back in full, and record it.
+
+    Editors keep working meanwhile: the rows are one snapshot, nothing is locked. A backup
+    that does not read back intact is recorded with its problem and refused.
+    """
+    require_public_schema()
+    with site_operation(site, "备份"):
+        try:
+            made = backup_file.create(site)
+        except backup_file.BackupError as exc:
+            raise SiteActionError(f"备份失败：{exc}") from exc
+        relative = made.path.relative_to(backup_file.backup_root()).as_posix()
+        problem = ""
+        try:
+            backup_file.verify(made.path, sha256=made.sha256, size=made.size)
+        except backup_file.BackupError as exc:
+            problem = str(exc)[:300]
+        with transaction.atomic():
+            backup = SiteBackup.objects.create(
+                site=site, site_name=site.name, region_code=site.region_code, schema_name=site.schema_name,
+                file_name=relative, size=made.size, sha256=made.sha256,
+                table_count=len(made.manifest["tables"]),
+                row_count=sum(t["rows"] for t in made.manifest["tables"]),
+                media_count=len(made.manifest["media"]), trigger=trigger,
+                created_by=audit.actor_label(acting_user, source),
+                verified_at=None if problem else timezone.now(), problem=problem,
+            )
+            audit.record(
+                AuditAction.BACKUP_SITE, acting_user=acting_user, site=site, source=source, file=relative,
+                size=made.size, sha256=made.sha256, trigger=trigger, verified=not problem,
+            )
+    if problem:
+        raise SiteActionError(f"备份已写入但读回校验失败（{problem}），请检查备份磁盘")
+    return backup
+
+
+def verify_backup(backup, *, acting_user, source=""):
+    """Read a backup back in full now; record the result on it. Returns the manifest or raises."""
+    require_public_schema()
+    try:
+        manifest, problem = backup_file.verify(backup.path, sha256=backup.sha256, size=backup.size), ""
+    except backup_file.BackupError as exc:
+        manifest, problem = None, str(exc)
+    with transaction.atomic():
+        SiteBackup.objects.filter(pk=backup.pk).update(
+            verified_at=None if problem else timezone.now(), problem=problem[:300])
+        audit.record(AuditAction.VERIFY_BACKUP, acting_user=acting_user, site=backup.site, source=source,
+                     file=backup.file_name, ok=not problem, **({"problem": problem} if problem else {}))
+    if problem:
+        raise SiteActionError(problem)
+    return manifest
+
+
+def _checked_manifest(backup):
+    """The backup's manifest once the whole file has been read and found intact and compatible."""
+    try:
+        manifest = backup_file.verify(backup.path, sha256=backup.sha256, size=backup.size)
+        backup_file.check_compatible(manifest)
+    except backup_file.IncompatibleBackup as exc:
+        raise SiteActionError(f"不能恢复：{exc}") from exc
+    except backup_file.BackupError as exc:
+        SiteBackup.objects.filter(pk=backup.pk).update(verified_at=None, problem=str(exc)[:300])
+        raise SiteActionError(f"不能恢复：{exc}。站点未做任何改动。") from exc
+    return manifest
+
+
+def _after_load(site, primary_host):
+    """In the restored schema: Wagtail's Site answers to the site's current primary host, nobody is signed
+    in (sessions of the backup's time would bring back whoever was then), and the apps rebuild what they
+    derived from the content (site_content_replaced)."""
+    with schema_context(site.schema_name), site_urls():
+        Site.objects.update(hostname=primary_host)
+        Session.objects.all().delete()
+        site_content_replaced.send(sender=GovSite, site=site)
+
+
+def restore_backup(backup, *, acting_user, source="", safety_backup=True):
+    """Replace the site's schema and media with the backup's, after checking the whole file.
+
+    With `safety_backup` the site's current state is backed up first, so this restore can
+    itself be undone. The replaced schema is dropped in the transaction that installs the
+    restored one; the media folders are swapped after it commits.
+    """
+    require_public_schema()
+    site = backup.site
+    if site is None:
+        raise SiteActionError("该备份所属的站点已删除，请选择“恢复为新站点”")
+    if backup.schema_name != site.schema_name:
+        raise SiteActionError("该备份不属于这个站点的当前数据库模式，请选择“恢复为新站点”")
+    manifest = _checked_manifest(backup)
+    if safety_backup:
+        backup_site(site, acting_user=acting_user, source=source, trigger=SiteBackup.Trigger.BEFORE_RESTORE)
+    schema = template.checked_schema(site.schema_name)
+    replaced = template.checked_schema(f"{schema[:40]}_replaced_{secrets.token_hex(4)}")
+    with site_operation(site, "恢复"), _staged_media() as staged_media:
+        try:
+            with transaction.atomic():
+                site = lock_site(site)
+                with connection.cursor() as cursor:
+                    cursor.execute(f'ALTER SCHEMA "{schema}" RENAME TO "{replaced}"')
+                staged = staged_media(_load(backup, manifest, schema))
+                _after_load(site, site.primary_domain().domain)
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA "{replaced}" CASCADE')
+                audit.record(
+                    AuditAction.RESTORE_SITE, acting_user=acting_user, site=site, source=source, file=backup.file_name,
+                    backup_created_at=backup.created_at.isoformat(), rows=backup.row_count, media=backup.media_count,
+                )
+                routing_changed(site)
+                transaction.on_commit(staged.commit)
+        finally:
+            connection.set_schema_to_public()
+    return site
+
+
+@contextmanager
+def _staged_media():
+    """Yields a function that registers the StagedMedia of a load; on any failure they are removed."""
+    staged = []
+
+    def register(media):
+        staged.append(media)
+        return media
+
+    try:
+        yield register
+    except BaseException:
+        for media in staged:
+            media.discard()
+        raise
+
+
+def _load(backup, manifest, schema):
+    try:
+        return backup_file.load(backup.path, manifest, schema)
+    except backup_file.BackupError as exc:
+        raise SiteActionError(f"恢复失败：{exc}。站点未做任何改动。") from exc
+
+
+def restore_as_new_site(backup, *, name, parent, region_code, site_code, domains=(), acting_user, source=""):
+    """Make a new site from a backup: new registry row, new schema and media; nothing else is touched.
+
+    For a deleted site (its codes are free again) or a copy of one beside the original
+    under other codes. Its accounts and content are the backup's.
+    """
+    require_public_schema()
+    manifest = _checked_manifest(backup)
+    level = manifest["site"]["level"]
+    name, region_code, site_code = validate_new_site(
+        name=name, level=level, parent=parent, region_code=region_code, site_code=site_code
+    )
+    hosts = checked_new_hosts(domains)
+    if not hosts:
+        raise SiteActionError({"domain": ["请填写新站点的域名"]})
+    schema = schema_name_for(region_code)
+    try:
+        with _staged_media() as staged_media, transaction.atomic():
+            site = GovSite.objects.create(
+                schema_name=schema, name=name, level=level, parent=parent, region_code=region_code,
+                site_code=site_code, status=SiteStatus.ACTIVE,
+            )
+            for index, host in enumerate(hosts):
+                Domain.objects.create(domain=host, tenant=site, is_primary=index == 0)
+            staged = staged_media(_load(backup, manifest, schema))
+            _after_load(site, hosts[0])
+            with schema_context(schema):
+                Site.objects.update(site_name=site.display_name)
+            audit.record(
+                AuditAction.RESTORE_AS_NEW_SITE, acting_user=acting_user, site=site, source=source,
+                file=backup.file_name, from_site=f"{backup.site_name}（{backup.region_code}）", domains=hosts,
+            )
+            transaction.on_commit(routes_changed)
+            transaction.on_commit(staged.commit)
+    finally:
+        connection.set_schema_to_public()
+    site.refresh_from_db()
+    return site
+
+
+def delete_backup(backup, *, acting_user, source=""):
+    """Remove a backup file and its record. The last verified backup of a deleted site is kept."""
+    require_public_schema()
+    if backup.site_id is None and not SiteBackup.objects.filter(
+        region_code=backup.region_code, site__isnull=True, verified_at__isnull=False
+    ).exclude(pk=backup.pk).exists():
+        raise SiteActionError("这是已删除站点仅存的校验通过的备份，不能删除")
+    with transaction.atomic():
+        audit.record(AuditAction.DELETE_BACKUP, acting_user=acting_user, site=backup.site, source=source,
+                     file=backup.file_name, site_label=f"{backup.site_name}（{backup.region_code}）")
+        backup.delete()
+        transaction.on_commit(lambda: backup.path.unlink(missing_ok=True))

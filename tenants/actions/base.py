@@ -1,0 +1,77 @@
+"""What every action shares: its error, the schema it starts in, its locks, and what it says after commit."""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection, transaction
+from django_tenants.utils import get_public_schema_name
+
+from ..models import Domain, GovSite
+from ..routing import routes_changed
+from ..signals import site_routing_changed
+
+
+class SiteActionError(ValidationError):
+    """An action was refused; `message_dict` or `messages` say why, in Chinese."""
+
+
+def require_public_schema():
+    """Actions change the registry; they start in the public schema and switch only where they say so."""
+    if connection.schema_name != get_public_schema_name():
+        raise RuntimeError(
+            f"Site actions must be called from the public schema, not {connection.schema_name!r}: "
+            "switch schemas at the edges (middleware, commands, jobs), not around an action."
+        )
+
+
+SITE_BUSY = "另一位管理员正在对站点“{name}”执行操作，请稍后刷新页面查看结果再试"
+
+
+def lock_site(site):
+    """The site's registry row, locked for this transaction; refused at once if someone else holds it.
+
+    Two admins pressing buttons on one site at the same moment: the second gets a clear
+    message instead of waiting, and never a half-done state.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_site needs the action's transaction")
+    try:
+        return GovSite.objects.select_for_update(nowait=True).get(pk=site.pk)
+    except GovSite.DoesNotExist as exc:
+        raise SiteActionError(f"站点“{site.name}”已不存在（可能刚被其他管理员删除）") from exc
+    except OperationalError as exc:
+        raise SiteActionError(SITE_BUSY.format(name=site.name)) from exc
+
+
+# Advisory lock namespace of long site operations (backup, restore, delete, fold); the key is the site's id.
+SITE_OPERATION_LOCK = 48_112
+
+
+@contextmanager
+def site_operation(site, what):
+    """Hold the site's operation lock for a long action, or refuse at once if another one holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SITE_OPERATION_LOCK, site.pk])
+        if not cursor.fetchone()[0]:
+            raise SiteActionError(f"站点“{site.name}”正在进行备份、恢复或删除，{what}需等它完成后再试")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SITE_OPERATION_LOCK, site.pk])
+
+
+def routing_changed(site, also=()):
+    """Every host of `site` (and `also`, hosts just removed) answers differently from this commit on.
+
+    After commit this worker forgets its host look-ups and the route generation moves
+    (tenants.routing); `site_routing_changed` tells the apps above (the edge cache forgets
+    the hosts' pages, once now and once more when every other worker has read the new
+    generation, TENANT_ROUTE_CACHE_SECONDS later).
+    """
+    transaction.on_commit(routes_changed)
+    hosts = sorted({*Domain.objects.filter(tenant=site).values_list("domain", flat=True), *also})
+    site_routing_changed.send(
+        sender=GovSite, site=site, hosts=hosts, settled_after=settings.TENANT_ROUTE_CACHE_SECONDS + 1
+    )
