@@ -12,6 +12,7 @@ import tarfile
 from io import BytesIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
@@ -25,10 +26,13 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from columns.models import ArticlePage, ColumnPage
-from library.models import PublishedReport, ResourceItem
+from library.models import Delivery, PublishedReport, ResourceItem
 from reports.actions import generate_annual_report
 from reports.models import AnnualReportPage
 from search import index
+from syndication import actions as syndication
+from syndication import sync
+from syndication.models import ReprintPage
 from tenants import actions, backup_file
 from tenants.actions.base import SITE_OPERATION_LOCK
 from tenants.models import AuditEvent, GovSite, SiteBackup
@@ -194,6 +198,88 @@ def test_a_restore_brings_the_sites_published_report_back_into_the_gatherings_ab
     province = GovSite.objects.get(level="province")
     gathering = Client(HTTP_HOST=province.primary_domain().domain).get("/ndbb/2025/")
     assert gathering.status_code == 200 and "新都区" in gathering.content.decode()
+
+
+def make_township(scratch, county, code="510114001"):
+    scratch.append(code)
+    clear_files(f"site_{code}")
+    return actions.provision_site(
+        name="新都街道", level="township", parent=county, region_code=code, site_code="5101141001",
+        domains=[f"{code}.backup.localhost"], acting_user=None, source="tests",
+    ).site
+
+
+def distribute_from(source, receiver, title):
+    """`source` publishes an article and distributes it to `receiver`, which catches up; returns the Distribution."""
+    with schema_context(source.schema_name):
+        page = ArticlePage(title=title, slug="fenfa", body="<p>下发的通知。</p>")
+        ColumnPage.objects.get(slug="tzgg").add_child(instance=page)
+        page.save_revision().publish()
+        distribution = syndication.distribute_page(
+            page, source, levels=[receiver.level], root=receiver,
+            acting_user=get_user_model().objects.get(username="admin"),
+        )
+    catch_up(receiver)
+    return distribution
+
+
+def catch_up(site):
+    with schema_context(site.schema_name):
+        sync.catch_up(site)
+    connection.set_schema_to_public()
+
+
+def test_a_restored_receiving_site_is_relinked_to_what_was_distributed_since_its_backup(scratch):
+    """The backup predates the item: its copy is gone with the restore, and the library must not point at it."""
+    county = make_county(scratch)
+    township = make_township(scratch, county)
+    backup = actions.backup_site(township, acting_user=None)
+    distribution = distribute_from(county, township, "新都区关于做好冬季防火工作的通知")
+    delivered = Delivery.objects.get(distribution=distribution, site=township)
+    assert delivered.page_id is not None and delivered.state == Delivery.State.ACCEPTED
+
+    actions.restore_backup(backup, acting_user=None, source="tests", safety_backup=False)
+
+    delivery = Delivery.objects.get(pk=delivered.pk)
+    with schema_context(township.schema_name):
+        assert not ReprintPage.objects.exists(), "the backup has no copy"
+    connection.set_schema_to_public()
+    assert delivery.page_id is None, "the delivery still named a page the restored schema does not have"
+    assert delivery.applied_revision < distribution.revision, "the item must reach the restored site again"
+    catch_up(township)
+    delivery.refresh_from_db()
+    with schema_context(township.schema_name):
+        copy = ReprintPage.objects.get(distribution_id=distribution.pk)
+    connection.set_schema_to_public()
+    assert delivery.page_id == copy.pk and copy.live
+    assert Client(HTTP_HOST="510114001.backup.localhost").get(f"/sjxx/d{distribution.pk}/").status_code == 200
+
+
+def test_a_restored_source_site_withdraws_what_it_no_longer_has_and_lets_go_of_the_page_id(scratch):
+    county = make_county(scratch)
+    township = make_township(scratch, county)
+    backup = actions.backup_site(county, acting_user=None)
+    distribution = distribute_from(county, township, "新都区关于做好冬季防火工作的通知")
+    old_page_id = distribution.source_page_id
+
+    actions.restore_backup(backup, acting_user=None, source="tests", safety_backup=False)
+
+    distribution.refresh_from_db()
+    assert distribution.is_withdrawn, "the source page is not in the restored site: its copies must go"
+    assert distribution.source_page_id != old_page_id
+    catch_up(township)
+    with schema_context(township.schema_name):
+        assert not ReprintPage.objects.get(distribution_id=distribution.pk).live
+    # The restored schema hands out page ids again: a new page with the old id is not the distributed one.
+    with schema_context(county.schema_name):
+        page = ArticlePage(title="新都区另一条通知", slug="lingyi", body="<p>无关。</p>")
+        ColumnPage.objects.get(slug="tzgg").add_child(instance=page)
+        page.save_revision().publish()
+        reused = page.pk
+    connection.set_schema_to_public()
+    assert reused == old_page_id, "the restored sequence gives the old id to the next page"
+    distribution.refresh_from_db()
+    assert distribution.is_withdrawn and distribution.title == "新都区关于做好冬季防火工作的通知"
 
 
 def corrupt(path, offset_from_middle=0):
