@@ -1,5 +1,7 @@
 """The site registry (public schema): sites, their domains, the audit trail, the template snapshot."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django_tenants.models import DomainMixin, TenantMixin
 
 from . import regions
+from .naming import strip_region_suffix
 
 
 class SiteStatus(models.TextChoices):
@@ -76,8 +79,6 @@ class GovSite(TenantMixin):
     @property
     def short_name(self):
         """The region name without its administrative suffix, for 走进XX."""
-        from .naming import strip_region_suffix
-
         return strip_region_suffix(self.name)
 
     @property
@@ -306,8 +307,6 @@ class SiteBackup(models.Model):
 
     @property
     def path(self):
-        from pathlib import Path
-
         return Path(settings.SITE_BACKUP_ROOT) / self.file_name
 
     @property
@@ -391,3 +390,21 @@ def current_site():
     next to reads, and a cached site would outlive a renamed domain or a rolled-back provisioning.
     """
     return GovSite.objects.prefetch_related("domains").filter(schema_name=connection.schema_name).first()
+
+
+class WrongSchema(RuntimeError):
+    """A service was handed one site while the connection is in another site's schema."""
+
+
+def require_schema(site):
+    """For a service handed `site` that also reads the connection's schema: the two must be the same site.
+
+    A caller in the wrong schema would otherwise write schema B's content under site A's name
+    (its library rows, indicators, report figures, deliveries). Switch at the edge
+    (`schema_context(site.schema_name)` in a command or job), then call.
+    """
+    if connection.schema_name != site.schema_name:
+        raise WrongSchema(
+            f"{site} lives in schema {site.schema_name!r}, but the connection is in {connection.schema_name!r}: "
+            "switch to the site's schema at the edge before calling"
+        )

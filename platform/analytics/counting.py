@@ -8,6 +8,7 @@ Control, and clients that run no script (most robots), are not counted.
 
 from django.db import connection, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from columns.models import path_on_site
 
@@ -29,8 +30,6 @@ def count_view(site, page_id):
     Only live, public pages of the site count: an id that is not one is dropped, so a forged
     beacon cannot add rows, only raise a real page's count.
     """
-    from wagtail.models import Page
-
     page = Page.objects.live().filter(pk=page_id, depth__gte=2).only("title", "url_path", "path").first()
     if page is None or page.get_view_restrictions():
         return False

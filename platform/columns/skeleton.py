@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
-from .models import ColumnType
+from .models import ColumnType, HomePage
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,6 @@ def build_skeleton(root):
     Returns the home page. Runs in the template schema (and in the migrate path
     used by the provisioning benchmark).
     """
-    from .models import HomePage
-
     home = root.add_child(instance=HomePage(title=SITE_NAME_PLACEHOLDER, slug="home"))
     ensure_standard_columns(home)
     return home

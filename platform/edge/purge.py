@@ -15,6 +15,7 @@ timer, every minute) retries it. Nothing here raises into the caller.
 import logging
 import threading
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -23,6 +24,7 @@ from django.utils import timezone
 from wagtail.contrib.frontend_cache.utils import get_backends
 
 from .backends import PurgeFailed
+from .models import PendingPurge
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
@@ -59,8 +61,6 @@ def request_host_purge(hosts, *, again_after=None):
 
 def schedule(hosts, *, at):
     """Purge `hosts` again at `at` (the retry job sends it); an earlier time already set is kept."""
-    from .models import PendingPurge
-
     for host in hosts:
         pending, created = PendingPurge.objects.get_or_create(host=host, defaults={"next_attempt_at": at})
         if not created and pending.next_attempt_at > at:
@@ -96,8 +96,6 @@ def purge_urls(urls, now=None):
 
     `now`: the time the retry job works at (rows due by then are settled by a success).
     """
-    from urllib.parse import urlsplit
-
     failures = {}
     for name, backend in get_backends().items():
         try:
@@ -116,8 +114,6 @@ def purge_urls(urls, now=None):
 
 
 def _record(hosts, failures, now):
-    from .models import PendingPurge
-
     for host, reason in failures.items():
         logger.warning("edge purge failed for %s (will retry): %s", host, reason)
         pending = PendingPurge.objects.filter(host=host).first() or PendingPurge(host=host)
@@ -134,8 +130,6 @@ def _record(hosts, failures, now):
 
 def retry_pending(now=None):
     """Retry every due PendingPurge (all hosts in one batch). Returns (retried, still failing)."""
-    from .models import PendingPurge
-
     now = now or timezone.now()
     due = list(PendingPurge.objects.filter(next_attempt_at__lte=now).values_list("host", flat=True))
     if not due:

@@ -8,8 +8,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from columns.models import ColumnPage, ColumnType
+
 from . import actions
-from .models import Category, InvalidReason, MailboxPage
+from .models import Category, ConsultationPage, ConsultationQuestion, InvalidReason, MailboxPage
 
 MESSAGES = [
     # (days ago, category, subject, body, allow_public, outcome)
@@ -65,9 +67,7 @@ def add_demo_messages(site):
 
 def add_demo_consultations(site):
     """One open consultation with questions, one closed with its 采纳情况."""
-    from columns.models import ColumnPage, ColumnType
 
-    from .models import ConsultationPage, ConsultationQuestion
 
     column = ColumnPage.objects.filter(column_type=ColumnType.CONSULTATION).first()
     if column is None:

@@ -14,9 +14,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from wagtail.models import Page
+
+from columns.models import HOME_BLOCK_TYPES, ColumnPage, ColumnType, HomePage, path_on_site
+from interaction.models import Message
+from tenants.models import require_schema
+
+from .models import BrokenLink, CrawlRun, ProbeDay
 
 DEFAULT_THRESHOLDS = {
     "homepage_stale_days": 14,  # no new item on the home page for 2 weeks
@@ -60,8 +66,7 @@ class Indicator:
 
 def compute(site, now=None):
     """The site's indicators (list of dicts, JSON-ready), in the current (the site's) schema."""
-    from columns.models import HomePage
-
+    require_schema(site)
     now = now or timezone.now()
     limits = thresholds()
     home = HomePage.objects.first()
@@ -86,15 +91,11 @@ def _days(since, now):
 
 
 def _page_link(page, base):
-    from columns.models import path_on_site
-
     return {"title": page.title, "url": base + path_on_site(page.url_path),
             "admin_url": f"{base}/admin/pages/{page.pk}/"}
 
 
 def _homepage(home, now, limits, base):
-    from columns.models import HOME_BLOCK_TYPES, ColumnPage
-
     limit = limits["homepage_stale_days"]
     shown = list(ColumnPage.objects.live().descendant_of(home).filter(
         column_type__in=HOME_BLOCK_TYPES, depth__lte=home.depth + 2))
@@ -118,8 +119,6 @@ def _homepage(home, now, limits, base):
 
 def _column_status(home, now, limits, base):
     """[(column, days since its newest item or None, allowed days)] of every column that must be updated."""
-    from columns.models import ColumnPage
-
     periods = limits["column_update_days"]
     # One query for every column: the newest dated live item below each (a subquery per row).
     newest = (Page.objects.live().not_type(ColumnPage)
@@ -162,8 +161,6 @@ def _empty_columns(home, limits, base):
     Not counted: a mailbox (its content is its messages) and the 上级信息 column, whose items
     the sites above send and withdraw (syndication), not the site.
     """
-    from columns.models import ColumnPage, ColumnType
-
     veto_at = limits["empty_columns_veto"]
     live_child = Page.objects.live().filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
     not_counted = [ColumnType.MAILBOX, ColumnType.REPRINT]
@@ -176,9 +173,7 @@ def _empty_columns(home, limits, base):
 
 def _unanswered_messages(now, limits, base):
     """Valid messages waiting more than the limit, or answered only after it within the past year."""
-    from django.db.models import DurationField, ExpressionWrapper, F
 
-    from interaction.models import Message
 
     limit = limits["unanswered_message_days"]
     waiting = Message.objects.open().order_by("received_at")
@@ -211,8 +206,6 @@ def _message_link(message, base, note):
 
 def _availability(site, now, limits):
     """Share of failed probes over the last days (monitoring.probes); warns at half the limit."""
-    from .models import ProbeDay
-
     since = timezone.localdate(now) - timedelta(days=limits["availability_days"] - 1)
     days = list(ProbeDay.objects.filter(site=site, day__gte=since).order_by("day"))
     probes = sum(d.probes for d in days)
@@ -235,8 +228,6 @@ def _availability(site, now, limits):
 
 def _broken_links(site, limits):
     """Links the latest crawl (monitoring.crawler) found broken, with the page each is on."""
-    from .models import BrokenLink, CrawlRun
-
     limit = limits["broken_links_flag"]
     run = CrawlRun.objects.filter(site=site).order_by("-finished_at").first()
     if run is None:

@@ -9,9 +9,13 @@ import logging
 
 from django.db import connection, transaction
 from django.db.models.signals import post_save
+from django_tenants.utils import schema_context
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from interaction.models import Message
 from tenants.models import current_site
+
+from .health import MONITORED, refresh
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +27,7 @@ class _Refresh:
         self.schema = schema
 
     def __call__(self):
-        from django_tenants.utils import schema_context
 
-        from .health import MONITORED, refresh
 
         try:
             with schema_context(self.schema):
@@ -54,8 +56,6 @@ def _message_saved(sender, **kwargs):
 
 
 def connect_messages():
-    from interaction.models import Message
-
     post_save.connect(_message_saved, sender=Message, dispatch_uid="monitoring.message")
 
 

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from columns.models import HomePage
+
 from .figures import FIGURES, ReportError, check_year, compute
 from .models import AnnualReportPage, report_slug, report_title
 
@@ -41,8 +43,6 @@ class Generated:
 
 
 def home_page():
-    from columns.models import HomePage
-
     home = HomePage.objects.select_for_update().first()
     if home is None:
         raise ReportError("本站没有首页，无法生成年度报表")

@@ -23,6 +23,16 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from analytics.models import SiteViewDay
+from columns.models import ArticlePage, ColumnPage, ColumnType
+from interaction.models import ConsultationPage, Feedback, Message
+from interaction.models.messages import ANSWERED_STATUSES
+from monitoring.models import ProbeDay
+from policies.choices import InterpretationKind
+from policies.models import PolicyDocumentPage, PolicyInterpretationPage
+from services.models import ServiceGuidePage
+from tenants.models import SiteBackup, require_schema
+
 # The national form exists since the 2017 guidelines (国办发〔2017〕47号).
 FIRST_YEAR = 2017
 
@@ -187,6 +197,7 @@ def compute(year, site):
     `site` is the GovSite whose schema the connection is in: the availability probes and
     backups are rows of the public schema, kept per site.
     """
+    require_schema(site)
     year = check_year(year)
     start, end = year_bounds(year)
     figures = {}
@@ -203,11 +214,6 @@ def compute(year, site):
 
 def _information(start, end):
     """Items published in the year by type and by the kind of column they are in (two queries)."""
-    from columns.models import ArticlePage, ColumnPage, ColumnType
-    from interaction.models import ConsultationPage
-    from policies.models import PolicyDocumentPage, PolicyInterpretationPage
-    from services.models import ServiceGuidePage
-
     items = list(
         Page.objects.live().type(
             ArticlePage, PolicyDocumentPage, PolicyInterpretationPage, ServiceGuidePage, ConsultationPage,
@@ -238,8 +244,6 @@ def _information(start, end):
 
 
 def _columns(start, end):
-    from columns.models import ColumnPage, ColumnType
-
     existing = ColumnPage.objects.live().filter(depth__gt=2, first_published_at__lt=end)
     return existing.aggregate(
         columns_total=Count("pk"),
@@ -249,9 +253,6 @@ def _columns(start, end):
 
 
 def _interpretations(start, end):
-    from policies.choices import InterpretationKind
-    from policies.models import PolicyInterpretationPage
-
     return PolicyInterpretationPage.objects.live().filter(
         first_published_at__gte=start, first_published_at__lt=end
     ).aggregate(
@@ -263,17 +264,12 @@ def _interpretations(start, end):
 
 
 def _services(end):
-    from services.models import ServiceGuidePage
-
     return ServiceGuidePage.objects.live().filter(first_published_at__lt=end).aggregate(
         service_items=Count("pk"), service_items_online=Count("pk", filter=~Q(online_url="")),
     )
 
 
 def _interaction(start, end):
-    from interaction.models import ConsultationPage, Feedback, Message
-    from interaction.models.messages import ANSWERED_STATUSES
-
     messages = Message.objects.valid().filter(received_at__gte=start, received_at__lt=end)
     answered = Q(status__in=ANSWERED_STATUSES, replied_at__isnull=False)
     figures = messages.aggregate(
@@ -292,9 +288,6 @@ def _interaction(start, end):
 
 
 def _security(site, start, end):
-    from monitoring.models import ProbeDay
-    from tenants.models import SiteBackup
-
     probes = ProbeDay.objects.filter(
         site=site, day__gte=start.date(), day__lt=end.date()
     ).aggregate(probes=Sum("probes"), probe_failures=Sum("failures"))
@@ -309,8 +302,6 @@ def _security(site, start, end):
 
 def _visits(site, start, end):
     """Page views the platform counted on the site in the year (analytics: per site and day, in public)."""
-    from analytics.models import SiteViewDay
-
     views = SiteViewDay.objects.filter(site=site, day__gte=start.date(), day__lt=end.date()).aggregate(n=Sum("views"))
     return {"visits": views["n"] or 0}
 

@@ -6,6 +6,7 @@ all of them, and those in service), one for their reports, whatever the number o
 
 from dataclasses import dataclass
 
+from library.models import PublishedReport
 from tenants.models import GovSite, SiteStatus, sites_below
 
 from .figures import FIGURES, MAIN_KEYS, display
@@ -32,8 +33,6 @@ def gather(site, year):
     the site existed that year. Only sites in service (and under sites in service) are listed as
     not having published.
     """
-    from library.models import PublishedReport
-
     sites = [site, *sites_below(site)]
     in_service = {site.pk, *(s.pk for s in sites_below(site, statuses=[SiteStatus.ACTIVE]))}
     reports = {r.site_id: r for r in PublishedReport.objects.filter(site__in=sites, year=year)}

@@ -17,6 +17,7 @@ from wagtail.models import Page
 
 from .figures import SECTIONS, display
 from .forms import AnnualReportForm, field_name
+from .gathering import has_sites_below
 
 
 def report_slug(year):
@@ -84,8 +85,6 @@ class AnnualReportPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .gathering import has_sites_below
-
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.sections()
         site = getattr(request, "site_tenant", None)

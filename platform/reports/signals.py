@@ -11,7 +11,7 @@ from wagtail.signals import page_published, page_unpublished
 from columns.models import path_on_site
 from edge.purge import request_purge
 from library.models import PublishedReport
-from tenants.models import current_site
+from tenants.models import current_site, require_schema
 from tenants.signals import site_content_replaced
 
 from .models import AnnualReportPage
@@ -52,6 +52,7 @@ def on_publish(sender, instance, **kwargs):
 def resync(sender, site, **kwargs):
     """The site's rows again from its live reports, in its schema: after a restore replaced the schema
     (no publish signal ran), the gatherings above show what the restored site has published."""
+    require_schema(site)
 
     live = {page.year: page for page in AnnualReportPage.objects.live().filter(depth=3)}
     gone = PublishedReport.objects.filter(site=site).exclude(year__in=live)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from columns.models import HomePage
+
 from .actions import ReportError, generate_annual_report
 from .models import AnnualReportPage
 
@@ -28,8 +30,6 @@ class GenerateForm(forms.Form):
 
 
 def _check_permission(user, year):
-    from columns.models import HomePage
-
     existing = AnnualReportPage.objects.filter(year=year, depth=3).first()
     if existing is not None:
         allowed = existing.permissions_for_user(user).can_edit()

@@ -21,6 +21,10 @@ from django.utils.html import strip_tags
 from wagtail.models import Page
 from wagtail.search import index as wagtail_index
 
+from interaction.models import Message
+from library.models import ResourceItem
+from tenants.models import require_schema
+
 from . import segment
 from .models import Kind, SearchEntry
 
@@ -80,8 +84,6 @@ def _upsert(model, row, unique_fields):
 
 def _write(key, site, *, kind, title, summary, body, url, column_id, column_title, published_at):
     """Upsert the entry in the site's index and, for a real site (not the template), its library row."""
-    from library.models import ResourceItem
-
     title_tokens = " ".join(segment.index_tokens(title))
     body_tokens = " ".join(segment.index_tokens(body))
     vector = SearchVector(Value(title_tokens), weight="A", config="simple") + SearchVector(
@@ -108,8 +110,6 @@ def _write(key, site, *, kind, title, summary, body, url, column_id, column_titl
 
 
 def remove(key, site):
-    from library.models import ResourceItem
-
     SearchEntry.objects.filter(key=key).delete()
     if site is not None:
         ResourceItem.objects.filter(site=site, source_key=key).delete()
@@ -133,14 +133,13 @@ def index_page(page, site):
 
 def index_subtree(page, site):
     """After a move: every page below (and including) `page` has a new address."""
+    require_schema(site)
     for descendant in Page.objects.descendant_of(page, inclusive=True).specific():
         index_page(descendant, site)
 
 
 def index_message(message, site):
     """A mailbox exchange is searchable while it is public (answered, published, allowed by the citizen)."""
-    from interaction.models import Message
-
     key = message_key(message.pk)
     if message.mailbox is None or not Message.objects.public().filter(pk=message.pk).exists():
         remove(key, site)
@@ -157,9 +156,8 @@ def index_message(message, site):
 
 def rebuild(site, progress=None):
     """Index every live page and public exchange of `site` (the current schema's); drop entries of what is gone."""
-    from interaction.models import Message
-    from library.models import ResourceItem
-
+    if site is not None:
+        require_schema(site)
     pages = list(Page.objects.live().filter(depth__gt=2).specific())
     messages = list(Message.objects.public().select_related("mailbox"))
     keep = set()
@@ -180,7 +178,5 @@ def rebuild(site, progress=None):
 
 
 def indexable_count():
-    from interaction.models import Message
-
     return Page.objects.live().filter(depth__gt=2).count() + Message.objects.public().count()
 

@@ -16,9 +16,10 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from library.models import Delivery, Distribution
-from tenants.models import SiteLevel, SiteStatus, sites_below
+from tenants.models import SiteLevel, SiteStatus, require_schema, sites_below
 
 from . import content, sync
+from .models import ReprintPage
 
 LEVEL_ORDER = [SiteLevel.PROVINCE, SiteLevel.CITY, SiteLevel.COUNTY, SiteLevel.TOWNSHIP]
 # Sites that receive: running ones, and suspended ones (they catch up when resumed). Archived
@@ -159,8 +160,6 @@ def decline_delivery(delivery_id, site, *, acting_user):
 
 def _log_decision(delivery, action, user):
     """In the copy's history (and so the audit trail) when there is a copy; the row keeps who decided anyway."""
-    from .models import ReprintPage
-
     page = ReprintPage.objects.filter(distribution_id=delivery.distribution_id).first()
     if page is not None:
         log(page, action, user=user, data={"source": delivery.distribution.source_name})
@@ -177,8 +176,7 @@ def relink_after_restore(site):
     backup does not have live is withdrawn and let go of its page id, which the restored
     schema's sequence will give to a new, unrelated page.
     """
-    from .models import ReprintPage
-
+    require_schema(site)
     copies = {page.distribution_id: page for page in ReprintPage.objects.all()}
     for delivery in Delivery.objects.filter(site=site).select_related("distribution", "site"):
         copy = copies.get(delivery.distribution_id)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from columns.models import ColumnPage, ColumnType, HomePage
 from library.models import Delivery, Distribution
 from tenants.models import GovSite, SiteLevel, sites_below
 
@@ -110,8 +111,6 @@ def inbox(request):
 
 def _can_decide(user):
     """Who may publish in the 上级信息 column (or, before it exists, under the home page) decides."""
-    from columns.models import ColumnPage, ColumnType, HomePage
-
     where = ColumnPage.objects.filter(column_type=ColumnType.REPRINT).first() or HomePage.objects.first()
     return where is not None and where.permissions_for_user(user).can_publish_subpage()
 

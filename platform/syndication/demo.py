@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 
+from columns.models import ArticlePage
 from library.models import Distribution
 
 from . import actions
@@ -13,8 +14,6 @@ def distribute_demo_item(province):
 
     The worker delivers it (`make run` starts one; its first pass catches up whatever is behind).
     """
-    from columns.models import ArticlePage
-
     with schema_context(province.schema_name):
         article = ArticlePage.objects.live().order_by("-first_published_at", "-pk").first()
         if article is None or Distribution.objects.filter(source_site=province, source_page_id=article.pk).exists():

@@ -7,6 +7,7 @@ render once the source commits it; catching up (syndication.sync) clears the edg
 """
 
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -14,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from columns.models import ColumnType, in_column_of_type
+from library.models import Distribution
 
 
 class ReprintPage(Page):
@@ -47,8 +49,6 @@ class ReprintPage(Page):
 
     @cached_property
     def distribution(self):
-        from library.models import Distribution
-
         return Distribution.objects.select_related("source_site").filter(pk=self.distribution_id).first()
 
     @property
@@ -65,7 +65,6 @@ class ReprintPage(Page):
         """Withdrawn at the source (or gone with its site): 410 with a notice, whatever this site has applied."""
         distribution = self.distribution
         if distribution is None or distribution.is_withdrawn:
-            from django.template.response import TemplateResponse
 
             return TemplateResponse(
                 request, "syndication/withdrawn.html", {"page": self, "self": self, "distribution": distribution},

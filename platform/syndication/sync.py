@@ -25,9 +25,12 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from wagtail.signals import page_published
 
+from columns.models import ColumnPage, ColumnType, HomePage
 from edge.purge import request_purge
 from library.models import Delivery
-from tenants.models import GovSite, SiteStatus
+from tenants.models import GovSite, SiteStatus, require_schema
+
+from .models import AcceptMode, ReprintPage, ReprintSettings
 
 logger = logging.getLogger(__name__)
 CHANNEL = "govsites_syndication"
@@ -70,8 +73,6 @@ def sites_behind():
 
 def reprint_column():
     """The site's 上级信息 column, made (mandated, in the menu) the first time the site receives something."""
-    from columns.models import ColumnPage, ColumnType, HomePage
-
     column = ColumnPage.objects.filter(column_type=ColumnType.REPRINT).order_by("depth", "path").first()
     if column is not None:
         return column
@@ -89,8 +90,6 @@ def _show(page, distribution, column=None):
     page three times. `page_published` is what keeps the search index, the edge and the
     indicators in step (their handlers need only the page), so it is sent as Wagtail would.
     """
-    from .models import ReprintPage
-
     now = timezone.now()
     if column is not None:
         page = column.add_child(instance=ReprintPage(
@@ -108,8 +107,6 @@ def _show(page, distribution, column=None):
 
 def take_down(delivery):
     """Unpublish the site's copy of `delivery`, if it shows one."""
-    from .models import ReprintPage
-
     page = ReprintPage.objects.filter(distribution_id=delivery.distribution_id, live=True).first()
     if page is not None:
         with _Applying():
@@ -119,8 +116,6 @@ def take_down(delivery):
 
 def apply(delivery, site):
     """Apply one delivery in the current (receiving) schema; returns True if the public site changed."""
-    from .models import AcceptMode, ReprintPage, ReprintSettings
-
     distribution = delivery.distribution
     changed = False
     if delivery.state == Delivery.State.NEW and not distribution.is_withdrawn:
@@ -162,6 +157,7 @@ def catch_up(site):
     Rows are locked with SKIP LOCKED: two workers never apply the same delivery twice, and a
     site an editor is accepting into right now is left to the next pass.
     """
+    require_schema(site)
     applied = failed = 0
     with transaction.atomic():
         rows = list(behind(site.pk).select_for_update(skip_locked=True, of=("self",)).select_related("distribution"))

@@ -12,7 +12,10 @@ they are declared (one of them is django-otp's, whose migrations are not ours).
 
 from django.db import connection
 from django.db.models import CASCADE, SET_NULL
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name
+
+from ..models import AuditEvent
 
 
 class OnlyInPublic:
@@ -34,9 +37,7 @@ class OnlyInPublic:
 
 def keep_staff_rules_in_public():
     """Called once from tenants.apps."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from ..models import AuditEvent
 
     for model, name, rule in ((TOTPDevice, "user", CASCADE), (AuditEvent, "actor", SET_NULL)):
         model._meta.get_field(name).remote_field.on_delete = OnlyInPublic(rule)

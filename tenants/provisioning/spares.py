@@ -21,6 +21,7 @@ import secrets
 from django.conf import settings
 from django.db import connection, transaction
 
+from ..models import SpareSchema
 from . import template
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,6 @@ def target_count():
 
 def take_spare(snapshot, new_schema):
     """Rename a ready spare to `new_schema` inside the caller's transaction; False when none is ready."""
-    from ..models import SpareSchema
-
     if not connection.in_atomic_block:
         raise RuntimeError("take_spare must run inside the provisioning transaction")
     spare = (
@@ -60,8 +59,6 @@ def refill(count=None, stdout=None):
     processes (a transaction-level advisory lock; a second caller returns at once).
     Returns the number of spares made.
     """
-    from ..models import SpareSchema
-
     count = target_count() if count is None else count
     say = (lambda msg: stdout.write(msg + "\n")) if stdout else logger.info
     snapshot = template.ensure_template(stdout=stdout)
@@ -89,8 +86,6 @@ def refill(count=None, stdout=None):
 
 def _drop_stale(snapshot):
     """Spares of another fingerprint were cloned from an older template: drop them."""
-    from ..models import SpareSchema
-
     for spare in SpareSchema.objects.exclude(fingerprint=snapshot.fingerprint):
         with transaction.atomic():
             locked = SpareSchema.objects.select_for_update(skip_locked=True).filter(pk=spare.pk).first()

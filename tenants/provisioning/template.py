@@ -27,7 +27,7 @@ from wagtail.models import Page, Site
 
 from .. import signals
 from ..db.side import side_connection
-from ..models import GovSite
+from ..models import GovSite, TemplateSnapshot
 from . import ddl
 from .site_groups import ensure_review_workflow, ensure_site_groups
 
@@ -101,8 +101,6 @@ def raw_search_path(schema):
 
 
 def current_snapshot():
-    from ..models import TemplateSnapshot
-
     return TemplateSnapshot.objects.filter(fingerprint=migration_fingerprint()).first()
 
 
@@ -143,8 +141,6 @@ def refresh_template(stdout=None):
 
 
 def _rebuild_template(stdout):
-    from ..models import TemplateSnapshot
-
     schema = checked_schema(template_schema())
     say = (lambda msg: stdout.write(msg + "\n")) if stdout else logger.info
     created = not schema_exists(schema)

@@ -5,6 +5,7 @@ while it is open (opens_at ≤ now < closes_at); afterwards the page shows the
 feedback summary the editor publishes on the same page.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.shortcuts import render
@@ -87,9 +88,7 @@ class ConsultationPage(RoutablePageMixin, Page):
 
     @path("")
     def consultation(self, request):
-        from django.conf import settings
-
-        from ..forms import FeedbackForm
+        from ..forms import FeedbackForm  # forms load Wagtail's admin widgets, which need the models loaded
 
         questions = list(self.questions.all())
         if request.method != "POST":

@@ -65,7 +65,7 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
 
     @path("")
     def write(self, request):
-        from ..forms import MessageForm
+        from ..forms import MessageForm  # forms load Wagtail's admin widgets, which need the models loaded
 
         form = MessageForm(request.POST or None, request.FILES or None)
         if request.method == "POST":
@@ -91,7 +91,7 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
 
     @path("query/")
     def query(self, request):
-        from ..forms import LookupForm
+        from ..forms import LookupForm  # as above
 
         form = LookupForm(request.POST or None)
         message = None

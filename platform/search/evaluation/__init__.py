@@ -15,6 +15,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wagtail.models import Page
+
+from policies.models import PolicyDocumentPage
+
+from ..models import SearchEntry
+from ..query import order, parse, rank
+
 CASES = Path(__file__).with_name("cases.json")
 TOP = 10
 
@@ -48,7 +55,6 @@ def case_query(case):
     """The query of a case; for a 文号 case, the policy's document number as the demo made it, re-bracketed."""
     if "document_number_of" not in case:
         return case["query"]
-    from policies.models import PolicyDocumentPage
 
     number = PolicyDocumentPage.objects.get(title=case["document_number_of"]).document_number
     left, right = BRACKETS.get(case.get("brackets"), ("〔", "〕"))
@@ -76,9 +82,6 @@ def evaluate(search_titles, cases=None):
 
 def our_titles(query):
     """Titles of the site search's top 10, as the search page ranks them (site scope)."""
-    from ..models import SearchEntry
-    from ..query import order, parse, rank
-
     parsed = parse(query)
     if parsed.empty:
         return []
@@ -90,6 +93,4 @@ def our_titles(query):
 
 def wagtail_titles(query):
     """Titles of Wagtail's stock search (its database backend over live pages) for comparison."""
-    from wagtail.models import Page
-
     return [page.title for page in Page.objects.live().filter(depth__gt=2).search(query)[:TOP]]
