@@ -95,7 +95,7 @@ def test_deleting_from_the_console_explains_what_is_missing(console_client, coun
 
 def test_an_operator_cannot_delete_or_restore(county):
     from tenants import staff_roles
-    from tests.tenants.test_roles import staff
+    from tests.console.test_access import staff
 
     actions.suspend_site(county.site, acting_user=None)
     _, operator = staff("yunwei", staff_roles.OPERATOR)
