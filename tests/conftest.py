@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
-from pytest_django import fixtures as pytest_django_fixtures
 
 from tenants import actions
 from tenants.models import GovSite
@@ -48,40 +47,24 @@ FIXTURE_SITES = [
 ]
 
 
-def _with_committed_db(original):
-    """pytest-django sets up the test database only for tests with its marker or `db`; tests with
-    `committed_db` have neither (they must not run in a transaction) but need it all the same."""
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb):
+    """The test database, made for every run whatever its tests declare (pytest-django's documented override).
 
-    def databases_for_setup(items):
-        aliases, serialized = original(items)
-        if any("committed_db" in getattr(item, "fixturenames", ()) for item in items):
-            aliases = {*aliases, "default"}
-        return aliases, serialized
-
-    return databases_for_setup
-
-
-pytest_django_fixtures._get_databases_for_setup = _with_committed_db(pytest_django_fixtures._get_databases_for_setup)
-
-
-def pytest_collection_modifyitems(items):
-    """A test that needs the fixture sites needs the test database, even if it asks for no `db` itself.
-
-    pytest-django creates the test database only for the aliases its collected tests
-    declare; a run of browser tests alone (which use the live server, not `db`) would
-    otherwise talk to the development database's name.
-
-    Only tests that do not ask for a database fixture themselves get the marker: the
-    marker opens the test transaction before any other fixture, which would make
-    `committed_sites` clean up while that transaction still holds its locks.
+    pytest-django's own fixture makes it only when a collected test asks for `db` or the
+    marker; here the fixture sites are committed rows that tests without either use too:
+    browser and deploy tests (served by another process, so outside any test transaction)
+    and `committed_db` tests (which must not run in one).
     """
-    for item in items:
-        names = getattr(item, "fixturenames", ())
-        uses_db = "db" in names or "transactional_db" in names
-        if "committed_db" in names:
-            continue
-        if "fixture_sites" in names and not uses_db and not item.get_closest_marker("django_db"):
-            item.add_marker(pytest.mark.django_db)
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False, keepdb=keepdb)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -108,8 +91,6 @@ def _no_stray_connections_at_the_end(django_db_setup):
     yield
     from tests.helpers import raw_connection
 
-    if not connection.settings_dict["NAME"].startswith("test_"):
-        return  # no test here used the database: pytest-django made none, and there is nothing to end
     with raw_connection() as conn:
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
