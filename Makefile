@@ -50,6 +50,16 @@ lint: venv services
 	PYTHONPATH=platform:. $(VENV)/bin/lint-imports
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# On a production host, with its environment (secrets, hosts) loaded: Django's deployment checks.
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+
+# Start the demo from nothing: drops the development database and its files (media, backups,
+# demo passwords). The next `make run` builds it all again.
+clean-demo: services
+	@$(SERVICES) dropdb -h $$PGHOST -p $$PGPORT -U $$PGUSER --if-exists --force $${PGDATABASE:-govsites}
+	rm -rf var/media var/private-media var/backups var/demo-credentials.csv
+
 bench: venv services
 	@bash deploy/dev/bench-tools.sh
 	@bash deploy/dev/edge.sh

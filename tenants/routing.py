@@ -11,7 +11,7 @@ its cache when it moved, so other workers see a change within that many seconds.
 Entries used to expire after those few seconds instead: a round robin over 3,000
 hosts then found none of them cached, and every request paid a look-up in public,
 a second schema switch, the ContentType cache refilled and the site's parents
-fetched again, 7 more queries (bench/README.md, "3,000 sites: serving").
+fetched again (bench/README.md, "3,000 sites: serving").
 """
 
 import time

@@ -12,9 +12,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split()
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 # Recycle workers now and then so a slow leak stays bounded; rarely, because a new worker
-# has a new PostgreSQL connection whose catalog caches are empty: its first request to a
-# site took 32-51 ms where a later one took 25 ms, over 3,000 sites (bench/README.md).
-# Recycled every 5,000 requests, a worker serving the whole province never got warm.
+# has a new PostgreSQL connection whose catalog caches are empty, and its first request to
+# each site is slower than the next (bench/README.md, "3,000 sites"). Recycled every few
+# thousand requests, a worker serving the whole province never got warm.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = 10000
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -3,7 +3,7 @@
 A published item shows on its own page, its column's lists, the home page, feeds,
 the sitemap and the search page: every page of its site may show it. Banning the
 host clears all of them in one request per edge; a site is re-rendered page by
-page as visitors ask (one render per page, ~15 ms). Publishing is a few times a
+page as visitors ask (one render per page). Publishing is a few times a
 day per site, so the edge stays warm.
 
 Configured the Wagtail way (WAGTAILFRONTENDCACHE, see config/settings/base.py):

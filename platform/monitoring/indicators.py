@@ -7,7 +7,8 @@ line. Thresholds are the setting MONITORING_THRESHOLDS, the national values by d
 
 `compute(site)` runs in the site's schema (the caller switches, at the edge); it reads
 pages and messages with a handful of queries per site and changes nothing.
-Broken links and availability need the crawler and the probes (not built yet).
+Availability and broken links are read from what the probes (monitoring.probes) and the crawler
+(monitoring.crawler) stored in the public schema.
 """
 
 from dataclasses import asdict, dataclass, field

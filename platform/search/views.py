@@ -93,7 +93,7 @@ def search(request):
     scored, ranked = q.rank(pool, parsed, has_body=has_body)
     paginator = CountedPaginator(q.order(scored, sort), PAGE_SIZE, count=ranked)
     # As many matches as are ranked: there may be more. Counting them all would read every
-    # match again (100 ms for a word in 100,000 items); the page says "at least" instead.
+    # match again (bench/README.md, search); the page says "at least" instead.
     capped = ranked >= q.RANK_CANDIDATES
     page_obj = paginator.get_page(request.GET.get("page"))
     if request.GET.get("page") in (None, "", "1"):  # paging through results is not another search

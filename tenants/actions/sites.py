@@ -90,7 +90,7 @@ def validate_new_site(*, name, level, parent, region_code, site_code):
 
 # Work factor for the generated initial password only. It is a random 96-bit secret
 # (secrets.token_urlsafe(12)), which no amount of guessing recovers, so the slow
-# default (a million PBKDF2 rounds, about 0.2 s, most of a provisioning) buys nothing
+# default (a million PBKDF2 rounds, most of a provisioning's time) buys nothing
 # here. Django re-hashes it with the full default the first time the administrator
 # logs in, because its iteration count differs (PBKDF2PasswordHasher.must_update).
 INITIAL_PASSWORD_ITERATIONS = 20_000

@@ -199,15 +199,15 @@ DATABASES = {
         "PORT": env("PGPORT", "5432"),
         # Keep connections across requests: CONN_MAX_AGE=0 opens one per request,
         # which costs more than the page render itself. An hour, not minutes: a new
-        # backend loads each site's catalog entries on its first request there (a first
-        # request to a site took 32-51 ms, a later one 25 ms, over 3,000 sites) and then
-        # holds them (~0.25 MB a site); replaced every 5 minutes, a backend serving the
-        # whole province spent up to a quarter of its time reloading them (deploy/README.md).
+        # backend loads each site's catalog entries on its first request there, which is
+        # slower than the next one, and then holds them; replaced every few minutes, a
+        # backend serving the whole province kept reloading them (bench/README.md, "3,000
+        # sites"; deploy/README.md, "Memory per site").
         "CONN_MAX_AGE": int(env("PG_CONN_MAX_AGE", "3600")),
         "CONN_HEALTH_CHECKS": True,
-        # No JIT: it compiles a plan that touches many rows (a common word searched over the
-        # province's library) in ~20 ms and made that query 3× slower (bench/README.md);
-        # the platform's queries are short and many.
+        # No JIT: compiling a plan that touches many rows (a common word searched over the
+        # province's library) cost more than it saved (bench/README.md, search); the
+        # platform's queries are short and many.
         "OPTIONS": {"options": "-c jit=off"},
     }
 }
@@ -394,8 +394,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # automatically before a clone when the migrations on disk have changed.
 SITE_TEMPLATE_SCHEMA = "site_template"
 # Clones of the template made ahead of time (tenants/provisioning/spares.py): provisioning
-# renames one instead of replaying ~400 relations. Three covers a provincial admin
-# opening sites one after another between refills; each costs ~1 MB of empty tables.
+# renames one instead of creating every relation of a site. Three covers a provincial admin
+# opening sites one after another between refills; each holds only the template's tables.
 SITE_SPARE_SCHEMAS = int(env("SITE_SPARE_SCHEMAS", "3"))
 
 LOGGING = {
