@@ -52,6 +52,8 @@ def _require_distributable(page, user):
         raise SyndicationError("只有文章、政策文件和政策解读可以分发到下级站点")
     if not page.live:
         raise SyndicationError("请先发布本信息，再分发到下级站点")
+    if content.is_private(page):
+        raise SyndicationError("本信息（或其所在栏目）设有访问限制，只对部分人可见，不能分发到下级站点")
     if not page.permissions_for_user(user).can_publish():
         raise SyndicationError("您没有发布本信息的权限，不能分发")
 

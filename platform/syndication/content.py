@@ -8,6 +8,7 @@ documents stay the source's, served once).
 
 import re
 
+import nh3
 from django.utils.html import strip_tags
 from wagtail.rich_text import expand_db_html
 
@@ -18,10 +19,32 @@ from policies.models import PolicyDocumentPage, PolicyInterpretationPage
 DISTRIBUTABLE = (ArticlePage, PolicyDocumentPage, PolicyInterpretationPage)
 SUMMARY_CHARS = 140
 _RELATIVE = re.compile(r'\b(href|src)="/(?!/)')
+# What a copy may carry of the source's expanded rich text: Wagtail's own output (paragraphs,
+# headings, lists, links, images, tables), never script, handlers, styles or frames. Every
+# receiving site renders the stored body as it is, so it is cleaned before it is stored.
+BODY_TAGS = {
+    "p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5",
+    "h6", "blockquote", "hr", "img", "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr",
+    "th", "td", "code", "pre", "span", "div",
+}
+BODY_ATTRIBUTES = {
+    "a": {"href", "title"}, "img": {"src", "alt", "width", "height", "class"}, "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"}, "figure": {"class"},
+}
 
 
 def is_distributable(page):
     return isinstance(page.specific, DISTRIBUTABLE)
+
+
+def is_private(page):
+    """A view restriction on the page or any section above it: only some people may read it."""
+    return page.get_view_restrictions().exists()
+
+
+def clean_body(html):
+    return nh3.clean(html, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener")
 
 
 def absolute_html(html, base):
@@ -37,7 +60,7 @@ def snapshot(page, site):
     """The Distribution fields for `page` (published, in `site`'s schema, which is the current one)."""
     page = page.specific
     base = site.base_url()
-    body = absolute_html(expand_db_html(page.body or ""), base)
+    body = clean_body(absolute_html(expand_db_html(page.body or ""), base))
     data = {
         "kind": page._meta.model_name.removesuffix("page"),
         "title": page.title,

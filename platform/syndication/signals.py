@@ -7,9 +7,9 @@ back. Changes syndication makes itself (sync.applying) are not editors' decision
 """
 
 from django.db import connection
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from library.models import Delivery, Distribution
@@ -42,7 +42,11 @@ def on_publish(sender, instance, **kwargs):
     elif content.is_distributable(instance):
         # Every publish of every site comes here: one indexed query when the page was never distributed.
         distribution = _distributions_here().filter(source_page_id=instance.pk).first()
-        if distribution is not None:
+        if distribution is None:
+            return
+        if content.is_private(instance):  # restricted meanwhile: the copies go, as if unpublished
+            actions.withdraw_source(distribution.source_site, [instance.pk])
+        else:
             actions.follow_source(instance, distribution.source_site)
 
 
@@ -55,6 +59,17 @@ def on_unpublish(sender, instance, **kwargs):
     active = _distributions_here().filter(status=Distribution.Status.ACTIVE).first()
     if active is not None:
         ids = Page.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)
+        actions.withdraw_source(active.source_site, list(ids))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+def on_restricted(sender, instance, created=False, raw=False, **kwargs):
+    """A page or a section made private: what was distributed from it or below it is withdrawn."""
+    if raw:
+        return
+    active = _distributions_here().filter(status=Distribution.Status.ACTIVE).first()
+    if active is not None:
+        ids = Page.objects.descendant_of(instance.page, inclusive=True).values_list("pk", flat=True)
         actions.withdraw_source(active.source_site, list(ids))
 
 
