@@ -1,18 +1,20 @@
 """Platform-level responses that do not belong to any one site."""
 
-import mimetypes
 import platform
 import posixpath
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils._os import safe_join
+from wagtail.images import get_image_model
 
 from .models import FoldedPath, GovSite
+from .sendfile import accel_response
 
 
 def bad_host(request):
@@ -66,28 +68,38 @@ def url_on(request, host, path):
     return f"{scheme}://{netloc}{path}"
 
 
+# Served only by Wagtail's document view (/documents/<id>/<name>), which applies collection
+# privacy, the attachment disposition, nosniff and a sandboxing CSP.
+_NOT_MEDIA = ("documents/",)
+
+
 def serve_media(request, path):
     """Serve a file of the current site only (the storage location is per schema).
 
-    In production nginx sends the bytes (X-Accel-Redirect) once this view has
-    decided which site's folder the path belongs to.
+    Documents are never served here, and an image's original only when its collection is
+    open to everyone (renditions are public: they are what pages show). In production nginx
+    sends the bytes (tenants.sendfile) once this view has decided.
     """
     path = posixpath.normpath(path).lstrip("/")
+    if path.startswith(_NOT_MEDIA) or path in (".", ".."):
+        raise Http404("文件不存在")
     location = Path(default_storage.location)
     try:
         full = Path(safe_join(location, path))
-    except Exception as exc:  # SuspiciousFileOperation for ../ tricks
+    except (SuspiciousFileOperation, ValueError) as exc:  # ../ tricks, a NUL byte
         raise Http404("文件不存在") from exc
     if not full.is_file():
         raise Http404("文件不存在")
-    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
-    if prefix:
-        relative = full.relative_to(Path(settings.MEDIA_ROOT))
-        response = HttpResponse()
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + relative.as_posix()
-        response["Content-Type"] = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
-        return response
+    if path.startswith("original_images/") and _in_private_collection(path):
+        raise Http404("文件不存在")
+    if settings.MEDIA_ACCEL_REDIRECT_PREFIX:
+        return accel_response(full)
     return FileResponse(full.open("rb"))
+
+
+def _in_private_collection(name):
+    image = get_image_model().objects.filter(file=name).select_related("collection").first()
+    return image is not None and image.collection.get_view_restrictions().exists()
 
 
 def health(request):

@@ -29,7 +29,7 @@ from modelcluster.models import get_all_child_relations
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from tenants.actions import SiteActionError
 from tenants.routing import site_urls
@@ -66,9 +66,12 @@ class _Maps:
 class _Content:
     home_id: int
     pages: list  # [(old page id, old parent id, old url_path, model, serializable data)], in tree order
-    images: list  # [(old id, {field: value}, relative file name, [rendition file names])]
+    images: list  # [(old id, {field: value}, relative file name, [rendition file names], old collection id)]
     documents: list
     restrictions: list  # [(old page id, restriction type, password, [group names])]
+    # Collections of those images and documents that are not open to everyone (their own restriction or
+    # an ancestor's): {old collection id: (name, [(restriction type, password, [group names])])}.
+    private_collections: dict
 
 
 @receiver(site_folding)
@@ -102,18 +105,25 @@ def _read(township):
             pages.append((page.pk, parent_id, page.url_path, type(page), page.serializable_data()))
         images = [
             (image.pk, _plain_fields(image, skip={"id", "file", "collection", "uploaded_by_user"}), image.file.name,
-             [r.file.name for r in image.renditions.all()])
+             [r.file.name for r in image.renditions.all()], image.collection_id)
             for image in Image.objects.prefetch_related("renditions")
         ]
         documents = [
-            (doc.pk, _plain_fields(doc, skip={"id", "file", "collection", "uploaded_by_user"}), doc.file.name, [])
+            (doc.pk, _plain_fields(doc, skip={"id", "file", "collection", "uploaded_by_user"}), doc.file.name, [],
+             doc.collection_id)
             for doc in Document.objects.all()
         ]
+        private_collections = {}
+        for collection in Collection.objects.filter(pk__in={item[4] for item in [*images, *documents]}):
+            chain = [(r.restriction_type, r.password, [g.name for g in r.groups.all()])
+                     for r in collection.get_view_restrictions().prefetch_related("groups")]
+            if chain:
+                private_collections[collection.pk] = (collection.name, chain)
         restrictions = [
             (r.page_id, r.restriction_type, r.password, [g.name for g in r.groups.all()])
             for r in PageViewRestriction.objects.prefetch_related("groups")
         ]
-    return _Content(home.pk, pages, images, documents, restrictions)
+    return _Content(home.pk, pages, images, documents, restrictions, private_collections)
 
 
 def _plain_fields(instance, skip):
@@ -138,8 +148,9 @@ def _write(content, township, county, maps, fold):
     maps.pages[content.home_id] = column
     fold.paths["/"] = _site_path(column)
 
-    _copy_files(content.images, township, maps.images, maps, fold, Image, kind="image")
-    _copy_files(content.documents, township, maps.documents, maps, fold, Document, kind="document")
+    collections = _Collections(township, content.private_collections)
+    _copy_files(content.images, township, maps.images, collections, fold, Image, kind="image")
+    _copy_files(content.documents, township, maps.documents, collections, fold, Document, kind="document")
 
     page_refs = []
     for old_id, old_parent, _url_path, model, data in content.pages:
@@ -190,28 +201,52 @@ def _site_path(page):
     return page.get_url_parts()[2] if page.get_url_parts() else page.url_path
 
 
-def _copy_files(items, township, target_map, maps, fold, model, *, kind):
+class _Collections:
+    """Where the township's images and documents go in the county: the root collection when theirs was open to
+    everyone, else a collection of their own under the root with the same restrictions (made once each)."""
+
+    def __init__(self, township, private):
+        self.township, self.private, self.made = township, private, {}
+        self.root = Collection.get_first_root_node()
+
+    def for_item(self, old_collection_id):
+        if old_collection_id not in self.private:
+            return self.root
+        if old_collection_id not in self.made:
+            name, chain = self.private[old_collection_id]
+            collection = self.root.add_child(name=f"{self.township.name}：{name}"[:255])
+            for kind, password, group_names in chain:
+                restriction = CollectionViewRestriction.objects.create(
+                    collection=collection, restriction_type=kind, password=password)
+                if group_names:  # matched by name, as pages' are (_copy_restrictions)
+                    restriction.groups.set(Group.objects.filter(name__in=group_names))
+            self.made[old_collection_id] = collection
+        return self.made[old_collection_id]
+
+
+def _copy_files(items, township, target_map, collections, fold, model, *, kind):
     """Copy image or document rows and files into the county; record each old file address's new one."""
-    root = Collection.get_first_root_node()
     source_dir = Path(settings.MEDIA_ROOT) / township.schema_name
-    for old_id, values, name, renditions in items:
+    for old_id, values, name, renditions, old_collection in items:
         source = source_dir / name
         if not source.is_file():
             fold.missing_files.append(name)
             continue
-        new = model(**values, collection=root)
+        new = model(**values, collection=collections.for_item(old_collection))
         with open(source, "rb") as handle:
             new.file.save(Path(name).name, File(handle), save=False)
         fold.written_files.append(new.file.path)
         new.save()
         target_map[old_id] = new
-        new_url = settings.MEDIA_URL + new.file.name
+        if kind == "document":
+            # Documents are served only by Wagtail's view (tenants.views.serve_media refuses them).
+            new_url = f"/documents/{new.pk}/{Path(new.file.name).name}"
+            fold.paths[f"/documents/{old_id}/{Path(name).name}"] = new_url
+        else:
+            new_url = settings.MEDIA_URL + new.file.name
         fold.paths[settings.MEDIA_URL + name] = new_url
         for rendition in renditions:
             fold.paths[settings.MEDIA_URL + rendition] = new_url  # renditions are remade on demand
-        if kind == "document":
-            filename = Path(name).name
-            fold.paths[f"/documents/{old_id}/{filename}"] = f"/documents/{new.pk}/{Path(new.file.name).name}"
 
 
 def _copy_page(model, data, maps):

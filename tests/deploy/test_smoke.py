@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import urllib3
@@ -138,7 +139,7 @@ def stack(fixture_sites, production_password, django_db_blocker, tmp_path_factor
             front = subprocess.Popen([nginx, "-c", str(main), "-p", str(work)], stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_for(ports["https"])
-            yield ports
+            yield ports | {"work": work}
         finally:
             front.terminate()
             front.wait(timeout=10)
@@ -216,6 +217,49 @@ def test_an_editor_publishes_and_citizens_see_it_through_the_edge(stack, county)
         if page is not None:
             assert editor.delete_page(page.pk).status_code == 302
     assert "部署冒烟测试稿件" not in get(stack["https"], county.host, "/xwdt/")[2].decode()
+
+
+@pytest.fixture
+def chinese_named_files(stack, fixture_sites, django_db_blocker):
+    """A document and an image of 锦江区 with Chinese file names, committed, their files where production keeps them."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    county = fixture_sites["county"]
+    folder = stack["work"] / "media" / county.schema
+    (folder / "documents").mkdir(parents=True, exist_ok=True)
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    pdf, png = b"%PDF-1.4 smoke", b"\x89PNG\r\n\x1a\n smoke"
+    (folder / "documents" / "防汛通知.pdf").write_bytes(pdf)
+    (folder / "images" / "会场.png").write_bytes(png)
+    Document = get_document_model()
+    with django_db_blocker.unblock(), schema_context(county.schema):
+        # bulk_create: the file is on production's disk, not this process's storage, for save() to hash.
+        [doc] = Document.objects.bulk_create([Document(
+            title="防汛通知", file=ContentFile(pdf, name="documents/防汛通知.pdf").name,
+            collection=Collection.get_first_root_node(), file_size=len(pdf), file_hash="smoke",
+        )])
+    try:
+        yield {"document": f"/documents/{doc.pk}/防汛通知.pdf", "document_media": "/media/documents/防汛通知.pdf",
+               "image": "/media/images/会场.png", "pdf": pdf, "png": png}
+    finally:
+        with django_db_blocker.unblock(), schema_context(county.schema):
+            Document.objects.filter(pk=doc.pk).delete()
+
+
+def test_documents_and_chinese_file_names_come_from_nginx_with_their_headers(stack, fixture_sites, chinese_named_files):
+    """No `db` here: the document must be committed for gunicorn to see it, outside any test transaction."""
+    county, files = fixture_sites["county"], chinese_named_files
+    status, headers, body = get(stack["https"], county.host, quote(files["document"]))
+    assert status == 200 and body == files["pdf"], "nginx found the file the app named (percent-encoded)"
+    assert headers["content-disposition"].startswith("attachment")
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["content-security-policy"] == "default-src 'none'"
+    assert get(stack["https"], county.host, quote(files["document_media"]))[0] == 404
+    status, headers, body = get(stack["https"], county.host, quote(files["image"]))
+    assert status == 200 and body == files["png"]
+    assert headers["x-content-type-options"] == "nosniff"
 
 
 def test_the_shipped_files_are_the_ones_tested():

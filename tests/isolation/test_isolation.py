@@ -68,7 +68,7 @@ def test_users_exist_only_in_their_site(city, county):
 
 def test_media_files_are_stored_and_served_per_site(city, county):
     with schema_context(county.schema):
-        name = default_storage.save("documents/notice.txt", ContentFile("锦江区的附件".encode()))
+        name = default_storage.save("images/notice.txt", ContentFile("锦江区的附件".encode()))
         path = default_storage.path(name)
         url = default_storage.url(name)
     assert f"/{county.schema}/" in path, "files are stored under the site's own folder"

@@ -208,3 +208,40 @@ def test_items_from_above_stay_with_the_hierarchy_when_a_township_folds(province
     with schema_context(county.schema):
         assert ReprintPage.objects.filter(distribution_id=distribution.pk).count() == 1
         assert not ColumnPage.objects.filter(title="上级信息", depth__gt=3).exists()
+
+
+def test_folding_keeps_the_privacy_of_restricted_documents_and_images(township, county):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    with schema_context(township.schema):
+        internal = Collection.get_first_root_node().add_child(name="内部资料")
+        CollectionViewRestriction.objects.create(collection=internal, restriction_type=CollectionViewRestriction.LOGIN)
+        secret = Document.objects.create(title="内部通知", file=ContentFile(b"%PDF-1.4 internal", name="neibu.pdf"),
+                                         collection=internal)
+        photo = Image.objects.create(title="内部照片", file=ContentFile(png(), name="neibu.png"), collection=internal)
+        open_doc = Document.objects.create(title="公开文件", file=ContentFile(b"%PDF-1.4 open", name="gongkai.pdf"))
+        old_secret_url = f"/documents/{secret.pk}/neibu.pdf"
+    try:
+        actions.fold_township(township.site, acting_user=None, source="tests")
+        with schema_context(county.schema):
+            copied = Document.objects.get(title="内部通知")
+            assert copied.collection.get_view_restrictions().exists(), "the copy lost its collection's restriction"
+            assert not Document.objects.get(title="公开文件").collection.get_view_restrictions().exists()
+            copied_photo = Image.objects.get(title="内部照片")
+            new_secret_url, photo_url = copied.url, "/media/" + copied_photo.file.name
+        anonymous = county.client()
+        response = anonymous.get(new_secret_url)
+        assert response.status_code == 302 and "/login" in response["Location"]
+        assert anonymous.get(photo_url).status_code == 404
+        moved = township.client().get(old_secret_url)
+        assert moved.status_code == 301 and moved["Location"].endswith(new_secret_url)
+        assert county.admin_client().get(new_secret_url).status_code == 200
+    finally:
+        with schema_context(county.schema):
+            copies = [*Document.objects.filter(title__in=["内部通知", "公开文件"]),
+                      *Image.objects.filter(title="内部照片")]
+            for item in copies:
+                item.file.delete(save=False)
+        with schema_context(township.schema):
+            for item in (secret, photo, open_doc):
+                item.file.delete(save=False)

@@ -292,6 +292,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 # Production hands media to nginx with X-Accel-Redirect under this internal prefix.
 MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", "")
+# Wagtail's document view sends the bytes through this backend once its checks have passed:
+# nginx's X-Accel-Redirect in production, Django's streaming when the prefix above is empty.
+SENDFILE_BACKEND = "tenants.sendfile"
+# Every document is downloaded, none opened inside the site's origin (Wagtail opens PDFs inline by
+# default; a PDF can carry script, and the site's cookies live on that origin).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 
 # Mailbox attachments: per site like media, but under no URL (interaction/storage.py).
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
