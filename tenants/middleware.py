@@ -2,7 +2,8 @@
 
 - console hosts (PLATFORM_CONSOLE_HOSTS): public schema, console URLs;
 - a site's primary domain: the site's schema and its URLs;
-- an alias domain: 301 to the same path on the primary domain;
+- an alias domain, or another spelling of a host (www., a trailing dot, capitals): 301 to the
+  same path on the primary domain;
 - a suspended site: 503 maintenance page with Retry-After;
 - a township folded into its county: 301 to where each address went (tenants.actions.folding);
 - an archived site: served read-only; a request that would change it (publish, edit,
@@ -25,16 +26,17 @@ from .routing import resolve_host
 
 
 def request_host(request):
-    """The lower-case host without port, or None when the Host header is malformed."""
+    """(host as registered: lower case, no port, trailing dot or www., host as asked without its port);
+    None when the Host header is malformed."""
     try:
-        host = request.get_host()
+        asked = request.get_host()
     except DisallowedHost:
         return None
-    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    host = host.lower().rstrip(".")
+    asked = asked.rsplit(":", 1)[0] if not asked.endswith("]") else asked
+    host = asked.lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]
-    return host
+    return host, asked
 
 
 class SiteRoutingMiddleware:
@@ -46,9 +48,10 @@ class SiteRoutingMiddleware:
             return self._route(request)
 
     def _route(self, request):
-        host = request_host(request)
-        if host is None:
+        hosts = request_host(request)
+        if hosts is None:
             return views.bad_host(request)
+        host, asked = hosts
         route = resolve_host(host)
         if route.status == "console":
             connection.set_schema_to_public()
@@ -58,8 +61,11 @@ class SiteRoutingMiddleware:
             return self.get_response(request)
         if route.status == "missing":
             return views.unknown_host(request, host)
-        if route.primary_host:
-            return HttpResponsePermanentRedirect(views.url_on(request, route.primary_host, request.get_full_path()))
+        if route.primary_host or asked != host:
+            # An alias, or another spelling of a host (www., a trailing dot, capitals): one address per
+            # page, so the edge caches each page once and a purge of the primary host clears it.
+            target = route.primary_host or host
+            return HttpResponsePermanentRedirect(views.url_on(request, target, request.get_full_path()))
         site = route.site
         request.site_tenant = site
         request.tenant = site  # django-tenants helpers read request.tenant

@@ -60,10 +60,12 @@ def folded_site(request, site):
 
 
 def url_on(request, host, path):
-    """`path` on another host of the platform, by the scheme and port this request came in on."""
-    port = request.get_port()
+    """`path` on another host of the platform, by the scheme this request came in on and the port its
+    client asked for (the Host header's: behind nginx and the edge, gunicorn's own port is no client's)."""
+    asked = request.get_host()
+    port = asked.rsplit(":", 1)[1] if ":" in asked and not asked.endswith("]") else ""
     default_port = "443" if request.is_secure() else "80"
-    netloc = host if port in (default_port, "", None) else f"{host}:{port}"
+    netloc = host if port in (default_port, "") else f"{host}:{port}"
     scheme = "https" if request.is_secure() else "http"
     return f"{scheme}://{netloc}{path}"
 

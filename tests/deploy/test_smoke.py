@@ -268,3 +268,18 @@ def test_the_shipped_files_are_the_ones_tested():
     for marker, shipped in MARKED.items():
         assert f"{shipped}  # smoke: {marker}" in text
     assert Path(ROOT / "deploy" / "varnish" / "default.vcl").exists()
+
+
+def test_an_alias_redirects_to_the_primary_host_without_the_apps_own_port(stack, fixture_sites, django_db_blocker):
+    """Behind nginx and the edge, gunicorn's port (SERVER_PORT) is no address a citizen can use."""
+    from tenants import actions
+
+    county = fixture_sites["county"]
+    with django_db_blocker.unblock():
+        actions.add_domain(county.site, "jinjiang-alias.smoke.test", acting_user=None, source="tests")
+    try:
+        status, headers, _ = get(stack["https"], "jinjiang-alias.smoke.test", "/xwdt/")
+        assert status == 301 and headers["location"] == f"https://{county.host}/xwdt/"
+    finally:
+        with django_db_blocker.unblock():
+            actions.remove_domain(county.site, "jinjiang-alias.smoke.test", acting_user=None, source="tests")

@@ -175,3 +175,13 @@ def test_a_publish_does_not_cancel_a_routing_changes_second_purge(county, settin
         with django_capture_on_commit_callbacks(execute=True):
             publish(county, "改域名后的新稿件")  # its purge succeeds
         assert PendingPurge.objects.filter(host=county.host, attempts=0).exists(), "the second purge still waits"
+
+
+@pytest.mark.parametrize("spelling", ["www.{host}", "{host}.", "WWW.{HOST}"])
+def test_no_spelling_of_a_host_keeps_a_page_the_purge_would_miss(edge, county, spelling):
+    """Varnish keys its cache by host: a page cached under www.<site> would outlive the site's purge."""
+    host = spelling.format(host=county.host, HOST=county.host.upper())
+    for _ in range(2):
+        status, headers, _ = fetch(edge, host, "/xwdt/")
+        assert status == 301 and headers["location"] == f"http://{county.host}/xwdt/"
+        assert headers["x-cache"] == "MISS", "a redirect is not kept at the edge"
