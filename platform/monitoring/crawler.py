@@ -12,9 +12,10 @@ the same host, and a page cap per site. Sites are crawled several at a time (dif
 Results replace the site's previous ones (BrokenLink), with a CrawlRun row for the record.
 """
 
+import logging
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -23,8 +24,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tenants.models import Domain
+
 from .models import BrokenLink, CrawlRun
-from .probes import request
+from .outbound import Policy
+from .probes import INVALID, request, status_error
+
+logger = logging.getLogger(__name__)
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
 # Addresses of a site that are not pages to crawl: never followed (the admin, searches, captchas)...
@@ -68,8 +74,13 @@ class _Politeness:
         self.last[host] = time.monotonic()
 
 
-def crawl(base_url, *, max_pages=None, delay=None, timeout=None):
-    """Crawl one site from `base_url` (scheme://host[:port]); a CrawlResult. Touches no database."""
+def crawl(base_url, *, max_pages=None, delay=None, timeout=None, policy=None):
+    """Crawl one site from `base_url` (scheme://host[:port]); a CrawlResult. Touches no database.
+
+    Every address goes through probes.request, so only where `policy` allows; a link that cannot
+    even be parsed is a broken link of its own ("地址无效"), never the end of the crawl.
+    """
+    policy = policy or Policy.for_run([urlsplit(base_url).hostname])
     max_pages = max_pages or settings.MONITORING_CRAWL_MAX_PAGES
     delay = settings.MONITORING_CRAWL_DELAY_SECONDS if delay is None else delay
     polite = _Politeness(delay)
@@ -83,14 +94,19 @@ def crawl(base_url, *, max_pages=None, delay=None, timeout=None):
         if result.pages >= max_pages:
             break
         polite.wait(home.netloc)
-        answer = request(url, timeout=timeout)
+        answer = request(url, timeout=timeout, policy=policy)
         result.checked += 1
         if answer.status is None or answer.status >= 400:
-            result.broken.append((url, found_on, answer.status, answer.error or f"HTTP {answer.status}"))
+            result.broken.append((url, found_on, answer.status, answer.error or status_error(answer.status)))
             continue
         if 300 <= answer.status < 400 and answer.location:
-            target = urljoin(url, answer.location)
-            if urlsplit(target).netloc == home.netloc and target not in seen:
+            try:
+                target = urljoin(url, answer.location)
+                same_host = urlsplit(target).netloc == home.netloc
+            except ValueError:
+                result.broken.append((url, found_on, answer.status, INVALID))
+                continue
+            if same_host and target not in seen:
                 seen.add(target)
                 queue.append((target, found_on))
             continue
@@ -98,8 +114,13 @@ def crawl(base_url, *, max_pages=None, delay=None, timeout=None):
         parser = _Links()
         parser.feed(answer.body.decode("utf-8", errors="replace"))  # html.parser reads any text, if badly
         for link in parser.links:
-            target, _fragment = urldefrag(urljoin(url, link))
-            parts = urlsplit(target)
+            try:
+                target, _fragment = urldefrag(urljoin(url, link))
+                parts = urlsplit(target)
+                parts.port  # noqa: B018  (raises ValueError for a port beyond 65535)
+            except ValueError:
+                result.broken.append((link[:600], url, None, INVALID))
+                continue
             if parts.scheme not in ("http", "https"):
                 continue
             if parts.netloc == home.netloc and not parts.path.startswith(FILE_PATHS):
@@ -114,27 +135,36 @@ def crawl(base_url, *, max_pages=None, delay=None, timeout=None):
         if urlsplit(target).hostname in skipped:
             continue
         polite.wait(urlsplit(target).netloc)
-        answer = request(target, method="HEAD", timeout=timeout)
+        answer = request(target, method="HEAD", timeout=timeout, policy=policy)
         if answer.status in (405, 501):  # some servers refuse HEAD
-            answer = request(target, timeout=timeout, max_bytes=65536)
+            answer = request(target, timeout=timeout, max_bytes=65536, policy=policy)
         result.checked += 1
         if answer.status is None or answer.status >= 400:
-            result.broken.append((target, found_on, answer.status, answer.error or f"HTTP {answer.status}"))
+            result.broken.append((target, found_on, answer.status, answer.error or status_error(answer.status)))
     return result
 
 
 def crawl_sites(sites, concurrency=None):
-    """Crawl each site (several at a time) and store its broken links; returns {site: CrawlResult}."""
+    """Crawl each site (several at a time) and store its broken links as soon as its crawl ends;
+    returns {site: CrawlResult}. A crawl that fails is logged and leaves that site's last results."""
     targets = [(site, site.base_url()) for site in sites]  # here: the threads never touch the database
     targets = [(site, base) for site, base in targets if base]
+    # Links between the platform's sites are the platform's own: trusted wherever the sites are.
+    policy = Policy.for_run(Domain.objects.values_list("domain", flat=True))
     started = timezone.now()
-    with ThreadPoolExecutor(max_workers=concurrency or settings.MONITORING_CRAWL_CONCURRENCY) as pool:
-        outcomes = list(pool.map(lambda target: crawl(target[1]), targets))
-    connection.set_schema_to_public()
     results = {}
-    for (site, _base), result in zip(targets, outcomes, strict=True):
-        store(site, result, started)
-        results[site] = result
+    with ThreadPoolExecutor(max_workers=concurrency or settings.MONITORING_CRAWL_CONCURRENCY) as pool:
+        running = {pool.submit(crawl, base, policy=policy): site for site, base in targets}
+        for done in as_completed(running):
+            site = running[done]
+            try:
+                result = done.result()
+            except Exception:  # a bug met on one site's pages must not cost every other site its results
+                logger.exception("crawling %s failed", site.schema_name)
+                continue
+            connection.set_schema_to_public()
+            store(site, result, started)
+            results[site] = result
     return results
 
 

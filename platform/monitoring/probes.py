@@ -2,20 +2,23 @@
 
 `probe_all()` asks every monitored site once, several at a time (a thread pool: the work is
 waiting on the network), and adds the result to the site's counters for the day (ProbeDay).
-A probe fails when no complete answer came within MONITORING_PROBE_TIMEOUT_SECONDS (15 s,
-the national limit), on a network or TLS error, or on a 4xx/5xx status; a redirect counts
-as an answer. The `probe_sites` command runs it from a timer (every 30 minutes: 48 a day).
+A probe fails when no complete answer came within MONITORING_PROBE_TIMEOUT_SECONDS (the
+national limit), on a network or TLS error, or on a 4xx/5xx status; a redirect counts as an
+answer. Every request goes only where monitoring.outbound allows. The `probe_sites` command
+runs it from a timer (every 30 minutes: 48 a day).
 
 MONITORING_PROBE_CONNECT_TO sends probes for some or all hosts to another address, like
 curl's --connect-to (the Host header and the TLS name stay the site's): "*.localhost=127.0.0.1:8000"
 in development, where *.localhost names may not resolve.
 """
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -26,6 +29,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .models import ProbeDay
+from .outbound import Policy, Refused
 
 
 @dataclass
@@ -67,52 +71,103 @@ class Answer:
     status: int | None
     body: bytes
     ms: int
-    error: str = ""
+    error: str = ""  # in plain words, for the dashboard: never an exception's own text
     location: str = ""
 
 
-def request(url, method="GET", timeout=None, max_bytes=5_000_000):
-    """One HTTP request to `url` (through MONITORING_PROBE_CONNECT_TO if it says so); never raises.
+INVALID = "地址无效"
+TIMEOUT = "超时"
+CONNECTION_FAILED = "连接失败"
+TLS_FAILED = "加密连接（证书）错误"
+BAD_ANSWER = "应答无效"
 
-    The whole answer must arrive within `timeout` seconds; a body longer than `max_bytes` is cut.
+
+def request(url, method="GET", timeout=None, max_bytes=5_000_000, policy=None):
+    """One HTTP request to `url`; an Answer, never an exception.
+
+    The whole answer must arrive within `timeout` seconds (a server that drips its answer is cut
+    off then), a body longer than `max_bytes` is cut, and the address must pass `policy`
+    (monitoring.outbound) unless MONITORING_PROBE_CONNECT_TO sends the host elsewhere.
     """
     timeout = timeout or settings.MONITORING_PROBE_TIMEOUT_SECONDS
-    parts = urlsplit(url)
-    secure = parts.scheme == "https"
-    host = parts.hostname or ""
-    port = parts.port or (443 if secure else 80)
-    address, port = _connect_to(host) or (host, port)
     started = time.monotonic()
+
+    def failed(reason):
+        return Answer(None, b"", int((time.monotonic() - started) * 1000), reason)
+
     try:
-        raw = socket.create_connection((address, port), timeout=timeout)
+        parts = urlsplit(url)
+        secure = parts.scheme == "https"
+        host = parts.hostname or ""
+        port = parts.port or (443 if secure else 80)
+        if parts.scheme not in ("http", "https") or not host:
+            return failed(INVALID)
+    except ValueError:  # http://[x, a port beyond 65535...
+        return failed(INVALID)
+    redirected = _connect_to(host)
+    try:
+        addresses = [redirected] if redirected else (policy or Policy.for_run()).addresses(host, port)
+    except Refused as exc:
+        return failed(str(exc))
+    raw = None
+    deadline = threading.Timer(timeout, lambda: raw is not None and _cut(raw))
+    deadline.start()
+    try:
+        raw = _open(addresses, timeout)
         if secure:
             raw = ssl.create_default_context().wrap_socket(raw, server_hostname=host)
         conn = (http.client.HTTPSConnection if secure else http.client.HTTPConnection)(host, port, timeout=timeout)
         conn.sock = raw
-        raw.settimeout(max(0.1, timeout - (time.monotonic() - started)))
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         conn.request(method, path, headers={"Host": parts.netloc, "User-Agent": "govsites-monitor/1"})
         response = conn.getresponse()
         body = response.read(max_bytes) if method != "HEAD" else b""
         location = response.getheader("Location") or ""
         conn.close()
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        ms = int((time.monotonic() - started) * 1000)
-        reason = "超时" if isinstance(exc, (TimeoutError, socket.timeout)) else type(exc).__name__
-        return Answer(None, b"", ms, f"{reason}: {exc}"[:200])
-    return Answer(response.status, body, int((time.monotonic() - started) * 1000), location=location)
+    except TimeoutError:
+        return failed(TIMEOUT)
+    except ssl.SSLError:
+        return failed(TLS_FAILED)
+    except http.client.HTTPException:
+        return failed(TIMEOUT if time.monotonic() - started >= timeout else BAD_ANSWER)
+    except (OSError, ValueError):
+        return failed(TIMEOUT if time.monotonic() - started >= timeout else CONNECTION_FAILED)
+    finally:
+        deadline.cancel()
+    ms = int((time.monotonic() - started) * 1000)
+    if ms >= timeout * 1000:
+        return Answer(None, b"", ms, TIMEOUT)
+    return Answer(response.status, body, ms, location=location)
 
 
-def probe(url, timeout=None):
+def _open(addresses, timeout):
+    """A connection to the first of `addresses` that answers."""
+    error = None
+    for address in addresses:
+        try:
+            return socket.create_connection(address, timeout=timeout)
+        except OSError as exc:
+            error = exc
+    raise error
+
+
+def _cut(sock):
+    """The total deadline passed: wake whatever read is waiting on `sock`."""
+    with contextlib.suppress(OSError):  # already closed: nothing is waiting
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def status_error(status):
+    return f"HTTP 状态 {status}"
+
+
+def probe(url, timeout=None, policy=None):
     """GET `url` once as an availability probe; a ProbeResult (never raises)."""
-    timeout = timeout or settings.MONITORING_PROBE_TIMEOUT_SECONDS
-    answer = request(url, timeout=timeout)
+    answer = request(url, timeout=timeout, policy=policy)
     if answer.status is None:
         return ProbeResult(False, answer.ms, error=answer.error)
-    if answer.ms >= timeout * 1000:
-        return ProbeResult(False, answer.ms, answer.status, "超过时限")
     if answer.status >= 400:
-        return ProbeResult(False, answer.ms, answer.status, f"HTTP {answer.status}")
+        return ProbeResult(False, answer.ms, answer.status, status_error(answer.status))
     return ProbeResult(True, answer.ms, answer.status)
 
 
@@ -129,15 +184,21 @@ def record(site, result, now=None):
 
 
 def probe_all(sites, concurrency=None):
-    """Probe each site once, `concurrency` at a time; returns {site: ProbeResult}."""
+    """Probe each site once, `concurrency` at a time; returns {site: ProbeResult}.
+
+    Each result is stored as soon as its probe ends: when many sites are down at once (each
+    taking the full timeout) the ones already probed are on record even if the run is stopped.
+    """
     targets = [(site, site.base_url()) for site in sites]  # here: the threads never touch the database
     targets = [(site, base + "/") for site, base in targets if base]
+    policy = Policy.for_run(urlsplit(url).hostname for _site, url in targets)
     concurrency = concurrency or settings.MONITORING_PROBE_CONCURRENCY
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        outcomes = list(pool.map(probe, [url for _site, url in targets]))
-    connection.set_schema_to_public()
     results = {}
-    for (site, _url), result in zip(targets, outcomes, strict=True):
-        record(site, result)
-        results[site] = result
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        running = {pool.submit(probe, url, policy=policy): site for site, url in targets}
+        for done in as_completed(running):
+            site = running[done]
+            connection.set_schema_to_public()
+            record(site, done.result())  # probe() never raises
+            results[site] = done.result()
     return results

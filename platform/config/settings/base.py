@@ -319,6 +319,9 @@ MONITORING_PROBE_CONCURRENCY = int(env("MONITORING_PROBE_CONCURRENCY", "16"))
 # "host=address:port,...", "*.domain" for a domain's names, "*" for every host: probe somewhere else than the DNS answer
 # (development, or probing the edge from inside). Empty: the public address, as citizens see it.
 MONITORING_PROBE_CONNECT_TO = env("MONITORING_PROBE_CONNECT_TO", "")
+# Networks the monitors may reach besides the public Internet (comma-separated CIDRs), for an
+# intranet deployment whose linked hosts have private addresses; empty: none (monitoring/outbound.py).
+MONITORING_OUTBOUND_ALLOW = [n.strip() for n in env("MONITORING_OUTBOUND_ALLOW", "").split(",") if n.strip()]
 # The link checker (monitoring/crawler.py): pages read per site and crawl, the pause between two
 # requests to one host (each host is asked one thing at a time), sites crawled at once.
 MONITORING_CRAWL_MAX_PAGES = int(env("MONITORING_CRAWL_MAX_PAGES", "2000"))
