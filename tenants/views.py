@@ -5,6 +5,7 @@ import posixpath
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -105,10 +106,12 @@ def _in_private_collection(name):
 
 
 def health(request):
-    """Liveness for load balancers and probes: the process runs and reaches PostgreSQL.
+    """For load balancers and probes: can this node serve, and what does it run without?
 
-    It also names the Python implementation through the stdlib `platform` module,
-    which proves in the serving process that platform/ does not shadow it.
+    200 while PostgreSQL answers: "ok", or "degraded" when the shared cache (Redis) does not
+    (pages are still served, only slower: tenants/cache.py); 503 when PostgreSQL does not, so
+    the balancer takes the node out. It also names the Python implementation through the stdlib
+    `platform` module, which proves in the serving process that platform/ does not shadow it.
     """
     try:
         with connection.cursor() as cursor:
@@ -116,9 +119,13 @@ def health(request):
         database = "ok"
     except Exception:  # any database failure is reported, not raised
         database = "unavailable"
-    status = 200 if database == "ok" else 503
-    payload = {"status": "ok" if status == 200 else "degraded", "database": database,
-               "python": platform.python_implementation()}
+    ping = getattr(caches["default"], "ping", None)  # a local cache has nothing to lose
+    cache = "ok" if ping is None or ping() else "unavailable"
+    if database != "ok":
+        state, status = "unavailable", 503
+    else:
+        state, status = ("ok" if cache == "ok" else "degraded"), 200
+    payload = {"status": state, "database": database, "cache": cache, "python": platform.python_implementation()}
     return JsonResponse(payload, status=status, headers={"Cache-Control": "no-store"})
 
 

@@ -10,4 +10,4 @@ def test_stdlib_platform_works_in_the_gunicorn_worker(live_server_url):
     request = urllib.request.Request(f"http://127.0.0.1:{port}/-/health", headers={"Host": "localhost"})
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback test server)
         payload = json.load(response)
-    assert payload == {"status": "ok", "database": "ok", "python": "CPython"}
+    assert payload == {"status": "ok", "database": "ok", "cache": "ok", "python": "CPython"}

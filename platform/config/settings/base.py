@@ -220,6 +220,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------
 
 TENANT_CACHE_KEY_FUNCTION = "django_tenants.cache.make_key"
+# Redis, where the environment uses it (production, tests): a cache call never waits long on a
+# Redis that is gone (the cache then degrades to a miss, tenants/cache.py).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -355,6 +358,10 @@ INTERACTION_SUBMIT_RATE = env("INTERACTION_SUBMIT_RATE", "5/10m")
 INTERACTION_LOOKUP_RATE = env("INTERACTION_LOOKUP_RATE", "20/h")
 # Behind nginx the client address arrives in X-Real-IP (deploy/ sets it); REMOTE_ADDR otherwise.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# With the shared cache unreachable the counters cannot be read: the citizen forms stay open rather
+# than refuse everyone (a message must always be deliverable); the captcha, kept in each site's
+# database, still stands in front of every form. README, "When a part fails".
+RATELIMIT_FAIL_OPEN = True
 CAPTCHA_LENGTH = 4
 # No 0/O, 1/I/L: easy to misread on a captcha image.
 CAPTCHA_CHALLENGE_FUNCT = "interaction.captcha.random_challenge"

@@ -27,10 +27,12 @@ WAGTAILADMIN_BASE_URL = required("WAGTAILADMIN_BASE_URL")
 
 CACHES = {
     "default": {
-        # Shared by all app nodes; keys carry the schema (see base.py).
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Shared by all app nodes; keys carry the schema (see base.py). Redis unreachable is a cache
+        # miss, never an error page (tenants/cache.py).
+        "BACKEND": "tenants.cache.DegradingRedisCache",
         "LOCATION": required("REDIS_URL"),
         "KEY_FUNCTION": TENANT_CACHE_KEY_FUNCTION,
+        "OPTIONS": REDIS_CACHE_OPTIONS,  # noqa: F405
     }
 }
 

@@ -1,7 +1,7 @@
 """Settings for `make test`: real PostgreSQL, real Redis, nothing mocked."""
 
 from .base import *  # noqa: F403
-from .base import CACHES, TENANT_CACHE_KEY_FUNCTION, VAR_DIR, env
+from .base import CACHES, REDIS_CACHE_OPTIONS, TENANT_CACHE_KEY_FUNCTION, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -18,8 +18,9 @@ SITE_SPARE_SCHEMAS = 0
 TEST_CACHE_KEY_PREFIX = f"test-{env('PGDATABASE', 'govsites').removeprefix('test_')}"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "tenants.cache.DegradingRedisCache",
         "LOCATION": env("TEST_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        "OPTIONS": REDIS_CACHE_OPTIONS,
         "KEY_FUNCTION": TENANT_CACHE_KEY_FUNCTION,
         "KEY_PREFIX": TEST_CACHE_KEY_PREFIX,
     },
