@@ -5,7 +5,10 @@ under that, so cross-site mistakes show up in every test that uses two of them.
 Each site's administrator gets a known password for the tests: "pw-<region code>".
 """
 
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +18,7 @@ from django_tenants.utils import schema_context
 
 from tenants import actions
 from tenants.models import GovSite
-from tests.helpers import drop_committed_site
+from tests.helpers import PostgresCluster, drop_committed_site
 
 
 @dataclass
@@ -209,3 +212,19 @@ def console_client(platform_admin):
     client = Client(HTTP_HOST="localhost")
     client.force_login(platform_admin)
     return client
+
+
+@pytest.fixture
+def private_postgres():
+    """A PostgreSQL cluster of the test's own (initdb, a free port), to stop and start at will: never the shared one."""
+    # Not pytest's tmp_path: its folders are private to the user running the tests, and the
+    # cluster runs as `postgres` when the tests run as root.
+    base = Path(tempfile.mkdtemp(prefix="govsites-pg-"))
+    cluster = PostgresCluster(base)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        if (cluster.data / "postmaster.pid").exists():
+            cluster.stop()
+        shutil.rmtree(base, ignore_errors=True)

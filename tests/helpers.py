@@ -1,5 +1,6 @@
 """Helpers for tests that need a second process: the CLI, or committed data outside the test transaction."""
 
+import glob
 import http.client
 import os
 import shutil
@@ -256,3 +257,65 @@ class EdgeEditor:
 
     def delete_page(self, page_id):
         return self.post(f"/admin/pages/{page_id}/delete/", {})
+
+
+# A PostgreSQL of a test's own ------------------------------------------------------------------
+
+def _pg_bin(name):
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))[::-1]), None)
+    if found is None:
+        raise AssertionError(f"{name} not found: install PostgreSQL's server binaries (Debian: postgresql)")
+    return found
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of a test's own (initdb in a folder, a free port): stopped and started at will."""
+
+    def __init__(self, base):
+        self.port = free_port()
+        self.data = base / "pgdata"
+        self.as_root = os.geteuid() == 0
+        if self.as_root:  # initdb refuses to run as root: the cluster belongs to the postgres account
+            shutil.chown(base, "postgres")
+        self.log = base / "postgres.log"
+
+    def run(self, *command):
+        command = [str(c) for c in command]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def pg_ctl(self, *args):
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+        self.run(_pg_bin("pg_ctl"), "-D", self.data, "-o", options, "-l", self.log, "-w", *args)
+
+    def start(self):
+        self.run(_pg_bin("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.pg_ctl("start")
+
+    def stop(self):
+        self.pg_ctl("stop", "-m", "immediate")
+
+
+def manage_with(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+def private_site(cluster, database, host):
+    """A database on `cluster`, migrated, with one site (四川省) on `host`; returns (host, gunicorn env)."""
+    env = dict(os.environ) | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test", "PGHOST": "127.0.0.1", "PGPORT": str(cluster.port),
+        "PGDATABASE": database, "PGUSER": "postgres",
+    }
+    subprocess.run(
+        [_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", database],
+        check=True, capture_output=True, timeout=60,
+    )
+    manage_with(env, "migrate_schemas", "--noinput", "-v", "0")
+    manage_with(env, "provision_site", "--name", "四川省", "--level", "province", "--region-code", "510000",
+                "--site-code", "5100000001", "--domain", host)
+    return host, {k: env[k] for k in ("PGHOST", "PGPORT", "PGDATABASE")}

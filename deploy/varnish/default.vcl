@@ -66,6 +66,11 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # The app failing (its database down, a bug) while a page is served from grace: the copy the
+    # visitors get stays the good one; the failed answer is dropped, not stored over it.
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        return (abandon);
+    }
     set beresp.http.x-edge-host = bereq.http.host;
     if (beresp.http.Cache-Control !~ "s-maxage" || beresp.http.Set-Cookie) {
         # Not for the cache: remember that for a minute, so requests for it are not queued.
@@ -78,6 +83,13 @@ sub vcl_backend_response {
     # are gone, not stale: a purge is never undone by grace.
     set beresp.grace = 1h;
     return (deliver);
+}
+
+sub vcl_backend_error {
+    # No answer at all (the app down) on a background fetch: keep serving the stale copy.
+    if (bereq.is_bgfetch) {
+        return (abandon);
+    }
 }
 
 sub vcl_deliver {
