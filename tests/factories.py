@@ -28,6 +28,7 @@ import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -198,14 +199,18 @@ class ImageFactory(wagtail_factories.ImageFactory):
 
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
-    """A document in the site's root collection; its file: `file__filename=`, `file__data=` (bytes)."""
+    """A document in the site's root collection: a file named `filename` holding `content` (bytes)."""
 
     class Meta:
         model = get_document_model()
 
+    class Params:
+        filename = "zwgk.pdf"
+        content = b"%PDF-1.4 test"
+
     title = "锦江区政务公开指南"
     collection = factory.LazyFunction(Collection.get_first_root_node)
-    file = factory.django.FileField(filename="zwgk.pdf", data=b"%PDF-1.4 test")
+    file = factory.LazyAttribute(lambda document: ContentFile(document.content, name=document.filename))
 
 
 STAFF_PASSWORD = "staff-pass-1234"

@@ -96,7 +96,7 @@ def test_images_and_documents_go_to_the_root_collection(county):
     with schema_context(county.schema):
         root = Collection.get_first_root_node()
         image = ImageFactory()
-        document = DocumentFactory(file__filename="清单.xls", file__data=b"table")
+        document = DocumentFactory(filename="清单.xls", content=b"table")
         assert image.collection == root and document.collection == root
         assert Collection.objects.count() == 1
         assert document.file.name.endswith(".xls") and document.file.read() == b"table"
