@@ -52,29 +52,34 @@ def _live(page):
     return not page.draft
 
 
+def _save_revision(page, create, extracted, **kwargs):
+    if not create:
+        return
+    if page.live:
+        page.save_revision().publish()
+        page.refresh_from_db()  # publishing saved a copy made from the revision, not this object
+    else:
+        page.save_revision(clean=False)
+
+
 class SitePageFactory(wagtail_factories.PageFactory):
-    """A page of the site the connection is in, published through a revision unless told otherwise."""
+    """A page of the site the connection is in, published through a revision unless told otherwise.
+
+    `draft` and `revision` are Params: a subclass may change their defaults in its own `class Params`.
+    """
 
     class Meta:
         abstract = True
-        # The publishing hook saves what it needs; a save after it would overwrite the published row.
+        # The publishing step saves what it needs; a save after it would overwrite the published row.
         skip_postgeneration_save = True
 
     class Params:
         draft = False
+        revision = True
 
     slug = factory.Sequence(lambda n: f"page-{n}")
     live = factory.LazyAttribute(_live)
-
-    @factory.post_generation
-    def revision(page, create, extracted, **kwargs):
-        if not create or extracted is False:
-            return
-        if page.live:
-            page.save_revision().publish()
-            page.refresh_from_db()  # publishing saved a copy made from the revision, not this object
-        else:
-            page.save_revision(clean=False)
+    publishing = factory.Maybe("revision", yes_declaration=factory.PostGeneration(_save_revision))
 
 
 class ColumnFactory(SitePageFactory):

@@ -74,6 +74,18 @@ def test_without_a_revision_a_page_is_only_its_row(county):
         assert not draft.live and not draft.revisions.exists()
 
 
+class PlantedArticleFactory(ArticleFactory):
+    class Params:
+        revision = False
+
+
+def test_a_subclass_may_plant_rows_by_default(county):
+    with schema_context(county.schema):
+        page = PlantedArticleFactory()
+        assert page.live and not page.revisions.exists()
+        assert PlantedArticleFactory(revision=True).live_revision_id
+
+
 def test_a_published_page_keeps_the_first_publication_time_it_was_given(county):
     with schema_context(county.schema):
         page = ArticleFactory(first_published_at=WHEN)
