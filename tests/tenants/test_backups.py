@@ -36,7 +36,7 @@ from syndication.models import ReprintPage
 from tenants import actions, backup_file
 from tenants.actions.base import SITE_OPERATION_LOCK
 from tenants.models import AuditEvent, GovSite, SiteBackup
-from tests.factories import ArticleFactory, ImageFactory, column
+from tests.factories import ArticleFactory, ImageFactory, StaffFactory, column
 from tests.helpers import drop_committed_site, raw_connection
 
 TITLE = "新都区召开乡村振兴工作推进会"
@@ -424,13 +424,9 @@ def test_backup_command_backs_up_each_site_and_keeps_the_newest_scheduled_ones(s
 @pytest.fixture
 def committed_admin(committed_db):
     """A platform administrator's console session, committed like everything else here."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
     from tenants import staff_roles
 
-    user = get_user_model().objects.create_user("backup-admin", password="backup-pass-1234", is_staff=True)
-    user.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
+    user = StaffFactory(username="backup-admin", password="backup-pass-1234", role=staff_roles.ADMINISTRATOR)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     yield client
