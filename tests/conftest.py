@@ -197,14 +197,10 @@ def _back_to_public():
 
 @pytest.fixture
 def platform_admin(db):
-    User = get_user_model()
-    from django.contrib.auth.models import Group
-
     from tenants import staff_roles
+    from tests.factories import StaffFactory
 
-    user = User.objects.create_user("console-admin", password="console-pass-1234", is_staff=True)
-    user.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
-    return user
+    return StaffFactory(username="console-admin", password="console-pass-1234", role=staff_roles.ADMINISTRATOR)
 
 
 @pytest.fixture

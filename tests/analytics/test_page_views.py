@@ -8,19 +8,13 @@ from django_tenants.utils import schema_context
 from wagtail.models import PageViewRestriction
 
 from analytics.models import PageViewDay, SiteViewDay
-from columns.models import ArticlePage, ColumnPage
-
-
-def article(site, title="锦江区召开防汛工作会议", slug="fx"):
-    with schema_context(site.schema):
-        page = ArticlePage(title=title, slug=slug, body="<p>会议内容。</p>")
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-        page.save_revision().publish()
-        return page
+from columns.models import ArticlePage
+from tests.factories import ArticleFactory
 
 
 def test_a_page_carries_its_id_for_the_beacon_and_the_beacon_counts_it(county):
-    page = article(county)
+    with schema_context(county.schema):
+        page = ArticleFactory(title="锦江区召开防汛工作会议", slug="fx")
     html = county.client().get("/xwdt/fx/").text
     assert f'data-page-id="{page.pk}"' in html and "themes/js/count.js" in html
     client = county.client()
@@ -33,10 +27,10 @@ def test_a_page_carries_its_id_for_the_beacon_and_the_beacon_counts_it(county):
 
 
 def test_what_is_not_a_public_page_of_the_site_is_not_counted(county, city):
-    page = article(county)
-    draft = article(county, title="草稿", slug="draft")
-    private = article(county, title="内部", slug="private")
     with schema_context(county.schema):
+        page = ArticleFactory(title="锦江区召开防汛工作会议")
+        draft = ArticleFactory(title="草稿")
+        private = ArticleFactory(title="内部")
         ArticlePage.objects.get(pk=draft.pk).unpublish()
         PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
     client = county.client()
@@ -50,7 +44,10 @@ def test_what_is_not_a_public_page_of_the_site_is_not_counted(county, city):
 
 
 def test_an_editor_sees_the_sites_own_figures_only(county, city):
-    mine, theirs = article(county), article(city, title="成都市新闻", slug="cd")
+    with schema_context(county.schema):
+        mine = ArticleFactory(title="锦江区召开防汛工作会议")
+    with schema_context(city.schema):
+        theirs = ArticleFactory(title="成都市新闻")
     for _ in range(2):
         county.client().post(f"/_count/{mine.pk}/")
     city.client().post(f"/_count/{theirs.pk}/")
@@ -61,10 +58,12 @@ def test_an_editor_sees_the_sites_own_figures_only(county, city):
 
 
 def test_the_console_ranks_the_sites_and_shows_one(console_client, county, city):
-    mine = article(county)
+    with schema_context(county.schema):
+        mine = ArticleFactory(title="锦江区召开防汛工作会议")
     for _ in range(2):
         county.client().post(f"/_count/{mine.pk}/")
-    theirs = article(city, title="成都市新闻", slug="cd")
+    with schema_context(city.schema):
+        theirs = ArticleFactory(title="成都市新闻")
     city.client().post(f"/_count/{theirs.pk}/")
     overview = console_client.get("/analytics/", {"days": "7"})
     assert overview.status_code == 200 and "共 3 次访问" in overview.text
@@ -90,7 +89,8 @@ def test_old_page_counters_are_pruned_and_site_totals_kept(county, settings):
 def test_an_archived_site_is_still_read_and_its_views_still_counted(county):
     from tenants import actions
 
-    page = article(county)
+    with schema_context(county.schema):
+        page = ArticleFactory(title="锦江区召开防汛工作会议")
     actions.archive_site(county.site, acting_user=None)
     assert county.client().post(f"/_count/{page.pk}/").status_code == 204
     assert PageViewDay.objects.get(site=county.site, page_id=page.pk).views == 1

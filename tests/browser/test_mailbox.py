@@ -110,6 +110,7 @@ def consultations(fixture_sites, django_db_blocker):
 
     from columns.models import ColumnPage, ColumnType
     from interaction.models import ConsultationPage, ConsultationQuestion
+    from tests.factories import ConsultationFactory
 
     site = fixture_sites["township"]
     now = timezone.now()
@@ -117,18 +118,14 @@ def consultations(fixture_sites, django_db_blocker):
         with django_db_blocker.unblock(), schema_context(site.schema):
             column = ColumnPage.objects.get(column_type=ColumnType.CONSULTATION)
             for slug, opens, closes, summary in (("open", -1, 10, ""), ("closed", -20, -2, "<p>采纳意见 8 条。</p>")):
-                page = ConsultationPage(
-                    title=f"街道议事规则征求意见（{slug}）", slug=slug, intro="<p>欢迎提出意见。</p>",
-                    draft="<p>第一条 议事会每月召开一次。</p>", opens_at=now + timedelta(days=opens),
+                ConsultationFactory(
+                    parent=column, title=f"街道议事规则征求意见（{slug}）", slug=slug, intro="<p>欢迎提出意见。</p>",
+                    draft_text="<p>第一条 议事会每月召开一次。</p>", opens_at=now + timedelta(days=opens),
                     closes_at=now + timedelta(days=closes), feedback_summary=summary,
-                )
-                page.questions = [
-                    ConsultationQuestion(
+                    questions=[ConsultationQuestion(
                         text="每月召开一次是否合适？", kind="choice", choices="合适\n太少", required=True
-                    )
-                ]
-                column.add_child(instance=page)
-                page.save_revision().publish()
+                    )],
+                )
         connection.set_schema_to_public()
         yield site
     finally:

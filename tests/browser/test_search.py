@@ -14,15 +14,14 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def articles(fixture_sites, django_db_blocker):
     from columns.models import ArticlePage, ColumnPage
+    from tests.factories import ArticleFactory
 
     county = fixture_sites["county"]
     try:
         with django_db_blocker.unblock(), schema_context(county.schema):
             news = ColumnPage.objects.get(slug="xwdt")
             for n, title in enumerate(("关于优化营商环境的实施意见", "营商环境宣传周启动")):
-                page = ArticlePage(title=title, slug=f"yingshang-{n}", body="<p>持续优化营商环境。</p>")
-                news.add_child(instance=page)
-                page.save_revision().publish()
+                ArticleFactory(parent=news, title=title, slug=f"yingshang-{n}", body="<p>持续优化营商环境。</p>")
         connection.set_schema_to_public()
         yield county
     finally:

@@ -16,6 +16,7 @@ from wagtail.models import Page
 from columns.models import ArticlePage, ColumnPage, ColumnType
 from library.models import Distribution
 from syndication import sync
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.browser
 TITLE = "四川省部署今冬明春森林草原防灭火工作"
@@ -26,10 +27,8 @@ def article(fixture_sites, django_db_blocker):
     province = fixture_sites["province"]
     receivers = [fixture_sites[key] for key in ("city", "county", "township")]
     with django_db_blocker.unblock(), schema_context(province.schema):
-        page = ArticlePage(title=TITLE, slug="fhgz", source="四川省应急管理厅",
-                           body="<p>各地要压实防火责任，加强巡查。</p>")
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-        page.save_revision().publish()
+        page = ArticleFactory(title=TITLE, slug="fhgz", source="四川省应急管理厅",
+                              body="<p>各地要压实防火责任，加强巡查。</p>")
     connection.set_schema_to_public()
     try:
         yield page

@@ -16,10 +16,9 @@ from django_tenants.utils import schema_context
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from playwright.sync_api import expect
-from wagtail.documents.models import Document
-from wagtail.images.models import Image
 
-from columns.models import ArticleAttachment, ArticlePage, ColumnPage
+from columns.models import ArticleAttachment, ColumnPage
+from tests.factories import ArticleFactory, ColumnFactory, DocumentFactory, ImageFactory
 
 pytestmark = pytest.mark.browser
 
@@ -72,11 +71,10 @@ def content(fixture_sites, django_db_blocker):
     made, now = [], timezone.now()
 
     def article(column, title, age, **fields):
-        page = ArticlePage(
-            title=title, slug=f"theme-{len(made)}", live=True, first_published_at=now - age,
-            **{"source": "锦江区融媒体中心", **fields},
+        page = ArticleFactory(
+            parent=column, title=title, slug=f"theme-{len(made)}", first_published_at=now - age, revision=False,
+            **{"source": "锦江区融媒体中心", "body": "", **fields},
         )
-        column.add_child(instance=page)
         made.append(page)
         return page
 
@@ -85,13 +83,14 @@ def content(fixture_sites, django_db_blocker):
             columns = {c.slug: c for c in ColumnPage.objects.filter(slug__in=["xwdt", "tzgg", "bsfw", "hdjl"])}
             for parent, titles in SUB_COLUMNS.items():
                 for n, title in enumerate(titles):
-                    sub = ColumnPage(title=title, slug=f"theme-{parent}-{n}", column_type="other", show_in_menus=True)
-                    columns[parent].add_child(instance=sub)
-                    made.append(sub)
-            picture = Image.objects.create(title="全区经济工作会议会场", file=banner_picture())
+                    made.append(ColumnFactory(
+                        parent=columns[parent], title=title, slug=f"theme-{parent}-{n}", column_type="other",
+                        show_in_menus=True, revision=False,
+                    ))
+            picture = ImageFactory(title="全区经济工作会议会场", file=banner_picture())
             made.append(picture)
-            document = Document.objects.create(
-                title="2026年重点项目清单", file=ContentFile(b"%PDF-1.4 demo", name="projects.pdf"), file_size=482_304
+            document = DocumentFactory(
+                title="2026年重点项目清单", filename="projects.pdf", content=b"%PDF-1.4 demo", file_size=482_304
             )
             made.append(document)
             for n in range(24):

@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
+import factory
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -9,6 +10,7 @@ from wagtail.models import PageViewRestriction
 
 from columns import views
 from columns.models import ArticlePage, ColumnPage
+from tests.factories import ArticleFactory, column
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -17,22 +19,24 @@ def parse(response):
     return ET.fromstring(response.content)  # noqa: S314 (the platform's own output, not untrusted input)
 
 
-def publish(site, column_slug, title, **fields):
-    with schema_context(site.schema):
-        column = ColumnPage.objects.get(slug=column_slug)
-        article = ArticlePage(
-            title=title, slug=f"d-{ArticlePage.objects.count() + 1}", live=True,
-            first_published_at=timezone.now(), **fields,
-        )
-        column.add_child(instance=article)
-        return article
+class ListedArticleFactory(ArticleFactory):
+    """A live article first published now, with no revision: what the site map and feeds list is all these
+    tests need. Its slug is d-<n>, the site's n-th article (a test's first is d-1)."""
+
+    class Params:
+        revision = False
+
+    slug = factory.LazyFunction(lambda: f"d-{ArticlePage.objects.count() + 1}")
+    first_published_at = factory.LazyFunction(timezone.now)
 
 
 @pytest.fixture
 def two_sites(county, city):
     """An article on each of two sites, with titles that must never cross over."""
-    publish(county, "xwdt", "锦江区独有的新闻", summary="锦江区摘要")
-    publish(city, "xwdt", "成都市独有的新闻")
+    with schema_context(county.schema):
+        ListedArticleFactory(title="锦江区独有的新闻", summary="锦江区摘要")
+    with schema_context(city.schema):
+        ListedArticleFactory(title="成都市独有的新闻")
     return county, city
 
 
@@ -58,9 +62,9 @@ def test_sitemap_xml_lists_the_site_s_live_pages_on_its_own_host(two_sites):
 
 
 def test_sitemap_leaves_out_drafts_and_private_pages(county):
-    draft = publish(county, "xwdt", "草稿")
-    private = publish(county, "tzgg", "内部通知")
     with schema_context(county.schema):
+        draft = ListedArticleFactory(title="草稿")
+        private = ListedArticleFactory(parent=column("tzgg"), title="内部通知")
         ArticlePage.objects.filter(pk=draft.pk).update(live=False)
         PageViewRestriction.objects.create(page=private, restriction_type="password", password="secret")
     _, locs = sitemap_locs(county)
@@ -111,7 +115,8 @@ def test_column_feed_lists_its_items_on_the_site_s_host(two_sites):
 
 def test_site_feed_and_nested_column_feeds(two_sites):
     county, _ = two_sites
-    publish(county, "zcwj", "锦江区政策文件")
+    with schema_context(county.schema):
+        ListedArticleFactory(parent=column("zcwj"), title="锦江区政策文件")
     site_titles = [item.findtext("title") for item in feed(county, "/rss.xml").findall("item")]
     assert set(site_titles) == {"锦江区独有的新闻", "锦江区政策文件"}
     disclosure = feed(county, "/xxgk/rss.xml")
@@ -126,8 +131,8 @@ def test_no_feed_for_what_is_not_a_column(two_sites, path):
 
 
 def test_feed_leaves_out_private_pages(county):
-    private = publish(county, "tzgg", "内部通知")
     with schema_context(county.schema):
+        private = ListedArticleFactory(parent=column("tzgg"), title="内部通知")
         PageViewRestriction.objects.create(page=private, restriction_type="password", password="secret")
     assert feed(county, "/tzgg/rss.xml").findall("item") == []
 

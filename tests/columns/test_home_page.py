@@ -4,15 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from columns.models import ArticlePage, ColumnPage
-
-
-def publish(column_slug, title, *, headline=False):
-    column = ColumnPage.objects.get(slug=column_slug)
-    article = ArticlePage(title=title, slug=f"a-{ArticlePage.objects.count() + 1}", is_headline=headline)
-    column.add_child(instance=article)
-    article.save_revision().publish()
-    return article
+from columns.models import ArticlePage
+from tests.factories import ArticleFactory, ColumnFactory, column
 
 
 def bulk_copy(article, count):
@@ -64,11 +57,9 @@ def home_queries(site):
 
 def test_home_page_shows_headlines_latest_items_and_quick_links(county):
     with schema_context(county.schema):
-        publish("xwdt", "锦江区召开全区经济工作会议", headline=True)
-        publish("tzgg", "关于春节期间政务服务安排的通知")
-        ColumnPage.objects.get(slug="bsfw").add_child(
-            instance=ColumnPage(title="个人办事", slug="grbs", column_type="service")
-        )
+        ArticleFactory(title="锦江区召开全区经济工作会议", is_headline=True)
+        ArticleFactory(parent=column("tzgg"), title="关于春节期间政务服务安排的通知")
+        ColumnFactory(parent=column("bsfw"), title="个人办事", slug="grbs", column_type="service", revision=False)
     _, body = home_queries(county)
     assert "锦江区召开全区经济工作会议" in body
     assert "关于春节期间政务服务安排的通知" in body
@@ -77,9 +68,9 @@ def test_home_page_shows_headlines_latest_items_and_quick_links(county):
 
 def test_home_page_query_count_does_not_grow_with_content(county):
     with schema_context(county.schema):
-        first = publish("xwdt", "第一篇", headline=True)
+        first = ArticleFactory(title="第一篇", is_headline=True)
         for n in range(9):
-            publish("tzgg" if n % 2 else "xwdt", f"文章 {n}")
+            ArticleFactory(parent=column("tzgg" if n % 2 else "xwdt"), title=f"文章 {n}")
     small, _ = home_queries(county)
     with schema_context(county.schema):
         bulk_copy(first, 4990)

@@ -5,6 +5,7 @@ from django_tenants.utils import schema_context
 from wagtail.models import Page
 
 from columns.models import ArticlePage, ColumnPage, HomePage
+from tests.factories import ArticleFactory
 
 
 def test_page_types_are_allowed_only_in_their_places(county):
@@ -12,8 +13,7 @@ def test_page_types_are_allowed_only_in_their_places(county):
         root = Page.get_first_root_node()
         home = HomePage.objects.get()
         news = ColumnPage.objects.get(slug="xwdt")
-        article = ArticlePage(title="x", slug="x")
-        news.add_child(instance=article)
+        article = ArticleFactory(parent=news, revision=False)
         assert HomePage.can_create_at(root) is False, "one home page per site (already there)"
         assert ColumnPage.can_create_at(home) and ColumnPage.can_create_at(news), "columns and sub-columns"
         assert ArticlePage.can_create_at(news)
@@ -23,12 +23,8 @@ def test_page_types_are_allowed_only_in_their_places(county):
 
 def test_an_article_shows_its_metadata(county):
     with schema_context(county.schema):
-        news = ColumnPage.objects.get(slug="xwdt")
-        article = ArticlePage(title="锦江区召开安全生产会议", slug="safety", source="锦江区应急管理局", author="王芳",
-                              body="<p>会议部署了安全生产工作。</p>")
-        news.add_child(instance=article)
-        article.save_revision().publish()
-        article.refresh_from_db()
+        article = ArticleFactory(title="锦江区召开安全生产会议", slug="safety", source="锦江区应急管理局",
+                                 author="王芳", body="<p>会议部署了安全生产工作。</p>")
         stamp = timezone.localtime(article.first_published_at).strftime("%Y-%m-%d %H:%M")
     body = county.client().get("/xwdt/safety/").content.decode()
     for text in ("锦江区召开安全生产会议", "来源：锦江区应急管理局", "王芳", "会议部署了安全生产工作", stamp,

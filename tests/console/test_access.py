@@ -1,19 +1,17 @@
 """Platform staff roles: administrators and operators change sites, a supervisor sees everything and changes nothing."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from tenants import actions, staff_roles
 from tenants.models import AuditEvent, Domain, GovSite
+from tests.factories import StaffFactory
 from tests.helpers import run_manage
 
 
 def staff(username, role=None):
-    user = get_user_model().objects.create_user(username, password="staff-pass-1234", is_staff=True)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
+    """A staff account (StaffFactory) with `role`, and a console client signed in as it."""
+    user = StaffFactory(username=username, role=role)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     return user, client

@@ -4,12 +4,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from tenants import accounts, actions, staff_roles
 from tenants.models import AuditEvent
+from tests.factories import StaffFactory
 
 
 def password_shown(response):
@@ -73,8 +73,7 @@ def test_bad_input_is_explained_and_changes_nothing(console_client, county):
 
 @pytest.mark.parametrize("role", [staff_roles.OPERATOR, staff_roles.SUPERVISOR])
 def test_only_administrators_change_site_accounts(county, role):
-    user = get_user_model().objects.create_user(f"staff-{role}", password="x" * 12, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
+    user = StaffFactory(username=f"staff-{role}", role=role)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     page = client.get(f"/sites/{county.site.pk}/accounts/")

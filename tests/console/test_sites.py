@@ -5,8 +5,10 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django_tenants.utils import schema_context
 
 from tenants.models import AuditEvent, Domain, GovSite
+from tests.factories import ArticleFactory
 
 
 def test_console_requires_login(db):
@@ -99,9 +101,8 @@ def test_an_unknown_site_in_the_console_is_a_404_page_not_a_crash(console_client
 
 
 def test_the_site_list_filters_and_exports(console_client, fixture_sites, county):
-    from tests.search.test_search import publish_article
-
-    publish_article(county, "站点列表测试稿件")
+    with schema_context(county.schema):
+        ArticleFactory(title="站点列表测试稿件")
     below_city = console_client.get("/", {"parent": "510100"}).content.decode()
     assert "锦江区" in below_city and "春熙路街道" in below_city and "四川省</a>" not in below_city
     townships = console_client.get("/", {"level": "township"}).content.decode()

@@ -7,7 +7,6 @@ from base64 import b32encode
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -22,15 +21,9 @@ from django_tenants.utils import schema_context
 
 from tenants import actions, staff_roles
 from tenants.models import AuditEvent, GovSite
+from tests.factories import STAFF_PASSWORD, StaffFactory
 
-PASSWORD = "staff-pass-1234"
-
-
-def staff(username, role=None):
-    user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+PASSWORD = STAFF_PASSWORD  # StaffFactory's accounts sign in with it
 
 
 def device_for(user, confirmed=True):
@@ -71,7 +64,7 @@ def goes_to_verify(response, next_path=None):
 
 
 def test_without_a_device_the_password_is_enough(county):
-    user = staff("wu-shebei", staff_roles.OPERATOR)
+    user = StaffFactory(username="wu-shebei", role=staff_roles.OPERATOR)
     client = password_login("wu-shebei")
     page = client.get("/")
     assert page.status_code == 200 and "站点（共" in page.content.decode()
@@ -82,7 +75,7 @@ def test_without_a_device_the_password_is_enough(county):
 
 
 def test_with_a_device_every_console_page_waits_for_the_code(county):
-    user = staff("you-shebei", staff_roles.OPERATOR)
+    user = StaffFactory(username="you-shebei", role=staff_roles.OPERATOR)
     device = device_for(user)
     client = password_login("you-shebei")
     for path in ("/", "/audit/", "/search-stats/", f"/sites/{county.site.pk}/", "/two-factor/",
@@ -106,7 +99,7 @@ def test_with_a_device_every_console_page_waits_for_the_code(county):
 
 def test_a_wrong_code_is_refused_and_repeated_failures_are_throttled(db, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 60  # waits of 60, 120... seconds: the test cannot outrun them
-    user = staff("cuowu")
+    user = StaffFactory(username="cuowu")
     device = device_for(user)
     client = password_login("cuowu")
     right, wrong = code(device), wrong_code(device)
@@ -139,7 +132,7 @@ def test_a_wrong_code_is_refused_and_repeated_failures_are_throttled(db, setting
 
 
 def test_setting_up_shows_the_secret_and_a_qr_code_and_a_code_confirms_it(db):
-    user = staff("shezhi", staff_roles.OPERATOR)
+    user = StaffFactory(username="shezhi", role=staff_roles.OPERATOR)
     client = password_login("shezhi")
     page = client.get("/two-factor/").content.decode()
     assert "未开启" in page and "开始设置" in page
@@ -175,7 +168,7 @@ def test_setting_up_shows_the_secret_and_a_qr_code_and_a_code_confirms_it(db):
 
 
 def test_turning_it_off_needs_a_current_code(db):
-    user = staff("guanbi")
+    user = StaffFactory(username="guanbi")
     device = device_for(user)
     client = verified_login(user, device)
     assert "关闭两步验证" in client.get("/two-factor/").content.decode()
@@ -197,7 +190,7 @@ def test_turning_it_off_needs_a_current_code(db):
 
 
 def test_an_administrator_resets_a_lost_phone_and_it_is_audited(console_client, platform_admin):
-    lost = staff("diushouji", staff_roles.OPERATOR)
+    lost = StaffFactory(username="diushouji", role=staff_roles.OPERATOR)
     device_for(lost)
     device_for(lost, confirmed=False)  # an unfinished set-up goes too
     page = console_client.get("/two-factor/").content.decode()
@@ -224,9 +217,9 @@ def test_an_administrator_resets_a_lost_phone_and_it_is_audited(console_client, 
 
 
 def test_a_supervisor_sets_up_their_own_but_cannot_reset_anyone(db):
-    target = staff("mubiao", staff_roles.OPERATOR)
+    target = StaffFactory(username="mubiao", role=staff_roles.OPERATOR)
     device_for(target)
-    supervisor = staff("jiandu-2fa", staff_roles.SUPERVISOR)
+    supervisor = StaffFactory(username="jiandu-2fa", role=staff_roles.SUPERVISOR)
     client = password_login("jiandu-2fa")
     page = client.get("/two-factor/").content.decode()
     assert "开始设置" in page and "mubiao" not in page  # only administrators see everyone's
@@ -235,7 +228,7 @@ def test_a_supervisor_sets_up_their_own_but_cannot_reset_anyone(db):
     assert client.post("/two-factor/", {"op": "confirm", "code": code(mine)}).status_code == 302
     assert TOTPDevice.objects.get(user=supervisor).confirmed
 
-    staff("yunwei-2fa", staff_roles.OPERATOR)
+    StaffFactory(username="yunwei-2fa", role=staff_roles.OPERATOR)
     for who, who_client in (("jiandu-2fa", client), ("yunwei-2fa", password_login("yunwei-2fa"))):
         response = who_client.post("/two-factor/reset/", {"username": "mubiao"})
         assert response.status_code == 403 and "只读" in response.content.decode(), who
@@ -273,7 +266,7 @@ def test_site_admin_login_never_touches_the_device_table(county):
         assert client.get("/admin/").status_code == 200
     # Even a site session that names a device (none ever should) reads nothing of it: the console's
     # middleware does not run on a site's host, where the search path would reach public's devices.
-    staffer = staff("tongming")
+    staffer = StaffFactory(username="tongming")
     device = device_for(staffer)
     with schema_context(county.schema):
         session = SessionStore(session_key=client.cookies["sessionid"].value)
@@ -285,7 +278,7 @@ def test_site_admin_login_never_touches_the_device_table(county):
 
 
 def test_deleting_a_site_account_keeps_the_staff_device_with_the_same_id(county):
-    staffer = staff("tongyige-id")
+    staffer = StaffFactory(username="tongyige-id")
     device_for(staffer)
     User = get_user_model()
     with schema_context(county.schema):

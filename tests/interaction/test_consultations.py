@@ -11,25 +11,22 @@ from django_tenants.utils import schema_context
 
 from columns.models import ColumnPage, ColumnType
 from interaction.models import ConsultationPage, ConsultationQuestion, Feedback
+from tests.factories import ConsultationFactory
 
 URL = "/hdjl/zjdc/park/"
 
 
 def make_consultation(site, *, opens_in_days=-1, closes_in_days=10, feedback_summary=""):
+    now = timezone.now()
     with schema_context(site.schema):
-        column = ColumnPage.objects.get(column_type=ColumnType.CONSULTATION)
-        now = timezone.now()
-        page = ConsultationPage(
-            title="公园管理办法征求意见", slug="park", intro="<p>欢迎提出意见。</p>",
-            draft="<p>第一条 公园每日6:00开放。</p>", opens_at=now + timedelta(days=opens_in_days),
-            closes_at=now + timedelta(days=closes_in_days), feedback_summary=feedback_summary,
+        page = ConsultationFactory(
+            title="公园管理办法征求意见", slug="park", draft_text="<p>第一条 公园每日6:00开放。</p>",
+            opens_at=now + timedelta(days=opens_in_days), closes_at=now + timedelta(days=closes_in_days),
+            feedback_summary=feedback_summary, questions=[
+                ConsultationQuestion(text="开放时间是否合适？", kind="choice", choices="合适\n应延长", required=True),
+                ConsultationQuestion(text="其他意见", kind="text"),
+            ],
         )
-        page.questions = [
-            ConsultationQuestion(text="开放时间是否合适？", kind="choice", choices="合适\n应延长", required=True),
-            ConsultationQuestion(text="其他意见", kind="text"),
-        ]
-        column.add_child(instance=page)
-        page.save_revision().publish()
         page.question_list = list(page.questions.all())
         return page
 

@@ -8,20 +8,12 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from columns.models import ArticlePage, ColumnPage
-
-
-def publish_article(site_fixture, title, slug):
-    with schema_context(site_fixture.schema):
-        column = ColumnPage.objects.get(slug="xwdt")
-        article = ArticlePage(title=title, slug=slug, source="测试")
-        column.add_child(instance=article)
-        article.save_revision().publish()
-        return article.pk
+from tests.factories import ArticleFactory, DocumentFactory
 
 
 def test_a_page_of_one_site_is_not_served_by_another(city, county):
-    publish_article(county, "锦江区独有的新闻", "only-jinjiang")
+    with schema_context(county.schema):
+        ArticleFactory(title="锦江区独有的新闻", slug="only-jinjiang")
     assert "锦江区独有的新闻" in county.client().get("/xwdt/only-jinjiang/").content.decode()
     assert city.client().get("/xwdt/only-jinjiang/").status_code == 404
     assert "锦江区独有的新闻" not in city.client().get("/").content.decode()
@@ -45,7 +37,8 @@ def test_a_session_of_one_site_is_worthless_on_another(city, county):
 
 
 def test_a_page_id_of_one_site_is_404_in_another_sites_admin(city, county):
-    page_id = publish_article(county, "锦江区后台页面", "admin-only")
+    with schema_context(county.schema):
+        page_id = ArticleFactory(title="锦江区后台页面", slug="admin-only").pk
     assert county.admin_client().get(f"/admin/pages/{page_id}/edit/").status_code == 200
     with schema_context(city.schema):
         from wagtail.models import Page
@@ -84,7 +77,7 @@ def test_images_and_documents_are_per_site(city, county):
     from wagtail.documents.models import Document
 
     with schema_context(county.schema):
-        Document.objects.create(title="锦江区文件", file=ContentFile(b"x", name="jj.pdf"))
+        DocumentFactory(title="锦江区文件", filename="jj.pdf", content=b"x")
     with schema_context(city.schema):
         assert not Document.objects.filter(title="锦江区文件").exists()
 
@@ -109,7 +102,8 @@ def test_wagtail_site_root_paths_cache_does_not_leak_links(city, county):
     """Wagtail caches site root paths; without schema-keyed caches one site's links pointed at another."""
     from wagtail.models import Page, Site
 
-    article_id = publish_article(county, "链接测试", "link-test")
+    with schema_context(county.schema):
+        article_id = ArticleFactory(title="链接测试", slug="link-test").pk
     for fixture in (county, city, county):
         body = fixture.client().get("/").content.decode()
         assert f'<meta name="SiteDomain" content="{fixture.host}">' in body

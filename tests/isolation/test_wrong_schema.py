@@ -7,13 +7,13 @@ the central library with 成都市's pages, under 锦江区's name.
 import pytest
 from django_tenants.utils import schema_context
 
-from columns.models import ArticlePage, ColumnPage
 from library.models import ResourceItem
 from monitoring import indicators
 from reports import figures
 from search import index
 from syndication import sync
 from tenants.models import WrongSchema
+from tests.factories import ArticleFactory
 
 SERVICES = {
     "search index rebuild": lambda site: index.rebuild(site),
@@ -26,9 +26,7 @@ SERVICES = {
 @pytest.mark.parametrize("service", SERVICES.values(), ids=SERVICES.keys())
 def test_a_service_in_the_wrong_schema_refuses(city, county, service):
     with schema_context(county.schema):
-        article = ArticlePage(title="锦江区召开防汛工作会议", slug="fangxun", body="<p>会议部署防汛工作。</p>")
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=article)
-        article.save_revision().publish()
+        ArticleFactory(title="锦江区召开防汛工作会议", slug="fangxun", body="<p>会议部署防汛工作。</p>")
     before = sorted(ResourceItem.objects.filter(site=county.site).values_list("url", flat=True))
     assert before, "锦江区 has items in the library"
 

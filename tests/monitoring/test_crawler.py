@@ -10,21 +10,20 @@ from django_tenants.utils import schema_context
 from monitoring.crawler import crawl_sites
 from monitoring.health import refresh
 from monitoring.models import BrokenLink, CrawlRun
+from tests.factories import ArticleFactory
 from tests.helpers import gunicorn_server
 
 
 @pytest.fixture(scope="module")
 def linked_article(fixture_sites, django_db_blocker):
     """A committed article of 锦江区 linking to a missing page of its own site and to a dead external host."""
-    from columns.models import ArticlePage, ColumnPage
+    from columns.models import ArticlePage
 
     county = fixture_sites["county"]
     body = ('<p><a href="/xwdt/no-such-page/">旧链接</a> <a href="http://dead.example.test/report.pdf">外部报告</a>'
             ' <a href="/xwdt/">新闻动态</a></p>')
     with django_db_blocker.unblock(), schema_context(county.schema):
-        page = ArticlePage(title="链接检测示例", slug="links-sample", body=body)
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-        page.save_revision().publish()
+        ArticleFactory(title="链接检测示例", slug="links-sample", body=body)
     connection.set_schema_to_public()
     yield county
     with django_db_blocker.unblock(), schema_context(county.schema):

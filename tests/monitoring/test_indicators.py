@@ -22,12 +22,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from wagtail.models import Page
 
-from columns.models import ArticlePage, ColumnPage, ColumnType
+from columns.models import ColumnPage, ColumnType
 from interaction.models import MailboxPage, Message
 from monitoring.health import refresh
 from monitoring.models import BrokenLink, CrawlRun, HealthSnapshot, ProbeDay, SiteHealth
 from tenants import actions
 from tenants.models import GovSite
+from tests.factories import ArticleFactory, ColumnFactory
 
 NOW = timezone.now()
 
@@ -37,18 +38,16 @@ def fill(site, age=timedelta(days=1)):
     with schema_context(site.schema_name):
         for column in ColumnPage.objects.live().exclude(column_type=ColumnType.MAILBOX).specific():
             if not column.get_children().live().exists():
-                column.add_child(instance=ArticlePage(
-                    title=f"{column.title}工作情况", slug=f"item-{column.pk}", live=True,
-                    first_published_at=NOW - age,
-                ))
+                ArticleFactory(parent=column, title=f"{column.title}工作情况", slug=f"item-{column.pk}",
+                               first_published_at=NOW - age, revision=False)
 
 
 def add_column(parent_slug, title, slug, column_type, item_age=None):
-    parent = ColumnPage.objects.get(slug=parent_slug)
-    column = parent.add_child(instance=ColumnPage(title=title, slug=slug, column_type=column_type, live=True))
+    column = ColumnFactory(parent=ColumnPage.objects.get(slug=parent_slug), title=title, slug=slug,
+                           column_type=column_type, revision=False)
     if item_age is not None:
-        column.add_child(instance=ArticlePage(title=f"{title}信息", slug=f"{slug}-1", live=True,
-                                              first_published_at=NOW - item_age))
+        ArticleFactory(parent=column, title=f"{title}信息", slug=f"{slug}-1", first_published_at=NOW - item_age,
+                       revision=False)
     return column
 
 
@@ -160,9 +159,7 @@ def test_publishing_refreshes_the_sites_indicators(seeded, django_capture_on_com
     refresh(seeded["city"], NOW)
     assert SiteHealth.objects.get(site=seeded["city"]).vetoes == 1
     with schema_context(seeded["city"].schema_name), django_capture_on_commit_callbacks(execute=True):
-        page = ArticlePage(title="成都市召开新闻发布会", slug="fresh")
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-        page.save_revision().publish()
+        ArticleFactory(title="成都市召开新闻发布会", slug="fresh")
     assert SiteHealth.objects.get(site=seeded["city"]).vetoes == 0, "the home page is fresh again"
 
 
@@ -188,16 +185,12 @@ def test_a_rolled_back_change_does_not_stop_later_refreshes(seeded, django_captu
     with schema_context(seeded["city"].schema_name):
         try:
             with transaction.atomic():
-                page = ArticlePage(title="撤销的发布", slug="rolled-back")
-                ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-                page.save_revision().publish()
+                ArticleFactory(title="撤销的发布", slug="rolled-back")
                 raise RuntimeError("the editor's request failed")
         except RuntimeError:
             pass
         with django_capture_on_commit_callbacks(execute=True):
-            page = ArticlePage(title="成都市召开新闻发布会", slug="fresh")
-            ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-            page.save_revision().publish()
+            ArticleFactory(title="成都市召开新闻发布会", slug="fresh")
     assert SiteHealth.objects.get(site=seeded["city"]).vetoes == 0
 
 

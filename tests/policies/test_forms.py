@@ -5,7 +5,7 @@ import html
 from django_tenants.utils import schema_context
 
 from policies.models import PolicyDocumentPage, PolicyInterpretationPage
-from tests.policies.builders import document, interpretation_column, library, policy
+from tests.factories import DocumentFactory, PolicyDocumentFactory, column
 from tests.wagtail_admin import post_page_form
 
 POLICY = {
@@ -20,9 +20,9 @@ POLICY = {
 }
 
 
-def add_url(site, model, parent):
+def add_url(site, model, parent_slug):
     with schema_context(site.schema):
-        return f"/admin/pages/add/policies/{model}/{parent().pk}/"
+        return f"/admin/pages/add/policies/{model}/{column(parent_slug).pk}/"
 
 
 def text(response):
@@ -30,7 +30,7 @@ def text(response):
 
 
 def test_a_policy_published_from_the_admin(county):
-    response = post_page_form(county.admin_client(), add_url(county, "policydocumentpage", library), POLICY,
+    response = post_page_form(county.admin_client(), add_url(county, "policydocumentpage", "zcwj"), POLICY,
                               action="publish")
     assert response.status_code == 302
     with schema_context(county.schema):
@@ -40,7 +40,7 @@ def test_a_policy_published_from_the_admin(county):
 
 def test_repealing_without_a_date_is_refused_with_a_clear_message(county):
     values = {**POLICY, "validity": "repealed"}
-    response = post_page_form(county.admin_client(), add_url(county, "policydocumentpage", library), values,
+    response = post_page_form(county.admin_client(), add_url(county, "policydocumentpage", "zcwj"), values,
                               action="publish")
     assert response.status_code == 200
     assert "有效性为“已废止”时，必须填写废止日期。" in text(response)
@@ -50,8 +50,8 @@ def test_repealing_without_a_date_is_refused_with_a_clear_message(county):
 
 def test_an_attachment_of_the_wrong_type_is_refused(county):
     with schema_context(county.schema):
-        page = policy()
-        spreadsheet = document("预算表.xls", title="预算表")
+        page = PolicyDocumentFactory()
+        spreadsheet = DocumentFactory(filename="预算表.xls", title="预算表")
     attachment = {
         "attachments-TOTAL_FORMS": "1", "attachments-0-document": str(spreadsheet.pk), "attachments-0-ORDER": "1",
         "attachments-0-id": "", "attachments-0-DELETE": "",
@@ -65,9 +65,9 @@ def test_an_attachment_of_the_wrong_type_is_refused(county):
 
 def test_an_interpretation_is_published_only_with_its_policy(county):
     with schema_context(county.schema):
-        explained = policy()
+        explained = PolicyDocumentFactory()
     client = county.admin_client()
-    url = add_url(county, "policyinterpretationpage", interpretation_column)
+    url = add_url(county, "policyinterpretationpage", "zcjd")
     values = {"title": "《关于优化营商环境的实施意见》解读", "slug": "jd-1"}
 
     refused = post_page_form(client, url, values, action="publish")
@@ -88,9 +88,9 @@ def test_an_interpretation_is_published_only_with_its_policy(county):
 
 def test_a_video_interpretation_without_a_video_is_refused(county):
     with schema_context(county.schema):
-        explained = policy()
+        explained = PolicyDocumentFactory()
     values = {"title": "视频解读", "slug": "jd-video", "policy": str(explained.pk), "kind": "video"}
-    response = post_page_form(county.admin_client(), add_url(county, "policyinterpretationpage", interpretation_column),
+    response = post_page_form(county.admin_client(), add_url(county, "policyinterpretationpage", "zcjd"),
                               values, action="publish")
     assert response.status_code == 200
     assert "视频解读须填写视频地址或上传视频文件。" in text(response)

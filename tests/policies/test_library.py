@@ -9,12 +9,12 @@ from django_tenants.utils import schema_context
 from columns.models import ColumnPage, ColumnType
 from policies.library import PAGE_SIZE
 from policies.models import PolicyLibraryPage
-from tests.policies.builders import library, policy
+from tests.factories import ColumnFactory, PolicyDocumentFactory
 
 
 def get(site, **params):
     with schema_context(site.schema):
-        url = library().url
+        url = PolicyLibraryPage.objects.get(slug="zcwj").url
     response = site.client().get(url, params)
     assert response.status_code == 200
     return response
@@ -28,15 +28,17 @@ def titles(response):
 def documents(county):
     """Four documents spread over years, topics, organs and validity, and a draft that must not show."""
     with schema_context(county.schema):
-        policy(title="营商环境意见", document_number="锦府发〔2024〕3号", published_date=date(2024, 3, 5))
-        policy(title="垃圾分类意见", document_number="锦府发〔2024〕13号", published_date=date(2024, 6, 1),
-               topic="construction_environment")
-        policy(title="专项资金办法", document_number="锦财发〔2023〕5号", published_date=date(2023, 9, 1),
-               issuing_organ="锦江区财政局", topic="finance", validity="amended",
-               validity_changed_date=date(2024, 1, 1))
-        policy(title="老旧小区方案", document_number="锦府发〔2021〕8号", published_date=date(2021, 5, 1),
-               validity="repealed", validity_changed_date=date(2024, 6, 1))
-        policy(title="未发布的草稿", document_number="锦府发〔2024〕99号", publish=False)
+        PolicyDocumentFactory(title="营商环境意见", document_number="锦府发〔2024〕3号",
+                              published_date=date(2024, 3, 5))
+        PolicyDocumentFactory(title="垃圾分类意见", document_number="锦府发〔2024〕13号",
+                              published_date=date(2024, 6, 1), topic="construction_environment")
+        PolicyDocumentFactory(title="专项资金办法", document_number="锦财发〔2023〕5号",
+                              published_date=date(2023, 9, 1), issuing_organ="锦江区财政局", topic="finance",
+                              validity="amended", validity_changed_date=date(2024, 1, 1))
+        PolicyDocumentFactory(title="老旧小区方案", document_number="锦府发〔2021〕8号",
+                              published_date=date(2021, 5, 1), validity="repealed",
+                              validity_changed_date=date(2024, 6, 1))
+        PolicyDocumentFactory(title="未发布的草稿", document_number="锦府发〔2024〕99号", draft=True)
 
 
 def test_new_sites_get_a_policy_library_at_disclosure_policy_documents(county):
@@ -51,12 +53,13 @@ def test_new_sites_get_a_policy_library_at_disclosure_policy_documents(county):
 
 def test_lists_every_live_policy_of_the_site_newest_first(county, city, documents):
     with schema_context(county.schema):
-        other_column = ColumnPage.objects.get(slug="xxgk").add_child(
-            instance=ColumnPage(title="规范性文件", slug="gfxwj", column_type=ColumnType.POLICY)
+        other_column = ColumnFactory(
+            parent=ColumnPage.objects.get(slug="xxgk"), title="规范性文件", slug="gfxwj", column_type=ColumnType.POLICY,
+            revision=False,
         )
-        policy(other_column, title="别处的规范性文件", published_date=date(2022, 1, 1))
+        PolicyDocumentFactory(parent=other_column, title="别处的规范性文件", published_date=date(2022, 1, 1))
     with schema_context(city.schema):
-        policy(title="成都市的文件", issuing_organ="成都市人民政府")
+        PolicyDocumentFactory(title="成都市的文件", issuing_organ="成都市人民政府")
     assert titles(get(county)) == ["垃圾分类意见", "营商环境意见", "专项资金办法", "别处的规范性文件", "老旧小区方案"]
 
 
@@ -118,8 +121,8 @@ def test_bad_filter_values_are_ignored(county, documents, params):
 def test_pagination(county):
     with schema_context(county.schema):
         for number in range(PAGE_SIZE + 5):
-            policy(title=f"文件{number:02d}", document_number=f"锦府发〔2024〕{number}号",
-                   published_date=date(2024, 1, 1 + number))
+            PolicyDocumentFactory(title=f"文件{number:02d}", document_number=f"锦府发〔2024〕{number}号",
+                                  published_date=date(2024, 1, 1 + number))
     first = get(county)
     assert len(titles(first)) == PAGE_SIZE and titles(first)[0] == "文件24"
     assert titles(get(county, page="2")) == ["文件04", "文件03", "文件02", "文件01", "文件00"]

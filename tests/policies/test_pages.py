@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from policies.models import PolicyAttachment
-from tests.policies.builders import document, interpretation, policy
+from tests.factories import DocumentFactory, PolicyDocumentFactory, PolicyInterpretationFactory
 
 
 def render(site, page):
@@ -28,7 +28,7 @@ def local(moment):
 
 def test_a_policy_shows_its_disclosure_metadata_and_meta_tags(county):
     with schema_context(county.schema):
-        page = policy(keywords="营商环境 放管服")
+        page = PolicyDocumentFactory(keywords="营商环境 放管服")
     body = render(county, page)
     for label, value in [
         ("索引号", "11510104MB0000000X/2024-00001"),
@@ -51,9 +51,9 @@ def test_a_policy_shows_its_disclosure_metadata_and_meta_tags(county):
 
 def test_a_repealed_policy_says_so_at_the_top_and_links_the_current_one(county):
     with schema_context(county.schema):
-        current = policy(title="老旧小区改造实施方案（修订）", document_number="锦府发〔2025〕1号")
-        old = policy(title="老旧小区改造实施方案", validity="repealed", validity_changed_date=date(2025, 2, 1),
-                     replaced_by=current)
+        current = PolicyDocumentFactory(title="老旧小区改造实施方案（修订）", document_number="锦府发〔2025〕1号")
+        old = PolicyDocumentFactory(title="老旧小区改造实施方案", validity="repealed",
+                                    validity_changed_date=date(2025, 2, 1), replaced_by=current)
         current_url = current.url
     body = render(county, old)
     notice = body.index("validity-notice")
@@ -65,16 +65,16 @@ def test_a_repealed_policy_says_so_at_the_top_and_links_the_current_one(county):
 
 def test_an_amended_policy_without_a_successor_still_says_so(county):
     with schema_context(county.schema):
-        page = policy(validity="amended", validity_changed_date=date(2025, 4, 1))
+        page = PolicyDocumentFactory(validity="amended", validity_changed_date=date(2025, 4, 1))
     assert "<strong>本文件已于 2025-04-01 修订</strong></p>" in render(county, page)
 
 
 def test_a_policy_lists_its_attachments_and_live_interpretations(county):
     with schema_context(county.schema):
-        page = policy()
-        PolicyAttachment.objects.create(page=page, document=document("全文.pdf", title="实施意见全文"))
-        interpretation(page, title="图解营商环境实施意见", kind="graphic")
-        interpretation(page, title="尚未发布的解读", publish=False)
+        page = PolicyDocumentFactory()
+        PolicyAttachment.objects.create(page=page, document=DocumentFactory(filename="全文.pdf", title="实施意见全文"))
+        PolicyInterpretationFactory(policy=page, title="图解营商环境实施意见", kind="graphic")
+        PolicyInterpretationFactory(policy=page, title="尚未发布的解读", draft=True)
     body = render(county, page)
     assert "实施意见全文</a>（PDF，" in body
     assert '<h2 id="interpretations-heading">相关解读</h2>' in body
@@ -84,8 +84,8 @@ def test_a_policy_lists_its_attachments_and_live_interpretations(county):
 
 def test_an_interpretation_links_back_to_its_policy(county):
     with schema_context(county.schema):
-        page = policy()
-        explained = interpretation(page, kind="video", video_url="https://video.example.com/jd.mp4")
+        page = PolicyDocumentFactory()
+        explained = PolicyInterpretationFactory(policy=page, kind="video", video_url="https://video.example.com/jd.mp4")
         policy_url = page.url
     body = render(county, explained)
     assert f'解读文件：<a href="{policy_url}">{page.title}</a>（锦府发〔2024〕3号）' in body

@@ -1,19 +1,26 @@
 """Known data for one site and one year (2025, Beijing time), and the figures it must give.
 
-Used inside the site's schema (`schema_context`). Every item is dated explicitly; the skeleton's
-columns are moved to 2026-01-01 00:00 Beijing time, the first instant after the year, so they
-do not count as existing in 2025 and the counts below are exact whatever day the tests run.
+Used inside the site's schema (`schema_context`). Every item is dated explicitly: published
+through a revision with the first publication time it is given (the field every count reads;
+Wagtail keeps one a page already has). The skeleton's columns are moved to 2026-01-01 00:00
+Beijing time, the first instant after the year, so they do not count as existing in 2025 and
+the counts below are exact whatever day the tests run.
 """
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from wagtail.models import Page
-
-from columns.models import ArticlePage, ColumnPage, ColumnType
-from interaction.models import ConsultationPage, Feedback, MailboxPage, Message, Status
-from tests.policies import builders as policies
-from tests.services import builders as services
+from columns.models import ColumnPage, ColumnType
+from interaction.models import Feedback, MailboxPage, Message, Status
+from tests.factories import (
+    ArticleFactory,
+    ColumnFactory,
+    ConsultationFactory,
+    PolicyDocumentFactory,
+    PolicyInterpretationFactory,
+    ServiceGuideFactory,
+    column,
+)
 
 YEAR = 2025
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -23,68 +30,58 @@ def at(year, month, day, hour=10, minute=0):
     return datetime(year, month, day, hour, minute, tzinfo=BEIJING)
 
 
-def dated(page, when):
-    """Set the page's first publication time (the field every count reads)."""
-    Page.objects.filter(pk=page.pk).update(first_published_at=when, last_published_at=when)
-    page.first_published_at = when
-    return page
-
-
-def publish(parent, page, when):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return dated(page, when)
-
-
-def article(column, title, when):
-    return publish(column, ArticlePage(title=title), when)
-
-
 def seed_year():
     """Seed the site's data; returns the computed figures expected for YEAR."""
     ColumnPage.objects.update(first_published_at=at(2026, 1, 1, 0, 0))
-    home = Page.objects.get(depth=2).specific
-    news = ColumnPage.objects.get(slug="xwdt")
-    notices = ColumnPage.objects.get(slug="tzgg")
+    news, notices = column("xwdt"), column("tzgg")
 
     # Columns: an 概况 column and two 专题 columns, one opened in 2024, one in 2025.
-    about = publish(home, ColumnPage(title="区情概况", slug="qqgk", column_type=ColumnType.ABOUT), at(2024, 1, 5))
-    publish(home, ColumnPage(title="专题：营商环境", slug="ztyshj", column_type=ColumnType.TOPIC), at(2024, 6, 1))
-    publish(home, ColumnPage(title="专题：乡村振兴", slug="ztxczx", column_type=ColumnType.TOPIC), at(2025, 5, 1))
+    # (ColumnFactory's columns are children of the home page.)
+    about = ColumnFactory(title="区情概况", slug="qqgk", column_type=ColumnType.ABOUT,
+                          first_published_at=at(2024, 1, 5))
+    ColumnFactory(title="专题：营商环境", slug="ztyshj", column_type=ColumnType.TOPIC,
+                  first_published_at=at(2024, 6, 1))
+    ColumnFactory(title="专题：乡村振兴", slug="ztxczx", column_type=ColumnType.TOPIC,
+                  first_published_at=at(2025, 5, 1))
 
     # Articles: three news items in 2025 (the last at 23:30 on 31 December, Beijing time), two notices, one 概况.
-    article(news, "一月新闻", at(2025, 1, 2))
-    article(news, "六月新闻", at(2025, 6, 15))
-    article(news, "除夕新闻", at(2025, 12, 31, 23, 30))  # 15:30 UTC: still 2025 in Beijing
-    article(news, "元旦新闻", at(2026, 1, 1, 0, 10))  # 2025-12-31 16:10 UTC: already 2026 in Beijing
-    article(news, "去年新闻", at(2024, 12, 31, 12, 0))
-    withdrawn = article(news, "已撤回的新闻", at(2025, 3, 1))
+    ArticleFactory(parent=news, title="一月新闻", first_published_at=at(2025, 1, 2))
+    ArticleFactory(parent=news, title="六月新闻", first_published_at=at(2025, 6, 15))
+    # 15:30 UTC: still 2025 in Beijing
+    ArticleFactory(parent=news, title="除夕新闻", first_published_at=at(2025, 12, 31, 23, 30))
+    # 2025-12-31 16:10 UTC: already 2026 in Beijing
+    ArticleFactory(parent=news, title="元旦新闻", first_published_at=at(2026, 1, 1, 0, 10))
+    ArticleFactory(parent=news, title="去年新闻", first_published_at=at(2024, 12, 31, 12, 0))
+    withdrawn = ArticleFactory(parent=news, title="已撤回的新闻", first_published_at=at(2025, 3, 1))
     withdrawn.unpublish()
-    article(notices, "通知一", at(2025, 2, 1))
-    article(notices, "通知二", at(2025, 9, 1))
-    article(about, "区情简介", at(2025, 4, 1))
+    ArticleFactory(parent=notices, title="通知一", first_published_at=at(2025, 2, 1))
+    ArticleFactory(parent=notices, title="通知二", first_published_at=at(2025, 9, 1))
+    ArticleFactory(parent=about, title="区情简介", first_published_at=at(2025, 4, 1))
 
     # Policies (in 信息公开 → 政策文件) and their interpretations, one text and one graphic.
-    first = dated(policies.policy(slug="p1", index_number="11510104MB0000000X/2025-00001"), at(2025, 3, 5))
-    second = dated(policies.policy(slug="p2", index_number="11510104MB0000000X/2025-00002"), at(2025, 8, 5))
-    dated(policies.interpretation(first, slug="i1"), at(2025, 3, 6))
-    dated(policies.interpretation(second, slug="i2", kind="graphic"), at(2025, 8, 6))
+    first = PolicyDocumentFactory(slug="p1", index_number="11510104MB0000000X/2025-00001",
+                                  first_published_at=at(2025, 3, 5))
+    second = PolicyDocumentFactory(slug="p2", index_number="11510104MB0000000X/2025-00002",
+                                   first_published_at=at(2025, 8, 5))
+    PolicyInterpretationFactory(policy=first, slug="i1", first_published_at=at(2025, 3, 6))
+    PolicyInterpretationFactory(policy=second, slug="i2", kind="graphic", first_published_at=at(2025, 8, 6))
 
     # Service guides: one from 2024 with an online address, one from 2025 without.
-    dated(services.guide(slug="g1", online_url="https://zwfw.example.gov.cn/g1"), at(2024, 5, 1))
-    dated(services.guide(slug="g2", item_name="食品经营许可"), at(2025, 5, 1))
+    ServiceGuideFactory(slug="g1", online_url="https://zwfw.example.gov.cn/g1", first_published_at=at(2024, 5, 1))
+    ServiceGuideFactory(slug="g2", item_name="食品经营许可", first_published_at=at(2025, 5, 1))
 
     # Consultations: one opening in 2025 with two pieces of feedback and its results published; one from 2024.
-    consultations = ColumnPage.objects.get(slug="zjdc")
-    held = publish(consultations, ConsultationPage(
+    held = ConsultationFactory(
         title="公园管理办法征求意见", slug="c1", intro="<p>欢迎提出意见。</p>",
         opens_at=at(2025, 4, 1), closes_at=at(2025, 4, 30), feedback_summary="<p>收到意见2条，采纳1条。</p>",
-    ), at(2025, 3, 30))
+        first_published_at=at(2025, 3, 30),
+    )
     Feedback.objects.create(consultation=held, comment="建议延长开放时间")
     Feedback.objects.create(consultation=held, comment="增加座椅")
-    publish(consultations, ConsultationPage(
+    ConsultationFactory(
         title="去年的征集", slug="c0", intro="<p>x</p>", opens_at=at(2024, 4, 1), closes_at=at(2024, 4, 30),
-    ), at(2024, 3, 30))
+        first_published_at=at(2024, 3, 30),
+    )
 
     # Messages: received in 2025 are m1, m2, m3 and m6; m1 and m2 answered in 2 and 5 working days.
     mailbox = MailboxPage.objects.get()

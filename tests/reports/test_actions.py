@@ -7,8 +7,9 @@ from columns.models import ArticlePage, ColumnPage
 from reports.actions import generate_annual_report
 from reports.figures import COMPUTED_KEYS, FIGURES, ReportYearError
 from reports.models import AnnualReportPage
+from tests.factories import ArticleFactory
 
-from .seed import YEAR, article, at
+from .seed import YEAR, at
 
 
 def test_generating_makes_a_draft_under_the_home_page_with_every_computed_figure(county):
@@ -28,14 +29,14 @@ def test_generating_makes_a_draft_under_the_home_page_with_every_computed_figure
 def test_regenerating_refreshes_counts_nobody_changed_and_keeps_the_ones_an_editor_changed(county):
     with schema_context(county.schema):
         news = ColumnPage.objects.get(slug="xwdt")
-        article(news, "新闻一", at(YEAR, 5, 1))
+        ArticleFactory(parent=news, title="新闻一", first_published_at=at(YEAR, 5, 1))
         page = generate_annual_report(county.site, YEAR).page
         assert page.figures["info_news"] == 1
         # An editor corrects one counted figure and fills in one the platform cannot know.
         draft = page.get_latest_revision_as_object()
         draft.figures = {**draft.figures, "info_total": 100, "visitors": 5000}
         draft.save_revision()
-        article(news, "新闻二", at(YEAR, 6, 1))
+        ArticleFactory(parent=news, title="新闻二", first_published_at=at(YEAR, 6, 1))
 
         result = generate_annual_report(county.site, YEAR)
 
@@ -69,7 +70,7 @@ def test_regenerating_a_published_report_makes_a_draft_and_leaves_the_live_page_
     with schema_context(county.schema):
         page = generate_annual_report(county.site, YEAR).page
         page.get_latest_revision().publish()
-        article(ColumnPage.objects.get(slug="xwdt"), "新闻", at(YEAR, 5, 1))
+        ArticleFactory(title="新闻", first_published_at=at(YEAR, 5, 1))
         generate_annual_report(county.site, YEAR)
         page = AnnualReportPage.objects.get(year=YEAR)
         assert page.live and page.has_unpublished_changes

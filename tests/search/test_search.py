@@ -7,19 +7,11 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 from wagtail.models import PageViewRestriction
 
-from columns.models import ArticlePage, ColumnPage
+from columns.models import ColumnPage
 from library.models import ResourceItem
 from search.models import SearchEntry
 from tenants.models import GovSite
-
-
-def publish_article(site, title, body="<p>正文</p>", column="xwdt", slug=None):
-    with schema_context(site.schema):
-        parent = ColumnPage.objects.get(slug=column)
-        page = ArticlePage(title=title, slug=slug or f"a{abs(hash(title)) % 10**8}", body=body)
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-        return page
+from tests.factories import ArticleFactory, PolicyDocumentFactory
 
 
 def titles(response):
@@ -34,8 +26,9 @@ def search(site, **params):
 
 
 def test_a_chinese_phrase_finds_a_title_without_spaces(county):
-    publish_article(county, "关于优化营商环境的实施意见")
-    publish_article(county, "锦江区召开安全生产会议")
+    with schema_context(county.schema):
+        ArticleFactory(title="关于优化营商环境的实施意见")
+        ArticleFactory(title="锦江区召开安全生产会议")
     for query in ("营商环境", "营商", "優化營商環境", "营商环境 实施意见"):
         assert titles(search(county, q=query)) == ["关于优化营商环境的实施意见"], query
     html = search(county, q="营商环境").text
@@ -43,26 +36,25 @@ def test_a_chinese_phrase_finds_a_title_without_spaces(county):
 
 
 def test_policy_documents_are_found_by_their_document_number(county):
-    from tests.policies.builders import policy
-
     with schema_context(county.schema):
-        policy(title="关于印发某某办法的通知", slug="p1", document_number="川府发〔2024〕3号")
+        PolicyDocumentFactory(title="关于印发某某办法的通知", slug="p1", document_number="川府发〔2024〕3号")
     assert titles(search(county, q="川府发〔2024〕3号")) == ["关于印发某某办法的通知"]
     assert titles(search(county, q="川府发[2024]3号")) == ["关于印发某某办法的通知"]
     assert titles(search(county, q="川府发〔2024〕4号")) == []
 
 
 def test_title_matches_rank_above_body_matches(county):
-    publish_article(county, "社区活动通知", body="<p>本次活动涉及营商环境宣传。</p>")
-    publish_article(county, "营商环境宣传周启动", body="<p>内容</p>")
+    with schema_context(county.schema):
+        ArticleFactory(title="社区活动通知", body="<p>本次活动涉及营商环境宣传。</p>")
+        ArticleFactory(title="营商环境宣传周启动", body="<p>内容</p>")
     assert titles(search(county, q="营商环境")) == ["营商环境宣传周启动", "社区活动通知"]
     # By date: newest first whatever the score.
     assert titles(search(county, q="营商环境", sort="date"))[0] == "营商环境宣传周启动"
 
 
 def test_publish_unpublish_move_and_delete_reach_both_indexes(county):
-    page = publish_article(county, "一网通办上线", slug="ywtb")
     with schema_context(county.schema):
+        page = ArticleFactory(title="一网通办上线", slug="ywtb")
         assert SearchEntry.objects.filter(key=f"page:{page.pk}").exists()
     item = ResourceItem.objects.get(site=county.site, source_key=f"page:{page.pk}")
     assert item.url == f"http://{county.host}/xwdt/ywtb/" and item.kind == "article"
@@ -90,7 +82,8 @@ def test_publish_unpublish_move_and_delete_reach_both_indexes(county):
 
 
 def test_private_pages_are_in_neither_index(county):
-    publish_article(county, "内部通知不对外公开")
+    with schema_context(county.schema):
+        ArticleFactory(title="内部通知不对外公开")
     assert titles(search(county, q="内部通知", scope="province")) == ["内部通知不对外公开"]
     # Restricting the column (not the page, and without republishing) takes everything below it out at once.
     with schema_context(county.schema):
@@ -124,9 +117,10 @@ def test_published_mailbox_replies_are_searchable_and_leave_when_withdrawn(count
 
 
 def test_scopes_this_site_the_sites_below_and_the_whole_province(city, county, township):
-    publish_article(city, "成都市乡村振兴工作会议")
-    publish_article(county, "锦江区乡村振兴示范点")
-    publish_article(township, "春熙路街道乡村振兴宣讲")
+    for site, title in ((city, "成都市乡村振兴工作会议"), (county, "锦江区乡村振兴示范点"),
+                        (township, "春熙路街道乡村振兴宣讲")):
+        with schema_context(site.schema):
+            ArticleFactory(title=title)
     assert titles(search(county, q="乡村振兴")) == ["锦江区乡村振兴示范点"]
     below = sorted(titles(search(county, q="乡村振兴", scope="subtree")))
     assert below == ["春熙路街道乡村振兴宣讲", "锦江区乡村振兴示范点"]
@@ -142,7 +136,8 @@ def test_scopes_this_site_the_sites_below_and_the_whole_province(city, county, t
     "<script>alert(1)</script>", "😀😀", "营" * 5000, "\x00", "𠀀", "1 <-> 2", "a:*B",
 ])
 def test_hostile_queries_answer_calmly(county, query):
-    publish_article(county, "测试文章")
+    with schema_context(county.schema):
+        ArticleFactory(title="测试文章")
     for scope in ("site", "subtree", "province"):
         response = county.client().get("/search/", {"q": query, "scope": scope, "page": "x", "start": "bad"})
         assert response.status_code == 200
@@ -150,7 +145,8 @@ def test_hostile_queries_answer_calmly(county, query):
 
 
 def test_bad_filters_are_ignored(county):
-    publish_article(county, "营商环境专题")
+    with schema_context(county.schema):
+        ArticleFactory(title="营商环境专题")
     response = county.client().get("/search/", {
         "q": "营商环境", "scope": "galaxy", "kind": "nope", "column": "abc", "start": "2024-13-40", "sort": "?",
     })
@@ -160,8 +156,8 @@ def test_bad_filters_are_ignored(county):
 def test_nothing_found_suggests_words_and_services(county):
     from services.demo import add_demo_services
 
-    publish_article(county, "营商环境专题")
     with schema_context(county.schema):
+        ArticleFactory(title="营商环境专题")
         add_demo_services(county.site)
     response = search(county, q="营商环境 火星基地")
     assert "没有找到" in response.text
@@ -170,8 +166,8 @@ def test_nothing_found_suggests_words_and_services(county):
 
 
 def test_rebuild_fills_both_indexes_for_existing_content_and_drops_stale_rows(county):
-    page = publish_article(county, "重建索引测试文章")
     with schema_context(county.schema):
+        page = ArticleFactory(title="重建索引测试文章")
         SearchEntry.objects.all().delete()
     ResourceItem.objects.filter(site=county.site).delete()
     ResourceItem.objects.create(site=county.site, source_key="page:999999", kind="article", title="早已删除",
@@ -191,8 +187,9 @@ def test_rebuild_names_unknown_sites_clearly(db):
 
 
 def test_abbreviations_find_the_full_term_through_synonyms(county):
-    publish_article(county, "最低生活保障标准调整")
-    publish_article(county, "社会保险缴费基数公布")
+    with schema_context(county.schema):
+        ArticleFactory(title="最低生活保障标准调整")
+        ArticleFactory(title="社会保险缴费基数公布")
     assert titles(search(county, q="低保")) == ["最低生活保障标准调整"]
     assert titles(search(county, q="社保")) == ["社会保险缴费基数公布"]
     assert titles(search(county, q="低保 社保")) == []  # every word (or a synonym) must match
@@ -201,8 +198,9 @@ def test_abbreviations_find_the_full_term_through_synonyms(county):
 def test_a_suspended_sites_items_leave_the_province_search(city, county, township):
     from tenants import actions
 
-    publish_article(county, "锦江区垃圾分类宣传")
-    publish_article(township, "春熙路街道垃圾分类宣传")
+    for site, title in ((county, "锦江区垃圾分类宣传"), (township, "春熙路街道垃圾分类宣传")):
+        with schema_context(site.schema):
+            ArticleFactory(title=title)
     assert len(titles(search(city, q="垃圾分类", scope="province"))) == 2
     actions.suspend_site(GovSite.objects.get(pk=township.site.pk), acting_user=None)  # not the shared fixture object
     assert titles(search(city, q="垃圾分类", scope="province")) == ["锦江区垃圾分类宣传"]
@@ -211,12 +209,11 @@ def test_a_suspended_sites_items_leave_the_province_search(city, county, townshi
 
 def test_very_common_words_rank_the_newest_matches_and_say_so(county, monkeypatch):
     from search import query
-    from tests.policies.builders import policy
 
     with schema_context(county.schema):
-        policy(title="老年人优待办法", slug="elderly", document_number="锦府发〔2024〕9号")
-    for title in ("老年人优待政策一", "老年人优待政策二", "老年人优待政策三"):
-        publish_article(county, title)
+        PolicyDocumentFactory(title="老年人优待办法", slug="elderly", document_number="锦府发〔2024〕9号")
+        for title in ("老年人优待政策一", "老年人优待政策二", "老年人优待政策三"):
+            ArticleFactory(title=title)
     monkeypatch.setattr(query, "RANK_CANDIDATES", 2)
     response = search(county, q="老年人优待")
     assert sorted(titles(response)) == ["老年人优待政策三", "老年人优待政策二"]
@@ -228,8 +225,8 @@ def test_very_common_words_rank_the_newest_matches_and_say_so(county, monkeypatc
 
 
 def test_a_revised_page_is_found_by_its_new_words_only(county):
-    page = publish_article(county, "春季植树活动通知", slug="zhishu")
     with schema_context(county.schema):
+        page = ArticleFactory(title="春季植树活动通知", slug="zhishu")
         page.title = "秋季防火巡查通知"
         page.save_revision().publish()
     for scope in ("site", "province"):

@@ -5,7 +5,7 @@ import html
 from django_tenants.utils import schema_context
 
 from services.models import ServiceGuidePage
-from tests.services.builders import COMPLETE, guide, service_column
+from tests.factories import COMPLETE, ServiceGuideFactory, column
 from tests.wagtail_admin import post_page_form
 
 RICH_TEXT = ("legal_basis", "conditions", "materials", "process")
@@ -13,7 +13,7 @@ RICH_TEXT = ("legal_basis", "conditions", "materials", "process")
 
 def create_url(site):
     with schema_context(site.schema):
-        return f"/admin/pages/add/services/serviceguidepage/{service_column().pk}/"
+        return f"/admin/pages/add/services/serviceguidepage/{column('bsfw').pk}/"
 
 
 def stored(site, **lookup):
@@ -52,7 +52,7 @@ def test_publishing_a_new_guide_with_elements_missing_is_refused_with_their_name
 
 def test_publishing_a_draft_is_refused_until_it_is_complete(county):
     with schema_context(county.schema):
-        draft = guide(publish=False, legal_basis="", phone="")
+        draft = ServiceGuideFactory(draft=True, legal_basis="", phone="")
     client = county.admin_client()
     edit = f"/admin/pages/{draft.pk}/edit/"
     refused = submit(client, edit, {}, "publish")
@@ -67,7 +67,7 @@ def test_publishing_a_draft_is_refused_until_it_is_complete(county):
 
 def test_a_live_guide_can_get_an_incomplete_draft_without_changing_what_is_published(county):
     with schema_context(county.schema):
-        live = guide()
+        live = ServiceGuideFactory()
     response = submit(county.admin_client(), f"/admin/pages/{live.pk}/edit/", {"phone": "", "fees": ""}, "draft")
     assert response.status_code == 302
     page = stored(county, pk=live.pk)

@@ -5,12 +5,12 @@ import re
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.services.builders import guide
+from tests.factories import ServiceGuideFactory
 
 
 def test_a_guide_shows_every_element_and_its_meta_tags(county):
     with schema_context(county.schema):
-        page = guide(online_url="https://zwfw.example.com/gtgsh", complaint_phone="12345")
+        page = ServiceGuideFactory(online_url="https://zwfw.example.com/gtgsh", complaint_phone="12345")
         url = page.url
     response = county.client().get(url)
     assert response.status_code == 200
@@ -42,7 +42,7 @@ def test_a_guide_shows_every_element_and_its_meta_tags(county):
 
 def test_optional_rows_are_left_out_when_empty(county):
     with schema_context(county.schema):
-        url = guide(department="", online_url="", complaint_phone="").url
+        url = ServiceGuideFactory(department="", online_url="", complaint_phone="").url
     body = county.client().get(url).content.decode()
     assert "实施主体" not in body and "监督投诉电话" not in body and "网上办理地址" not in body
     assert 'content="锦江区人民政府"' in body  # ContentSource falls back to the site's name

@@ -5,13 +5,12 @@ from django_tenants.utils import schema_context
 
 from policies.models import PolicyInterpretationPage
 from services.models import ServiceGuidePage
-from tests.policies.builders import interpretation, interpretation_column
-from tests.services.builders import guide, service_column
+from tests.factories import PolicyInterpretationFactory, ServiceGuideFactory, column
 
 
 def bulk_publish(site, *pages, include_descendants=False):
     with schema_context(site.schema):
-        parent = service_column().pk
+        parent = column("bsfw").pk
     ids = "&".join(f"id={page.pk}" for page in pages)
     url = f"/admin/bulk/wagtailcore/page/publish/?{ids}&next=/admin/pages/{parent}/"
     data = {"include_descendants": "on"} if include_descendants else {}
@@ -25,8 +24,8 @@ def live(site, page):
 
 def test_bulk_publishing_an_incomplete_guide_is_refused_with_the_missing_elements(county):
     with schema_context(county.schema):
-        complete = guide(publish=False)
-        incomplete = guide(publish=False, slug="bwz", title="不完整的指南", fees="", phone="")
+        complete = ServiceGuideFactory(draft=True)
+        incomplete = ServiceGuideFactory(draft=True, slug="bwz", title="不完整的指南", fees="", phone="")
     response = bulk_publish(county, complete, incomplete)
     assert response.status_code == 302
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
@@ -37,25 +36,25 @@ def test_bulk_publishing_an_incomplete_guide_is_refused_with_the_missing_element
 
 def test_bulk_publishing_complete_pages_still_works(county):
     with schema_context(county.schema):
-        complete = guide(publish=False)
+        complete = ServiceGuideFactory(draft=True)
     assert bulk_publish(county, complete).status_code == 302
     assert live(county, complete)
 
 
 def test_draft_descendants_published_along_are_checked_too(county):
     with schema_context(county.schema):
-        column = service_column()
-        column.save_revision(clean=False)
-        incomplete = guide(publish=False, fees="")
-    response = bulk_publish(county, column, include_descendants=True)
+        services = column("bsfw")
+        services.save_revision(clean=False)
+        incomplete = ServiceGuideFactory(draft=True, fees="")
+    response = bulk_publish(county, services, include_descendants=True)
     assert "缺少办事指南要素“收费标准”" in " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert not live(county, incomplete)
 
 
 def test_other_page_types_are_checked_the_same_way(county):
     with schema_context(county.schema):
-        unlinked = interpretation(None, publish=False)
-        parent = interpretation_column().pk
+        unlinked = PolicyInterpretationFactory(policy=None, draft=True)
+        parent = column("zcjd").pk
     url = f"/admin/bulk/wagtailcore/page/publish/?id={unlinked.pk}&next=/admin/pages/{parent}/"
     response = county.admin_client().post(url, {})
     assert "请选择所解读的政策文件" in " ".join(str(m) for m in get_messages(response.wsgi_request))

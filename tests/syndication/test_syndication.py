@@ -17,15 +17,15 @@ from monitoring import indicators
 from syndication import actions, sync
 from syndication.models import AcceptMode, ReprintPage, ReprintSettings
 from tenants import actions as site_actions
-from tests.policies.builders import policy
+from tests.factories import ArticleFactory, ColumnFactory, PolicyDocumentFactory
 
 
-def publish_article(site, title="全省安全生产工作会议召开", body="<p>会议要求各地落实责任。</p>", slug="aq"):
-    with schema_context(site.schema):
-        page = ArticlePage(title=title, slug=slug, body=body, source="四川省应急管理厅")
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-        page.save_revision().publish()
-        return page
+class SafetyNewsFactory(ArticleFactory):
+    """The item these tests distribute: the province's news of its work-safety meeting."""
+
+    title = "全省安全生产工作会议召开"
+    body = "<p>会议要求各地落实责任。</p>"
+    source = "四川省应急管理厅"
 
 
 def admin_user(site):
@@ -64,7 +64,8 @@ def receivers(city, county, township):
 
 
 def test_an_item_reaches_every_site_below_with_its_source_and_a_link_back(province, receivers):
-    page = publish_article(province)
+    with schema_context(province.schema):
+        page = SafetyNewsFactory()
     distribution = distribute(province, page)
     assert sorted(distribution.deliveries.values_list("site__name", flat=True)) == ["成都市", "春熙路街道", "锦江区"]
     totals = sync.catch_up_all()
@@ -90,7 +91,8 @@ def test_an_item_reaches_every_site_below_with_its_source_and_a_link_back(provin
 
 
 def test_the_site_search_finds_the_copy_and_the_province_search_only_the_original(province, county):
-    page = publish_article(province)
+    with schema_context(province.schema):
+        page = SafetyNewsFactory()
     distribute(province, page)
     sync.catch_up_all()
     site_results = plain(county.client().get("/search/", {"q": "安全生产"}).text)
@@ -100,7 +102,8 @@ def test_the_site_search_finds_the_copy_and_the_province_search_only_the_origina
 
 
 def test_a_revision_follows_on_every_copy(province, receivers):
-    page = publish_article(province)
+    with schema_context(province.schema):
+        page = SafetyNewsFactory()
     distribution = distribute(province, page)
     sync.catch_up_all()
     republish(province, page.pk, title="全省安全生产工作会议召开（更新）", body="<p>新增：汛期安全要求。</p>")
@@ -114,7 +117,8 @@ def test_a_revision_follows_on_every_copy(province, receivers):
 
 
 def test_a_withdrawal_takes_every_copy_down(province, receivers):
-    page = publish_article(province)
+    with schema_context(province.schema):
+        page = SafetyNewsFactory()
     distribution = distribute(province, page)
     sync.catch_up_all()
     with schema_context(province.schema):
@@ -138,8 +142,8 @@ def test_a_withdrawal_takes_every_copy_down(province, receivers):
 
 def test_a_repealed_policy_is_marked_on_every_copy_at_once(province, receivers):
     with schema_context(province.schema):
-        document = policy(title="四川省某某管理办法", slug="bf", issuing_organ="四川省人民政府",
-                          document_number="川府发〔2024〕3号")
+        document = PolicyDocumentFactory(title="四川省某某管理办法", slug="bf", issuing_organ="四川省人民政府",
+                                         document_number="川府发〔2024〕3号")
         distribution = actions.distribute_page(document, province.site, levels=["city", "county", "township"],
                                                root=province.site, acting_user=admin_user(province))
     sync.catch_up_all()
@@ -159,7 +163,8 @@ def test_a_repealed_policy_is_marked_on_every_copy_at_once(province, receivers):
 
 def test_a_suspended_site_catches_up_when_resumed(province, city, county, township):
     site_actions.suspend_site(county.site, acting_user=None)
-    page = publish_article(province)
+    with schema_context(province.schema):
+        page = SafetyNewsFactory()
     distribution = distribute(province, page)
     sync.catch_up_all()
     republish(province, page.pk, title="标题已修改")
@@ -179,8 +184,9 @@ def test_a_reviewing_site_decides_in_its_inbox(province, county, township):
         settings = ReprintSettings.load()
         settings.accept_mode = AcceptMode.REVIEW
         settings.save()
-    first = distribute(province, publish_article(province, title="第一条", slug="a1"))
-    second = distribute(province, publish_article(province, title="第二条", slug="a2"))
+    with schema_context(province.schema):
+        first = distribute(province, SafetyNewsFactory(title="第一条"))
+        second = distribute(province, SafetyNewsFactory(title="第二条"))
     sync.catch_up_all()
     assert copy_of(county, first) is None and copy_of(township, first).live  # the township takes all
     editor = county.admin_client()
@@ -204,7 +210,8 @@ def test_a_reviewing_site_decides_in_its_inbox(province, county, township):
 
 
 def test_an_editor_unpublishing_a_copy_declines_it(province, county):
-    distribution = distribute(province, publish_article(province))
+    with schema_context(province.schema):
+        distribution = distribute(province, SafetyNewsFactory())
     sync.catch_up_all()
     with schema_context(county.schema):
         copy_of(county, distribution).unpublish()
@@ -215,7 +222,8 @@ def test_an_editor_unpublishing_a_copy_declines_it(province, county):
 
 
 def test_levels_and_subtree_choose_the_receivers(province, city, county, township):
-    distribution = distribute(province, publish_article(province), levels=["county"], root=city.site)
+    with schema_context(province.schema):
+        distribution = distribute(province, SafetyNewsFactory(), levels=["county"], root=city.site)
     assert list(distribution.deliveries.values_list("site__name", flat=True)) == ["锦江区"]
     # Widening the range adds sites and keeps the ones that have it.
     distribute(province, _page(province, distribution), levels=["township"])
@@ -228,8 +236,8 @@ def _page(site, distribution):
 
 
 def test_what_cannot_be_distributed_is_refused_with_a_reason(province, city, county):
-    page = publish_article(county, slug="x")
     with schema_context(county.schema):
+        page = SafetyNewsFactory()
         with pytest.raises(actions.SyndicationError, match="不是本站的下级站点"):
             actions.distribute_page(page, county.site, levels=["township"], root=city.site,
                                     acting_user=admin_user(county))
@@ -251,9 +259,9 @@ def test_what_cannot_be_distributed_is_refused_with_a_reason(province, city, cou
 
 def test_one_failing_site_does_not_hold_back_the_others(province, city, county, township):
     with schema_context(county.schema):  # the county's own column already took the address the copy needs
-        HomePage.objects.get().add_child(instance=ColumnPage(
-            title="上级文件", slug="sjxx", column_type=ColumnType.OTHER))
-    distribution = distribute(province, publish_article(province))
+        ColumnFactory(title="上级文件", slug="sjxx", column_type=ColumnType.OTHER, revision=False)
+    with schema_context(province.schema):
+        distribution = distribute(province, SafetyNewsFactory())
     totals = sync.catch_up_all()
     assert totals["failed"] == 1 and totals["applied"] == 2
     failed = Delivery.objects.get(distribution=distribution, site=county.site)
@@ -263,7 +271,8 @@ def test_one_failing_site_does_not_hold_back_the_others(province, city, county, 
 
 
 def test_the_distribute_screen(province, city):
-    page = publish_article(province)
+    with schema_context(province.schema):
+        page = SafetyNewsFactory()
     editor = province.admin_client()
     edit = editor.get(f"/admin/pages/{page.pk}/edit/").text
     assert "分发到下级站点" in edit
@@ -282,7 +291,8 @@ def test_the_distribute_screen(province, city):
 
 
 def test_a_site_without_sites_below_is_told_so(township):
-    page = publish_article(township, slug="t")
+    with schema_context(township.schema):
+        page = SafetyNewsFactory()
     editor = township.admin_client()
     assert "分发到下级站点" not in editor.get(f"/admin/pages/{page.pk}/edit/").text
     assert "没有下级站点" in editor.get(f"/admin/syndication/distribute/{page.pk}/").text
@@ -290,10 +300,10 @@ def test_a_site_without_sites_below_is_told_so(township):
 
 def test_the_console_shows_how_far_each_item_has_reached(province, city, county, township, console_client):
     site_actions.suspend_site(county.site, acting_user=None)
-    distribution = distribute(province, publish_article(province))
+    with schema_context(province.schema):
+        distribution = distribute(province, SafetyNewsFactory())
     with schema_context(township.schema):  # the township's own column took the address: its delivery fails
-        HomePage.objects.get().add_child(instance=ColumnPage(title="上级文件", slug="sjxx",
-                                                             column_type=ColumnType.OTHER))
+        ColumnFactory(title="上级文件", slug="sjxx", column_type=ColumnType.OTHER, revision=False)
     sync.catch_up_all()
     listing = console_client.get("/distributions/").text
     row = [plain(cell).strip() for cell in re.findall(r"<td>(.*?)</td>", listing, re.S)]
@@ -309,12 +319,9 @@ def test_the_console_shows_how_far_each_item_has_reached(province, city, county,
 
 def test_taking_down_the_column_above_the_source_withdraws_it(province, county):
     with schema_context(province.schema):
-        column = ColumnPage(title="专项工作", slug="zxgz", column_type=ColumnType.NEWS)
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=column)
-        column.save_revision().publish()
-        page = ArticlePage(title="专项工作部署", slug="bs", body="<p>部署。</p>")
-        column.add_child(instance=page)
-        page.save_revision().publish()
+        column = ColumnFactory(parent=ColumnPage.objects.get(slug="xwdt"), title="专项工作", slug="zxgz",
+                               column_type=ColumnType.NEWS)
+        page = ArticleFactory(parent=column, title="专项工作部署", slug="bs", body="<p>部署。</p>")
     distribution = distribute(province, page, levels=["county"])
     sync.catch_up_all()
     with schema_context(province.schema):
@@ -327,8 +334,9 @@ def test_taking_down_the_column_above_the_source_withdraws_it(province, county):
 def test_the_demo_province_pushes_its_newest_article_down_once(province, city, county, township):
     from syndication.demo import distribute_demo_item
 
-    publish_article(province, title="较早的新闻", slug="old")
-    newest = publish_article(province, title="最新的新闻", slug="new")
+    with schema_context(province.schema):
+        SafetyNewsFactory(title="较早的新闻")
+        newest = SafetyNewsFactory(title="最新的新闻")
     distribution = distribute_demo_item(province.site)
     assert distribution.source_page_id == newest.pk and distribution.deliveries.count() == 3
     assert distribute_demo_item(province.site) is None  # make run again: nothing more
@@ -340,7 +348,8 @@ def test_catching_up_a_revision_clears_each_copy_at_the_edge(province, county, s
     from edge import purge
     from tests.edge.test_purge import unreachable_edge
 
-    page = publish_article(province)
+    with schema_context(province.schema):
+        page = SafetyNewsFactory()
     distribute(province, page, levels=["county"])
     sync.catch_up_all()
     republish(province, page.pk, body="<p>只改正文。</p>")

@@ -12,12 +12,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 
-from columns.models import ArticlePage, ColumnPage
+from columns.models import ArticlePage
 from library.models import Delivery
 from syndication import actions
 from syndication.models import ReprintPage
 from tenants import actions as site_actions
 from tenants.models import GovSite
+from tests.factories import ArticleFactory
 from tests.helpers import ROOT, drop_committed_site, test_env
 
 COUNTY, TOWNSHIP, TOWNSHIP_2 = "510117", "510117001", "510117002"
@@ -68,9 +69,7 @@ def test_the_worker_delivers_on_notify_and_withdraws(pair, tmp_path):
     try:
         assert "已启动" in worker.stdout.readline()
         with schema_context(county.schema_name):
-            page = ArticlePage(title="郫都区防汛工作部署", slug="fx", body="<p>各街道做好准备。</p>")
-            ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-            page.save_revision().publish()
+            page = ArticleFactory(title="郫都区防汛工作部署", slug="fx", body="<p>各街道做好准备。</p>")
             editor = get_user_model().objects.get(username="admin")
             distribution = actions.distribute_page(page, county, levels=["township"], root=county,
                                                    acting_user=editor)

@@ -25,7 +25,7 @@ from django_tenants.utils import schema_context
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
-from columns.models import ArticlePage, ColumnPage
+from columns.models import ArticlePage
 from library.models import Delivery, PublishedReport, ResourceItem
 from reports.actions import generate_annual_report
 from reports.models import AnnualReportPage
@@ -36,6 +36,7 @@ from syndication.models import ReprintPage
 from tenants import actions, backup_file
 from tenants.actions.base import SITE_OPERATION_LOCK
 from tenants.models import AuditEvent, GovSite, SiteBackup
+from tests.factories import ArticleFactory, ImageFactory, StaffFactory, column
 from tests.helpers import drop_committed_site, raw_connection
 
 TITLE = "新都区召开乡村振兴工作推进会"
@@ -77,12 +78,11 @@ def make_county(scratch, name="新都区", code="510114"):
         domains=[f"{code}.backup.localhost"], acting_user=None, source="tests",
     ).site
     with schema_context(site.schema_name):
-        image = Image.objects.create(title="会场", file=ContentFile(png_bytes((200, 30, 30)), name="hall.png"))
-        column = ColumnPage.objects.get(slug="xwdt")
-        column.add_child(instance=ArticlePage(
-            title=TITLE, slug="meeting", live=True, first_published_at=timezone.now(),
-            body="<p>会议部署了下一阶段的乡村振兴工作。</p>", feature_image=image,
-        ))
+        image = ImageFactory(title="会场", file=ContentFile(png_bytes((200, 30, 30)), name="hall.png"))
+        ArticleFactory(
+            title=TITLE, slug="meeting", first_published_at=timezone.now(),
+            body="<p>会议部署了下一阶段的乡村振兴工作。</p>", feature_image=image, revision=False,
+        )
         index.rebuild(site)
     connection.set_schema_to_public()
     return site
@@ -212,9 +212,7 @@ def make_township(scratch, county, code="510114001"):
 def distribute_from(source, receiver, title):
     """`source` publishes an article and distributes it to `receiver`, which catches up; returns the Distribution."""
     with schema_context(source.schema_name):
-        page = ArticlePage(title=title, slug="fenfa", body="<p>下发的通知。</p>")
-        ColumnPage.objects.get(slug="tzgg").add_child(instance=page)
-        page.save_revision().publish()
+        page = ArticleFactory(parent=column("tzgg"), title=title, slug="fenfa", body="<p>下发的通知。</p>")
         distribution = syndication.distribute_page(
             page, source, levels=[receiver.level], root=receiver,
             acting_user=get_user_model().objects.get(username="admin"),
@@ -272,9 +270,7 @@ def test_a_restored_source_site_withdraws_what_it_no_longer_has_and_lets_go_of_t
         assert not ReprintPage.objects.get(distribution_id=distribution.pk).live
     # The restored schema hands out page ids again: a new page with the old id is not the distributed one.
     with schema_context(county.schema_name):
-        page = ArticlePage(title="新都区另一条通知", slug="lingyi", body="<p>无关。</p>")
-        ColumnPage.objects.get(slug="tzgg").add_child(instance=page)
-        page.save_revision().publish()
+        page = ArticleFactory(parent=column("tzgg"), title="新都区另一条通知", slug="lingyi", body="<p>无关。</p>")
         reused = page.pk
     connection.set_schema_to_public()
     assert reused == old_page_id, "the restored sequence gives the old id to the next page"
@@ -428,13 +424,9 @@ def test_backup_command_backs_up_each_site_and_keeps_the_newest_scheduled_ones(s
 @pytest.fixture
 def committed_admin(committed_db):
     """A platform administrator's console session, committed like everything else here."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
     from tenants import staff_roles
 
-    user = get_user_model().objects.create_user("backup-admin", password="backup-pass-1234", is_staff=True)
-    user.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
+    user = StaffFactory(username="backup-admin", password="backup-pass-1234", role=staff_roles.ADMINISTRATOR)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     yield client

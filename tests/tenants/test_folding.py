@@ -17,6 +17,7 @@ from library.models import ResourceItem
 from search import index
 from tenants import actions
 from tenants.models import AuditEvent, FoldedPath, GovSite, SiteStatus
+from tests.factories import ArticleFactory, DocumentFactory, ImageFactory
 
 
 def png():
@@ -30,22 +31,21 @@ def township_content(township):
     """春熙路街道 with linked articles, an image, a document and an answered, published message."""
     picture = png()
     with schema_context(township.schema):
-        image = Image.objects.create(title="街景", file=ContentFile(picture, name="street.png"))
-        document = Document.objects.create(title="办事指南", file=ContentFile(b"%PDF-1.4 guide", name="guide.pdf"))
-        news = ColumnPage.objects.get(slug="xwdt")
-        target = news.add_child(instance=ArticlePage(
-            title="春熙路街道开展垃圾分类宣传", slug="sorting", live=True, first_published_at=timezone.now(),
-            body="<p>宣传活动。</p>",
-        ))
+        image = ImageFactory(title="街景", file=ContentFile(picture, name="street.png"))
+        document = DocumentFactory(title="办事指南", filename="guide.pdf", content=b"%PDF-1.4 guide")
+        target = ArticleFactory(
+            title="春熙路街道开展垃圾分类宣传", slug="sorting", first_published_at=timezone.now(),
+            body="<p>宣传活动。</p>", revision=False,
+        )
         body = (
             f'<p>详见<a linktype="page" id="{target.pk}">垃圾分类</a>和'
             f'<a linktype="document" id="{document.pk}">办事指南</a>。</p>'
             f'<embed embedtype="image" format="fullwidth" id="{image.pk}" alt="街景"/>'
         )
-        article = news.add_child(instance=ArticlePage(
-            title="春熙路街道召开社区议事会", slug="council", live=True, first_published_at=timezone.now(),
-            body=body, feature_image=image, is_headline=True,
-        ))
+        article = ArticleFactory(
+            title="春熙路街道召开社区议事会", slug="council", first_published_at=timezone.now(),
+            body=body, feature_image=image, is_headline=True, revision=False,
+        )
         ArticleAttachment.objects.create(page=article, document=document, title="议事规则")
         mailbox = MailboxPage.objects.first()
         message = Message.new(
@@ -197,9 +197,7 @@ def test_items_from_above_stay_with_the_hierarchy_when_a_township_folds(province
     from syndication.models import ReprintPage
 
     with schema_context(province.schema):
-        page = ArticlePage(title="全省统一部署", slug="tybs", body="<p>统一部署。</p>")
-        ColumnPage.objects.get(slug="xwdt").add_child(instance=page)
-        page.save_revision().publish()
+        page = ArticleFactory(title="全省统一部署", slug="tybs", body="<p>统一部署。</p>")
         distribution = syndication.distribute_page(
             page, province.site, levels=["county", "township"], root=province.site,
             acting_user=get_user_model().objects.get(username="admin"))

@@ -6,6 +6,7 @@ from html import unescape
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import factory
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -13,10 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from PIL import Image as PILImage
-from wagtail.documents.models import Document
-from wagtail.images.models import Image
 
-from columns.models import ArticleAttachment, ArticlePage, ColumnPage, SiteSettings
+from columns.models import ArticleAttachment, ArticlePage, SiteSettings
+from tests.factories import ArticleFactory, DocumentFactory, ImageFactory, column
 from tests.themes.htmlcheck import problems
 from themes.palettes import get_palette
 
@@ -35,15 +35,17 @@ def get(site, path="/", **extra):
     return response.content.decode()
 
 
-def add_article(column_slug, title, *, when=None, **fields):
-    """A live article, with no revision: what pages render is all the test needs."""
-    column = ColumnPage.objects.get(slug=column_slug)
-    article = ArticlePage(
-        title=title, slug=f"t-{ArticlePage.objects.count() + 1}", live=True,
-        first_published_at=when or timezone.now(), **fields,
-    )
-    column.add_child(instance=article)
-    return article
+class ShownArticleFactory(ArticleFactory):
+    """A live article (in 新闻动态 unless `parent=`), with no revision: what pages render is all these tests need.
+
+    First published now unless told; its slug is t-<n>, the site's n-th article (a test's first is t-1).
+    """
+
+    class Params:
+        revision = False
+
+    slug = factory.LazyFunction(lambda: f"t-{ArticlePage.objects.count() + 1}")
+    first_published_at = factory.LazyFunction(timezone.now)
 
 
 def png(width=1200, height=675):
@@ -56,15 +58,14 @@ def png(width=1200, height=675):
 def article(county):
     """An article of 锦江区 新闻动态 with everything the page shows, published at a known time."""
     with schema_context(county.schema):
-        page = add_article(
-            "xwdt", "锦江区召开优化营商环境推进会", source="锦江区融媒体中心", author="张三",
+        page = ShownArticleFactory(
+            title="锦江区召开优化营商环境推进会", source="锦江区融媒体中心", author="张三",
             summary="会议部署下一阶段改革任务。", body="<p>会议指出，要持续优化营商环境。</p>",
-            when=datetime(2026, 3, 12, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+            first_published_at=datetime(2026, 3, 12, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
         )
         # file_size as the admin's upload form records it
-        document = Document.objects.create(
-            title="重点项目清单", file=ContentFile(b"%PDF-1.4 demo", name="list.pdf"), file_size=482_304
-        )
+        document = DocumentFactory(title="重点项目清单", filename="list.pdf", content=b"%PDF-1.4 demo",
+                                   file_size=482_304)
         ArticleAttachment.objects.create(page=page, document=document, title="2026年重点项目清单")
     return page
 
@@ -113,7 +114,7 @@ def test_article_page_meta_tags_and_displayed_times(county, article):
 
 def test_article_without_source_names_the_site_as_content_source(county):
     with schema_context(county.schema):
-        add_article("tzgg", "关于春节期间政务服务安排的通知")
+        ShownArticleFactory(parent=column("tzgg"), title="关于春节期间政务服务安排的通知")
     assert meta(get(county, "/tzgg/t-1/"), "ContentSource") == "锦江区人民政府"
 
 
@@ -179,7 +180,7 @@ def test_optional_furniture_is_left_out_when_unset(county):
 
 def test_colour_scheme_and_logo_come_from_site_settings(county):
     with schema_context(county.schema):
-        logo = Image.objects.create(title="锦江区标志", file=png(320, 320))
+        logo = ImageFactory(title="锦江区标志", file=png(320, 320))
         SiteSettings.objects.update(colour_scheme="zhengwu-blue", logo=logo)
     html = get(county)
     blue = get_palette("zhengwu-blue")
@@ -191,10 +192,9 @@ def test_colour_scheme_and_logo_come_from_site_settings(county):
 
 def test_home_headline_picture_is_responsive(county):
     with schema_context(county.schema):
-        picture = Image.objects.create(title="会场", file=png())
-        add_article(
-            "xwdt", "锦江区召开全区经济工作会议", is_headline=True, feature_image=picture, summary="会议部署工作。"
-        )
+        picture = ImageFactory(title="会场", file=png())
+        ShownArticleFactory(title="锦江区召开全区经济工作会议", is_headline=True, feature_image=picture,
+                            summary="会议部署工作。")
     html = get(county)
     img = re.search(r'<div class="headlines__picture">(<img [^>]+>)</div>', html).group(1)
     assert 'width="480"' in img and 'height="270"' in img
@@ -221,7 +221,7 @@ def many_articles(county):
     start = timezone.now() - timedelta(days=100)
     with schema_context(county.schema):
         for n in range(45):
-            add_article("xwdt", f"动态 {n:02d}", when=start + timedelta(hours=n))
+            ShownArticleFactory(title=f"动态 {n:02d}", first_published_at=start + timedelta(hours=n))
 
 
 def current_page(html):
@@ -255,7 +255,7 @@ def test_long_ranges_are_elided(county):
     start = timezone.now() - timedelta(days=400)
     with schema_context(county.schema):
         for n in range(20 * 12):
-            add_article("tzgg", f"通知 {n}", when=start + timedelta(hours=n))
+            ShownArticleFactory(parent=column("tzgg"), title=f"通知 {n}", first_published_at=start + timedelta(hours=n))
     html = get(county, "/tzgg/?page=6")
     numbers = re.findall(r'aria-label="第 (\d+) 页"', html)
     assert numbers == ["1", "4", "5", "6", "7", "8", "12"]
@@ -272,11 +272,11 @@ def queries(site, path):
 
 def test_column_and_article_pages_cost_the_same_however_long_the_list(county):
     with schema_context(county.schema):
-        add_article("xwdt", "第一篇")
+        ShownArticleFactory(title="第一篇")
     one = queries(county, "/xwdt/"), queries(county, "/xwdt/t-1/")
     with schema_context(county.schema):
         for n in range(30):
-            add_article("xwdt", f"动态 {n}")
+            ShownArticleFactory(title=f"动态 {n}")
     many = queries(county, "/xwdt/"), queries(county, "/xwdt/t-1/")
     assert many == one
 
