@@ -19,3 +19,5 @@ TENANT_ROUTE_CACHE_SECONDS = 5
 DATABASES["default"]["CONN_MAX_AGE"] = 3600  # noqa: F405
 # Warnings only: provisioning by migrating logs a line per page it creates, burying the progress output.
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The beacon benchmark posts from one address (wrk): counted as in production, never reached.
+ANALYTICS_BEACON_RATE = "100000000/m"

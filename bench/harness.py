@@ -243,14 +243,16 @@ def csrf_form(port, host, path):
     return cookie, token.group(1)
 
 
-def wrk_post(port, host, path, body, cookie, seconds, connections):
-    """(requests/s, p99 latency in ms) of `wrk -t1 --latency` posting `body`; fails on any error response."""
+def wrk_post(port, host, path, body, cookie, seconds, connections, headers=()):
+    """(requests/s, p99 latency in ms) of `wrk -t1 --latency` posting `body` (with `headers`, "Name: value"
+    strings); fails on any error response."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-post-") as script:
         script.write(WRK_POST_SCRIPT)
         script.flush()
         command = [
             "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", script.name,
-            "-H", f"Host: {host}", f"http://{LOCALHOST}:{port}{path}",
+            "-H", f"Host: {host}", *(arg for header in headers for arg in ("-H", header)),
+            f"http://{LOCALHOST}:{port}{path}",
         ]
         env = os.environ | {"BENCH_POST_BODY": body, "BENCH_POST_COOKIE": cookie}
         try:

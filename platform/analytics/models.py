@@ -1,8 +1,10 @@
 """Page views, counted on the server without cookies or personal data: counters per site, page and day.
 
 In the public schema, so the console reads every site's figures in one query. A view is
-one increment of two counters (the page's and the site's, for the day); nothing about
-the visitor is stored: no address, no agent, no time of day, no identifier.
+first one row of PendingView (an insert: a burst of views never queues on one counter's row
+lock), folded into two counters (the page's and the site's, for the day) every minute and
+before any figure is read (analytics.counting.fold). Nothing about the visitor is stored: no
+address, no agent, no time of day, no identifier.
 """
 
 from django.db import models
@@ -40,3 +42,20 @@ class PageViewDay(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.day} {self.page_id} {self.views}"
+
+
+class PendingView(models.Model):
+    """One view not yet added to the counters: inserted by the beacon, removed when folded in."""
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    page_id = models.IntegerField()
+    path = models.CharField(max_length=500)
+    title = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = "待计入的访问"
+        verbose_name_plural = "待计入的访问"
+
+    def __str__(self):
+        return f"{self.site_id} {self.day} {self.page_id}"

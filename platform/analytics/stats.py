@@ -1,9 +1,14 @@
-"""Read the page-view counters: daily totals for a chart, the top pages, the sites ranked by views."""
+"""Read the page-view counters: daily totals for a chart, the top pages, the sites ranked by views.
+
+Each reader first folds the pending views of what it reads (analytics.counting.fold): a figure
+shown is never behind the views counted.
+"""
 
 from django.db.models import Sum
 
 from themes.charts import last_days, line_chart
 
+from .counting import fold
 from .models import PageViewDay, SiteViewDay
 
 WINDOW_DAYS = 30
@@ -12,6 +17,7 @@ WINDOW_DAYS = 30
 def daily(sites=None, days=WINDOW_DAYS):
     """[(day, views)] for each of the last `days` days (0 where nothing was counted), `sites` or all."""
     span = last_days(days)
+    fold(sites)
     rows = SiteViewDay.objects.filter(day__gte=span[0])
     if sites is not None:
         rows = rows.filter(site__in=sites)
@@ -41,6 +47,7 @@ def summary(site=None, days=WINDOW_DAYS, limit=20):
 def ranking(sites, days=WINDOW_DAYS):
     """(site, views) over the last `days` days for each of `sites`, most viewed first."""
     since = last_days(days)[0]
+    fold(sites)
     totals = dict(SiteViewDay.objects.filter(day__gte=since, site__in=sites).values_list("site_id")
                   .annotate(n=Sum("views")).order_by())
     return sorted(((site, totals.get(site.pk, 0)) for site in sites), key=lambda row: (-row[1], row[0].region_code))

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from analytics.counting import fold
 from analytics.models import SiteViewDay
 from columns.models import ArticlePage, ColumnPage, ColumnType
 from interaction.models import ConsultationPage, Feedback, Message
@@ -302,6 +303,7 @@ def _security(site, start, end):
 
 def _visits(site, start, end):
     """Page views the platform counted on the site in the year (analytics: per site and day, in public)."""
+    fold([site])  # the views the beacon took and the counters do not hold yet
     views = SiteViewDay.objects.filter(site=site, day__gte=start.date(), day__lt=end.date()).aggregate(n=Sum("views"))
     return {"visits": views["n"] or 0}
 

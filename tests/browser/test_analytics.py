@@ -8,6 +8,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from analytics.counting import fold
 from analytics.models import PageViewDay, SiteViewDay
 from columns.models import HomePage
 
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def _views(site, page_id):
+    fold([site])
     return sum(PageViewDay.objects.filter(site=site, page_id=page_id).values_list("views", flat=True))
 
 

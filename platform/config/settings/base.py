@@ -338,6 +338,9 @@ MONITORING_CRAWL_SKIP_HOSTS = [h.strip() for h in env("MONITORING_CRAWL_SKIP_HOS
 SYNDICATION_POLL_SECONDS = int(env("SYNDICATION_POLL_SECONDS", "60"))
 # Sites it catches up at once, each on its own database connection (count them in max_connections).
 SYNDICATION_WORKER_THREADS = int(env("SYNDICATION_WORKER_THREADS", "4"))
+# Page-view beacons counted per address (django-ratelimit): well above what people reading can send,
+# even many of them behind one office's or one carrier's shared address.
+ANALYTICS_BEACON_RATE = env("ANALYTICS_BEACON_RATE", "300/m")
 # Per-page view counters are kept this many days (manage.py prune_page_views, daily); the
 # per-site daily totals are kept for good (one row per site and day).
 ANALYTICS_PAGE_DAYS = int(env("ANALYTICS_PAGE_DAYS", "400"))
