@@ -12,6 +12,7 @@ the console and every site. "From where" is the address of the request being ser
 
 import contextvars
 import getpass
+import ipaddress
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -22,8 +23,18 @@ _request_source = contextvars.ContextVar("audit_request_source", default="")
 
 
 def client_address(request):
-    """The visitor's address: the header nginx sets in production (RATELIMIT_IP_META_KEY), else REMOTE_ADDR."""
-    return (request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR", ""))[:100]
+    """The visitor's address: the header nginx sets in production (CLIENT_ADDRESS_HEADER), else REMOTE_ADDR.
+
+    Only an IP address counts: a header missing (a request that did not come through nginx) or
+    holding anything else gives way to the connection's own address, never an error.
+    """
+    for key in (settings.CLIENT_ADDRESS_HEADER, "REMOTE_ADDR"):
+        value = (request.META.get(key) or "").strip()
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            continue
+    return "0.0.0.0"  # noqa: S104 (no address at all: one bucket for every such request)
 
 
 @contextmanager

@@ -146,11 +146,29 @@ class AssignForm(forms.Form):
         return cleaned
 
 
+class _Unreadable(str):
+    """What the reply editor posted could not be read as the editor's content (not Draftail's JSON)."""
+
+
+class ReplyEditor(DraftailRichTextArea):
+    """Draftail for replies; a posted value it cannot read becomes a form error, not a server error."""
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            return super().value_from_datadict(data, files, name)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):  # json's, and the converter's
+            return _Unreadable()
+
+
+class ReplyField(forms.CharField):
+    def to_python(self, value):
+        if isinstance(value, _Unreadable):
+            raise ValidationError("答复内容无法读取，请刷新页面后重新填写")
+        return super().to_python(value)
+
+
 class ReplyForm(forms.Form):
-    reply = forms.CharField(
-        label="答复内容",
-        widget=DraftailRichTextArea(features=["bold", "italic", "ol", "ul", "link"]),
-    )
+    reply = ReplyField(label="答复内容", widget=ReplyEditor(features=["bold", "italic", "ol", "ul", "link"]))
     publish = forms.BooleanField(label="公开本次答复（仅当留言人同意公开时生效）", required=False)
 
 

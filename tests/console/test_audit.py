@@ -49,7 +49,7 @@ def test_a_section_made_private_is_a_recorded_permission_change(county):
 
 
 def test_the_source_is_the_visitors_address_behind_the_edge(county, settings):
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"  # production: nginx's X-Real-IP
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"  # production: nginx's X-Real-IP
     editor = county.client(HTTP_X_REAL_IP="203.0.113.9")
     assert editor.post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 302
     with schema_context(county.schema):

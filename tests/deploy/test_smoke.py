@@ -283,3 +283,39 @@ def test_an_alias_redirects_to_the_primary_host_without_the_apps_own_port(stack,
     finally:
         with django_db_blocker.unblock():
             actions.remove_domain(county.site, "jinjiang-alias.smoke.test", acting_user=None, source="tests")
+
+
+def test_a_request_that_bypassed_nginx_is_served_not_a_server_error(stack, fixture_sites, django_db_blocker):
+    """Straight to the edge, without the X-Real-IP nginx sets: the rate limits and the audit count the
+    connection's address (it was an error page: django-ratelimit found no address to count)."""
+    import urllib.parse
+
+    from tests.interaction.test_durability import CODE, clear_messages
+
+    county = fixture_sites["county"]
+    secure = {"Host": county.host, "X-Forwarded-Proto": "https"}
+    conn = http.client.HTTPConnection("127.0.0.1", stack["edge"], timeout=30)
+    try:
+        conn.request("GET", "/hdjl/ldxx/", headers=secure)
+        response = conn.getresponse()
+        html = response.read().decode()
+        assert response.status == 200
+        cookie = response.getheader("Set-Cookie").split(";")[0]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        body = urllib.parse.urlencode({
+            "csrfmiddlewaretoken": token, "category": "enquiry", "subject": "绕过代理的留言",
+            "body": "孩子刚出生，想给孩子办理城乡居民医保，需要哪些材料？", "phone": "028-12345678",
+            "captcha_0": "k", "captcha_1": "x",
+        })
+        conn.request("POST", "/hdjl/ldxx/", body=body, headers=secure | {
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"https://{county.host}", "Referer": f"https://{county.host}/hdjl/ldxx/",
+        })
+        response = conn.getresponse()
+        answer = response.read().decode()
+    finally:
+        conn.close()
+        with django_db_blocker.unblock():
+            clear_messages(county.schema)
+    # Production checks the captcha for real: a wrong answer is the form again (400), with its error.
+    assert response.status == 400 and "验证码" in answer and not CODE.search(answer)

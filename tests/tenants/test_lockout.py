@@ -8,7 +8,7 @@ def wrong(client, path="/admin/login/", username="admin"):
 
 
 def test_five_failures_lock_the_account_from_that_address_in_that_site_only(county, city, settings):
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"  # production: the address nginx saw
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"  # production: the address nginx saw
     attacker = county.client(HTTP_X_REAL_IP="203.0.113.66")
     for _ in range(4):
         assert wrong(attacker).status_code == 200  # the form again, with its error

@@ -360,7 +360,11 @@ INTERACTION_SUBMIT_RATE = env("INTERACTION_SUBMIT_RATE", "5/10m")
 # Query passwords are 8 random symbols; this keeps guessing hopeless.
 INTERACTION_LOOKUP_RATE = env("INTERACTION_LOOKUP_RATE", "20/h")
 # Behind nginx the client address arrives in X-Real-IP (deploy/ sets it); REMOTE_ADDR otherwise.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# Where a request's client address is: REMOTE_ADDR here, the header nginx sets in production. Read by
+# tenants.audit.client_address for the audit trail, the lockout and the rate limits alike, which falls
+# back to REMOTE_ADDR when the header is missing or is no address (a request that bypassed nginx).
+CLIENT_ADDRESS_HEADER = env("CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "tenants.audit.client_address"
 # With the shared cache unreachable the counters cannot be read: the citizen forms stay open rather
 # than refuse everyone (a message must always be deliverable); the captcha, kept in each site's
 # database, still stands in front of every form. README, "When a part fails".

@@ -49,7 +49,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Citizens' addresses for the rate limits: nginx sets X-Real-IP (overwriting the client's),
 # Varnish passes it on; REMOTE_ADDR is the edge's own address for every request.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "HTTP_X_REAL_IP")
+CLIENT_ADDRESS_HEADER = env("CLIENT_ADDRESS_HEADER", "HTTP_X_REAL_IP")
 # nginx serves media from disk after the app has checked which site asks.
 MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", "/_protected_media/")
 
