@@ -178,6 +178,9 @@ def test_two_sites_are_served_over_tls_with_security_headers_and_from_the_edge(s
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "same-origin"
+        assert "script-src 'self' 'sha256-" in headers["content-security-policy"]
+        assert "camera=()" in headers["permissions-policy"]
+        assert "includesubdomains" not in headers["strict-transport-security"].lower(), "off unless configured"
         assert "s-maxage" in headers["cache-control"] and "set-cookie" not in headers
         again = get(stack["https"], site.host)
         assert again[1]["x-cache"] == "HIT" and again[2] == body
@@ -185,6 +188,7 @@ def test_two_sites_are_served_over_tls_with_security_headers_and_from_the_edge(s
     stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', body).group(1).decode()
     status, headers, _ = get(stack["https"], city.host, stylesheet)
     assert status == 200 and "immutable" in headers["cache-control"] and "x-cache" not in headers
+    assert headers["x-content-type-options"] == "nosniff" and headers["strict-transport-security"]
 
 
 def test_plain_http_redirects_and_outsiders_cannot_purge_or_read_media_directly(stack, county):
@@ -256,6 +260,7 @@ def test_documents_and_chinese_file_names_come_from_nginx_with_their_headers(sta
     assert headers["content-disposition"].startswith("attachment")
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["content-security-policy"] == "default-src 'none'"
+    assert headers["strict-transport-security"].startswith("max-age=")
     assert get(stack["https"], county.host, quote(files["document_media"]))[0] == 404
     status, headers, body = get(stack["https"], county.host, quote(files["image"]))
     assert status == 200 and body == files["png"]

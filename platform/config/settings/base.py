@@ -35,6 +35,8 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Content-Security-Policy (its middleware is subclassed by edge.security).
+    "csp",
     "themes",
     # The central resource library: one row per published item of every site (public schema).
     "library",
@@ -112,6 +114,8 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (edge/security.py).
+    "edge.security.SecurityHeadersMiddleware",
     # Static files are the same for every site: served before any site lookup.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Picks the site from the Host header (or the console), answers unknown hosts
@@ -232,6 +236,35 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+
+# ---------------------------------------------------------------------------
+# Security headers (edge/security.py)
+# ---------------------------------------------------------------------------
+
+# The theme's one inline script (themes/templates/themes/base.html: 长者模式 before the first paint),
+# by its hash; tests/edge/test_security_headers.py fails when the script changes without it.
+THEME_INLINE_SCRIPT_HASH = "'sha256-tgA4+rpFzK1MgDA3DbQj6PnKVl7v5KTTS9jMEgs7XJ0='"
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    # Inline styles: each site's colour scheme is a <style> block, charts size themselves inline.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**_CSP_COMMON, "script-src": ["'self'", THEME_INLINE_SCRIPT_HASH]},
+}
+# Wagtail's admin inlines scripts of its own (its editor, its telepath data): allowed there only.
+CSP_ADMIN_DIRECTIVES = {**_CSP_COMMON, "script-src": ["'self'", "'unsafe-inline'"], "frame-ancestors": ["'self'"]}
+# Powerful browser features no government page uses (read-aloud is speech synthesis: no permission).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()"
+)
 
 # ---------------------------------------------------------------------------
 # Auth
@@ -379,6 +412,8 @@ CAPTCHA_TIMEOUT = 10  # minutes a captcha stays valid
 # ---------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "政府网站集约化平台"
+# No avatars from gravatar.com: sites run inside government networks, and the CSP allows no outside images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # ---------------------------------------------------------------------------
 # Edge cache (deploy/varnish/default.vcl; see edge/headers.py and edge/purge.py)

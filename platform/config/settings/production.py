@@ -39,10 +39,12 @@ CACHES = {
 # TLS terminates at nginx, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
-# One year, including every site's subdomains (dept.region.gov.cn).
+# One year. Sub-domains only when the province says every name below its sites' is the platform's
+# (HSTS_INCLUDE_SUBDOMAINS=1): a county's host would otherwise force HTTPS on a department's own
+# server under it (dept.region.gov.cn) that has none. Preloading goes with it: it cannot be undone soon.
 SECURE_HSTS_SECONDS = 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+SECURE_HSTS_PRELOAD = SECURE_HSTS_INCLUDE_SUBDOMAINS
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
