@@ -7,12 +7,14 @@ and never undo the change when mail fails.
 import logging
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .models.messages import Message, Status, random_code
+from .models.messages import Message, Status, attachment_path, random_code
 from .sanitise import one_line, plain_text, reply_html
+from .storage import pinned_to
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ def submit_message(mailbox, data, *, received_at=None):
     """Store a citizen's message; return it and its query password (shown once, stored hashed).
 
     The caller commits before showing the code: a code on screen always means a stored message.
+    An attachment is written to disk only once the message's row has committed: a rollback leaves
+    no file with a citizen's personal data behind.
     """
     password = random_code(8)
     attachment = data.get("attachment")
@@ -39,9 +43,24 @@ def submit_message(mailbox, data, *, received_at=None):
             break
         message.tracking_code = message.tracking_code[:8] + random_code(6)
     if attachment:
-        message.attachment.save(attachment.name, attachment, save=False)
+        storage = pinned_to(connection.schema_name)
+        while True:  # a random name (96 bits): free at the first try in practice
+            message.attachment.name = attachment_path(message, attachment.name)
+            if not storage.exists(message.attachment.name):
+                break
     message.save()
+    if attachment:
+        # The bytes (5 MB at most) are read now: the callback may outlive the request's upload.
+        name, content = message.attachment.name, ContentFile(attachment.read())
+        transaction.on_commit(lambda: _store_attachment(storage, name, content), robust=True)
     return message, password
+
+
+def _store_attachment(storage, name, content):
+    """After the commit: the file, under the name its row already holds."""
+    stored = storage.save(name, content)
+    if stored != name:
+        logger.error("mailbox attachment %s stored as %s: its message points to the first name", name, stored)
 
 
 def _require(message, *statuses):

@@ -7,19 +7,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from wagtail.admin.rich_text import DraftailRichTextArea
 
+from columns.uploads import UploadRefused
+from columns.uploads import check as check_upload
+
 from .models import Category, InvalidReason
 from .sanitise import one_line, plain_text
 
-# File signatures of the accepted attachment types: the extension alone proves nothing.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "docx": (b"PK\x03\x04",),
-    "wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-}
+# What a citizen may attach, checked by content (columns.uploads): PDF, JPG/PNG, Word (DOC, DOCX, WPS).
+ATTACHMENT_KINDS = ["pdf", "image", "word"]
 PHONE_CHARS = set("0123456789-+() ")
 # An image captcha shuts out citizens who cannot see it: name another way in (12345 is the national hotline).
 CAPTCHA_HELP = "请输入图片中的 4 个字符。无法辨认的，可拨打 12345 政务服务便民热线反映"
@@ -85,15 +80,10 @@ class MessageForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        if upload.size > settings.INTERACTION_ATTACHMENT_MAX_BYTES:
-            raise ValidationError(f"附件不能超过 {settings.INTERACTION_ATTACHMENT_MAX_BYTES // 2**20} MB")
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if suffix not in SIGNATURES:
-            raise ValidationError("只接受 PDF、JPG、PNG、DOC、DOCX、WPS 文件")
-        head = upload.read(16)
-        upload.seek(0)
-        if not head.startswith(SIGNATURES[suffix]):
-            raise ValidationError("附件内容与文件类型不符")
+        try:
+            check_upload(upload, ATTACHMENT_KINDS, max_bytes=settings.INTERACTION_ATTACHMENT_MAX_BYTES)
+        except UploadRefused as exc:
+            raise ValidationError(str(exc)) from exc
         return upload
 
     def clean(self):

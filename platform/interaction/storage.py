@@ -31,3 +31,10 @@ class PrivateSiteStorage(FileSystemStorage):
     def deconstruct(self):
         # Migrations record the class only: the location is a setting, per site.
         return ("interaction.storage.PrivateSiteStorage", (), {})
+
+
+def pinned_to(schema):
+    """One site's private storage, fixed to it: for work that may run after the connection has moved
+    to another schema (a callback after the commit)."""
+    return FileSystemStorage(location=os.path.abspath(os.path.join(settings.PRIVATE_MEDIA_ROOT, schema)),
+                             base_url=None)

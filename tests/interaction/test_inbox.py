@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from interaction import actions
 from interaction.models import MailboxPage, Message, Status
+from tests import files
 
 
 def draftail(text):
@@ -169,15 +170,16 @@ def test_every_inbox_filter_answers(county, filter_name):
     assert county.admin_client().get(f"/admin/messages/?filter={filter_name}&p=abc").status_code == 200
 
 
-def test_the_attachment_downloads_for_editors_only(county):
+def test_the_attachment_downloads_for_editors_only(county, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    with schema_context(county.schema):
+    content = files.pdf()
+    with schema_context(county.schema), django_capture_on_commit_callbacks(execute=True):
         data = {"category": "enquiry", "subject": "附件", "body": "见附件材料。", "phone": "13800000000",
-                "attachment": SimpleUploadedFile("材料.pdf", b"%PDF-1.7 test")}
+                "attachment": SimpleUploadedFile("材料.pdf", content)}
         message, _ = actions.submit_message(MailboxPage.objects.get(), data)
     response = county.admin_client().get(f"/admin/messages/{message.pk}/attachment/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
+    assert b"".join(response.streaming_content) == content
     assert "attachment" in response["Content-Disposition"]
     assert county.client().get(f"/admin/messages/{message.pk}/attachment/").status_code == 302

@@ -4,10 +4,12 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from interaction import actions
 from interaction.models import MailboxPage, Message, Status
+from tests import files
 
 MAILBOX = "/hdjl/ldxx/"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -114,8 +116,12 @@ def test_bad_input_is_refused_clearly_and_what_was_typed_stays(county, overrides
     ("name", "content", "error"),
     [
         ("virus.exe", b"MZ\x90\x00", "只接受"),
-        ("fake.pdf", b"MZ\x90\x00 not a pdf", "附件内容与文件类型不符"),
+        ("fake.pdf", b"MZ\x90\x00 not a pdf", "文件内容与文件类型不符"),
         ("big.pdf", b"%PDF-1.7" + b"0" * (5 * 1024 * 1024), "不能超过 5 MB"),
+        # Any zip passed as a docx by its first bytes, a PDF with script by its header.
+        ("材料.docx", files.zip_of({"a.txt": "not a document"}), "文件内容与文件类型不符"),
+        ("材料.pdf", files.pdf(javascript="app.alert(1)"), "活动内容"),
+        ("材料.docx", files.docx(macros=True), "宏"),
     ],
 )
 def test_attachments_are_checked_by_type_content_and_size(county, name, content, error):
@@ -123,9 +129,10 @@ def test_attachments_are_checked_by_type_content_and_size(county, name, content,
     assert response.status_code == 400 and error in response.text
 
 
-def test_an_accepted_attachment_is_private(county):
-    pdf = SimpleUploadedFile("证明材料.pdf", b"%PDF-1.7\n%test\n")
-    response = county.client().post(MAILBOX, {**form_data(), "attachment": pdf})
+def test_an_accepted_attachment_is_private(county, django_capture_on_commit_callbacks):
+    pdf = SimpleUploadedFile("证明材料.pdf", files.pdf())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = county.client().post(MAILBOX, {**form_data(), "attachment": pdf})
     code = re.search(r'id="tracking-code">([0-9A-Z]+)<', response.text).group(1)
     message = stored(county, code)
     assert message.attachment_name == "证明材料.pdf"
@@ -254,3 +261,33 @@ def test_paging_through_search_results_keeps_the_search(county):
     assert 'href="/hdjl/ldxx/replies/?q=%E5%85%AC%E7%A7%AF%E9%87%91&amp;page=2"' in first.text
     second = county.client().get(MAILBOX + "replies/", {"q": "公积金", "page": "2"})
     assert second.text.count("公积金问题") == 1
+
+
+class Interrupted(Exception):
+    pass
+
+
+def private_files(site):
+    from django.conf import settings
+
+    folder = settings.PRIVATE_MEDIA_ROOT / site.schema
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_a_message_rolled_back_leaves_no_file_behind(county, django_capture_on_commit_callbacks):
+    before = private_files(county)
+    data = {**form_data(), "attachment": SimpleUploadedFile("身份证明.pdf", files.pdf())}
+    with (schema_context(county.schema), django_capture_on_commit_callbacks(execute=True),
+          pytest.raises(Interrupted), transaction.atomic()):
+        actions.submit_message(MailboxPage.objects.get(), data)
+        raise Interrupted  # anything failing before the commit
+    assert private_files(county) == before
+
+
+def test_a_committed_message_keeps_its_file(county, django_capture_on_commit_callbacks):
+    data = {**form_data(), "attachment": SimpleUploadedFile("身份证明.pdf", files.pdf())}
+    with (schema_context(county.schema), django_capture_on_commit_callbacks(execute=True),
+          transaction.atomic()):
+        message, _ = actions.submit_message(MailboxPage.objects.get(), data)
+    with schema_context(county.schema):
+        assert message.attachment.storage.exists(message.attachment.name)

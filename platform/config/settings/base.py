@@ -438,6 +438,12 @@ WAGTAILFRONTENDCACHE = {
 } if EDGE_CACHE_PURGE_LOCATIONS else {}
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://localhost")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Uploads are checked by their content (columns/uploads.py). Where a ClamAV daemon runs, its socket
+# ("/run/clamav/clamd.ctl" or "host:port"): every upload is scanned, and refused while it cannot be.
+UPLOAD_CLAMD = env("UPLOAD_CLAMD", "")
+UPLOAD_CLAMD_TIMEOUT = float(env("UPLOAD_CLAMD_TIMEOUT", "30"))
+# Editors' documents: the form checks each file's content, not only its extension.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "columns.forms.DocumentForm"
 # mp4: the video file of a 视频解读 (policies.PolicyInterpretationPage) is a document.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "zip", "txt", "mp4"]
 # Sites have no per-user upload quotas; cap single uploads instead.
