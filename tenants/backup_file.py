@@ -17,7 +17,9 @@ media are copied while that snapshot is open. Nothing is locked against editors.
 Loading recreates the schema under any name from the manifest's DDL (so a backup can
 become a new site), streams each table back with COPY while hashing it, then checks
 every row count; media are unpacked into a staging folder, hashed as they are written,
-and moved into place only after the caller's transaction has committed. A checksum or
+and moved into place only after the caller's transaction has committed (a PendingMediaSwap
+row written in that transaction says what is left to move if the process dies in between;
+every staged root replaces the site's folder, empty when the backup has no file there). A checksum or
 count that does not match raises DamagedBackup, which rolls the caller's transaction back.
 
 These functions change no registry rows and write no audit: the actions in
@@ -40,6 +42,7 @@ from django.db import connection
 from psycopg import IsolationLevel, sql
 
 from .db.side import side_connection
+from .models import PendingMediaSwap
 from .provisioning import ddl, template
 
 FORMAT = "govsites-site-backup"
@@ -330,30 +333,70 @@ def verify(path, *, sha256=None, size=None):
     return manifest
 
 
+STAGING_PREFIX = ".restoring-"
+
+
 @dataclass
 class StagedMedia:
-    """Media unpacked beside their final folders, moved in by `commit()` or removed by `discard()`."""
+    """Media unpacked beside their final folders, moved in by `commit()` or removed by `discard()`.
+
+    `journal()`, inside the restore's transaction, records the folders (PendingMediaSwap): if the
+    process dies after that transaction commits and before `commit()` has moved them all, the
+    row says what is left to do, and `commit()` may run again from it (each step can be repeated).
+    """
 
     target_schema: str
     staged: dict = field(default_factory=dict)  # root -> staging folder
+    journal_id: int | None = None
+
+    @classmethod
+    def from_journal(cls, row):
+        return cls(row.schema_name, {root: Path(path) for root, path in row.staged.items()}, row.pk)
+
+    def stage(self, root):
+        """The staging folder of `root` (created on first use)."""
+        if root not in self.staged:
+            final = media_dir(root, self.target_schema)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            prefix = f"{STAGING_PREFIX}{self.target_schema}-"
+            self.staged[root] = Path(tempfile.mkdtemp(prefix=prefix, dir=final.parent))
+        return self.staged[root]
+
+    def journal(self):
+        if not connection.in_atomic_block:
+            raise RuntimeError("the media journal is written in the restore's transaction")
+        row = PendingMediaSwap.objects.create(
+            schema_name=self.target_schema, staged={root: str(path) for root, path in self.staged.items()})
+        self.journal_id = row.pk
 
     def commit(self):
         """Swap each staged folder in for the site's folder; the folder it replaces is removed."""
         for root, staging in self.staged.items():
             final = media_dir(root, self.target_schema)
-            retired = None
-            if final.exists():
-                retired = staging.with_name(staging.name + ".replaced")
-                os.replace(final, retired)
-            os.replace(staging, final)
-            if retired is not None:
-                shutil.rmtree(retired, ignore_errors=True)
-        self.staged = {}
+            retired = staging.with_name(staging.name + ".replaced")
+            if staging.exists():  # not yet moved in
+                if final.exists():
+                    os.replace(final, retired)
+                os.replace(staging, final)
+            shutil.rmtree(retired, ignore_errors=True)
+        if self.journal_id is not None:
+            PendingMediaSwap.objects.filter(pk=self.journal_id).delete()
+        self.staged, self.journal_id = {}, None
 
     def discard(self):
         for staging in self.staged.values():
             shutil.rmtree(staging, ignore_errors=True)
         self.staged = {}
+
+
+def leftover_staging(schema_name=None):
+    """Staging folders on disk (of one schema, or all): what a restore that died before its commit left."""
+    found = []
+    for root in MEDIA_ROOTS:
+        base = Path(getattr(settings, MEDIA_ROOTS[root]))
+        pattern = f"{STAGING_PREFIX}{schema_name}-*" if schema_name else f"{STAGING_PREFIX}*"
+        found += [path for path in base.glob(pattern) if path.is_dir() and not path.name.endswith(".replaced")]
+    return found
 
 
 def _safe_relative(path):
@@ -397,6 +440,9 @@ def load(path, manifest, target_schema):
                     )
             for entry in manifest["media"]:
                 _load_media(tar, entry, staged)
+        for root in MEDIA_ROOTS:  # a root the backup has no file in is emptied, not left as it is
+            staged.stage(root)
+        staged.journal()
     except BaseException:
         staged.discard()
         raise
@@ -428,11 +474,7 @@ def _load_media(tar, entry, staged):
     root = entry["root"]
     if root not in MEDIA_ROOTS:
         raise DamagedBackup(f"备份中的{label}属于未知的存储位置 {root[:20]}")
-    if root not in staged.staged:
-        final = media_dir(root, staged.target_schema)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        staged.staged[root] = Path(tempfile.mkdtemp(prefix=f".restoring-{staged.target_schema}-", dir=final.parent))
-    destination = staged.staged[root] / _safe_relative(entry["path"])
+    destination = staged.stage(root) / _safe_relative(entry["path"])
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
         source = tar.extractfile(tar.getmember(entry["member"]))

@@ -158,6 +158,7 @@ class AuditAction(models.TextChoices):
     DELETE_BACKUP = "delete_backup", "删除备份"
     RESTORE_SITE = "restore_site", "从备份恢复站点"
     RESTORE_AS_NEW_SITE = "restore_as_new_site", "从备份恢复为新站点"
+    FINISH_RESTORE = "finish_restore", "完成中断的恢复"
     CREATE_PLATFORM_ADMIN = "create_platform_admin", "创建平台管理员"
     SET_STAFF_ROLE = "set_staff_role", "设置工作人员角色"
     ENABLE_TWO_FACTOR = "enable_two_factor", "开启两步验证"
@@ -323,6 +324,26 @@ class SiteBackup(models.Model):
                                created_at__gte=site.status_changed_at)
             .order_by("-created_at").first()
         )
+
+
+class PendingMediaSwap(models.Model):
+    """Media folders a restore unpacked beside a site's folders, to be moved in once its schema is live.
+
+    Written in the restore's own transaction: present exactly when the restored schema has committed
+    and its files may not have moved in yet (the process died in between). Whoever finds one
+    finishes the move (tenants.actions.finish_interrupted_restores), so database and files agree.
+    """
+
+    schema_name = models.CharField("数据库模式", max_length=63)
+    staged = models.JSONField("待移入的文件夹")  # {media root: staging folder}
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待完成的文件替换"
+        verbose_name_plural = "待完成的文件替换"
+
+    def __str__(self):
+        return f"{self.schema_name} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class TemplateSnapshot(models.Model):

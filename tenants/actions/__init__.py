@@ -7,7 +7,14 @@ writes one audit row with its `AuditAction`, and sends what others must learn af
 content). Management commands, the console and tests call these and nothing else.
 """
 
-from .backups import backup_site, delete_backup, restore_as_new_site, restore_backup, verify_backup
+from .backups import (
+    backup_site,
+    delete_backup,
+    finish_interrupted_restores,
+    restore_as_new_site,
+    restore_backup,
+    verify_backup,
+)
 from .base import SiteActionError, lock_site, site_operation
 from .domains import add_domain, remove_domain, set_primary_domain
 from .folding import Fold, check_foldable, fold_township
@@ -34,9 +41,9 @@ from .staff import (
 
 __all__ = [
     "SITE_ADMIN_USERNAME", "Fold", "ImportSummary", "ProvisionResult", "SiteActionError", "add_domain",
-    "archive_site", "backup_site", "check_foldable", "confirm_two_factor", "create_account",
-    "create_platform_admin", "delete_backup", "delete_site", "disable_two_factor", "fold_township", "import_rows",
-    "lock_site", "provision_site", "remove_domain", "reset_password", "reset_staff_two_factor", "restore_as_new_site",
-    "restore_backup", "resume_site", "set_active", "set_primary_domain", "set_staff_role", "site_operation",
-    "start_two_factor_setup", "suspend_site", "unarchive_site", "verify_backup",
+    "archive_site", "backup_site", "check_foldable", "confirm_two_factor", "create_account", "create_platform_admin",
+    "delete_backup", "delete_site", "disable_two_factor", "finish_interrupted_restores", "fold_township",
+    "import_rows", "lock_site", "provision_site", "remove_domain", "reset_password", "reset_staff_two_factor",
+    "restore_as_new_site", "restore_backup", "resume_site", "set_active", "set_primary_domain", "set_staff_role",
+    "site_operation", "start_two_factor_setup", "suspend_site", "unarchive_site", "verify_backup",
 ]

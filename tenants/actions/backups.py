@@ -12,6 +12,7 @@ library, reports, syndication) they rebuild in that transaction (site_content_re
 """
 
 import secrets
+import shutil
 from contextlib import contextmanager
 
 from django.contrib.sessions.models import Session
@@ -21,11 +22,20 @@ from django_tenants.utils import schema_context
 from wagtail.models import Site
 
 from .. import audit, backup_file
-from ..models import AuditAction, Domain, GovSite, SiteBackup, SiteStatus
+from ..models import AuditAction, Domain, GovSite, PendingMediaSwap, SiteBackup, SiteStatus
 from ..provisioning import template
 from ..routing import routes_changed, site_urls
 from ..signals import site_content_replaced
-from .base import SiteActionError, lock_site, require_public_schema, routing_changed, site_operation
+from .base import (
+    SiteActionError,
+    lock_site,
+    release_schema_restore_lock,
+    require_public_schema,
+    routing_changed,
+    schema_restore,
+    site_operation,
+    try_schema_restore_lock,
+)
 from .domains import checked_new_hosts
 from .sites import schema_name_for, validate_new_site
 
@@ -125,7 +135,8 @@ def restore_backup(backup, *, acting_user, source="", safety_backup=True):
         backup_site(site, acting_user=acting_user, source=source, trigger=SiteBackup.Trigger.BEFORE_RESTORE)
     schema = template.checked_schema(site.schema_name)
     replaced = template.checked_schema(f"{schema[:40]}_replaced_{secrets.token_hex(4)}")
-    with site_operation(site, "恢复"), _staged_media() as staged_media:
+    with site_operation(site, "恢复"), schema_restore(schema), _staged_media() as staged_media:
+        _finish(schema)  # what an earlier restore of this site left undone
         try:
             with transaction.atomic():
                 site = lock_site(site)
@@ -144,6 +155,48 @@ def restore_backup(backup, *, acting_user, source="", safety_backup=True):
         finally:
             connection.set_schema_to_public()
     return site
+
+
+def finish_interrupted_restores(*, acting_user=None, source="recovery"):
+    """Bring every site's files in line with its database after a restore that died on the way.
+
+    A restore that died before its transaction committed left the site as it was, and staging
+    folders beside its media: they are removed. One that died after the commit left its
+    PendingMediaSwap: its staged folders are moved in now. A schema whose restore is still running
+    is left alone. Returns (schemas finished, staging folders removed); each finished one is audited.
+    """
+    require_public_schema()
+    finished, removed = 0, 0
+    schemas = set(PendingMediaSwap.objects.values_list("schema_name", flat=True))
+    schemas |= {_schema_of(path) for path in backup_file.leftover_staging()}
+    for schema in sorted(schemas):
+        if not try_schema_restore_lock(schema):
+            continue
+        try:
+            done, gone = _finish(schema)
+        finally:
+            release_schema_restore_lock(schema)
+        removed += gone
+        if done:
+            finished += 1
+            audit.record(AuditAction.FINISH_RESTORE, acting_user=acting_user, source=source,
+                         site=GovSite.objects.filter(schema_name=schema).first(), schema=schema)
+    return finished, removed
+
+
+def _schema_of(staging):
+    return staging.name.removeprefix(backup_file.STAGING_PREFIX).rsplit("-", 1)[0]
+
+
+def _finish(schema):
+    """Under the schema's restore lock: move in what a committed restore staged, remove what a failed one did."""
+    rows = list(PendingMediaSwap.objects.filter(schema_name=schema))
+    for row in rows:
+        backup_file.StagedMedia.from_journal(row).commit()
+    leftovers = backup_file.leftover_staging(schema)
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+    return len(rows), len(leftovers)
 
 
 @contextmanager
@@ -187,7 +240,7 @@ def restore_as_new_site(backup, *, name, parent, region_code, site_code, domains
         raise SiteActionError({"domain": ["请填写新站点的域名"]})
     schema = schema_name_for(region_code)
     try:
-        with _staged_media() as staged_media, transaction.atomic():
+        with schema_restore(schema), _staged_media() as staged_media, transaction.atomic():
             site = GovSite.objects.create(
                 schema_name=schema, name=name, level=level, parent=parent, region_code=region_code,
                 site_code=site_code, status=SiteStatus.ACTIVE,

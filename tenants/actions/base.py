@@ -75,3 +75,32 @@ def routing_changed(site, also=()):
     site_routing_changed.send(
         sender=GovSite, site=site, hosts=hosts, settled_after=settings.TENANT_ROUTE_CACHE_SECONDS + 1
     )
+
+
+# Advisory lock namespace of a schema being restored (its media staged, then moved in); the key is
+# hashtext(schema name). A restore as a new site has no site row until it commits, so the site's lock
+# cannot cover it; finish_interrupted_restores skips any schema whose lock is held.
+SCHEMA_RESTORE_LOCK = 48_113
+
+
+def try_schema_restore_lock(schema):
+    """Take the schema's restore lock if it is free; True when taken (release with release_schema_restore_lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [SCHEMA_RESTORE_LOCK, schema])
+        return cursor.fetchone()[0]
+
+
+def release_schema_restore_lock(schema):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [SCHEMA_RESTORE_LOCK, schema])
+
+
+@contextmanager
+def schema_restore(schema):
+    """Hold the schema's restore lock for the whole restore, or refuse at once."""
+    if not try_schema_restore_lock(schema):
+        raise SiteActionError(f"数据库模式 {schema} 正在恢复中，请等它完成后再试")
+    try:
+        yield
+    finally:
+        release_schema_restore_lock(schema)
