@@ -53,6 +53,11 @@ class RestoreForm(forms.Form):
     safety_backup = forms.BooleanField(
         label="恢复前先备份当前状态（建议保留，恢复本身也可撤销）", required=False, initial=True
     )
+    keep_accounts = forms.BooleanField(
+        label="保留账号的当前状态：停用的账号保持停用，重置过的密码保持有效，备份后删除的账号恢复后为停用"
+              "（取消勾选则账号与备份时完全一致）",
+        required=False, initial=True,
+    )
 
 
 class RestoreAsNewForm(forms.Form):

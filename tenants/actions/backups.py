@@ -15,6 +15,7 @@ import secrets
 import shutil
 from contextlib import contextmanager
 
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.utils import timezone
@@ -107,22 +108,60 @@ def _checked_manifest(backup):
     return manifest
 
 
-def _after_load(site, primary_host):
+def _after_load(site, primary_host, accounts=None):
     """In the restored schema: Wagtail's Site answers to the site's current primary host, nobody is signed
-    in (sessions of the backup's time would bring back whoever was then), and the apps rebuild what they
-    derived from the content (site_content_replaced)."""
+    in (sessions of the backup's time would bring back whoever was then), the accounts are as they are now
+    when `accounts` (from _accounts_now) is given, and the apps rebuild what they derived from the content
+    (site_content_replaced). Returns what was done to the accounts, for the audit."""
     with schema_context(site.schema_name), site_urls():
         Site.objects.update(hostname=primary_host)
         Session.objects.all().delete()
+        kept = _keep_accounts(accounts) if accounts is not None else {}
         site_content_replaced.send(sender=GovSite, site=site)
+    return kept
 
 
-def restore_backup(backup, *, acting_user, source="", safety_backup=True):
+def _accounts_now(schema):
+    """{username: (is_active, password hash)} of the site's accounts as they are before a restore."""
+    with schema_context(schema):
+        return {name: (active, password) for name, active, password
+                in get_user_model().objects.values_list("username", "is_active", "password")}
+
+
+def _keep_accounts(accounts):
+    """In the restored schema: what was decided about accounts since the backup stays decided.
+
+    An account disabled since stays disabled, a password reset (or changed) since stays the new one,
+    and an account that no longer existed comes back disabled: a restore brings back content, not
+    the access of the backup's time. Accounts created since are not in the backup; they are counted.
+    """
+    User = get_user_model()
+    restored = {user.username: user for user in User.objects.all()}
+    changed, disabled = 0, 0
+    for name, user in restored.items():
+        if name not in accounts:
+            if user.is_active:
+                user.is_active = False
+                user.save(update_fields=["is_active"])
+                disabled += 1
+            continue
+        active, password = accounts[name]
+        if (user.is_active, user.password) != (active, password):
+            user.is_active, user.password = active, password
+            user.save(update_fields=["is_active", "password"])
+            changed += 1
+    return {"accounts_kept": changed, "accounts_gone_disabled": disabled,
+            "accounts_not_in_backup": sorted(set(accounts) - set(restored))}
+
+
+def restore_backup(backup, *, acting_user, source="", safety_backup=True, keep_accounts=True):
     """Replace the site's schema and media with the backup's, after checking the whole file.
 
     With `safety_backup` the site's current state is backed up first, so this restore can
-    itself be undone. The replaced schema is dropped in the transaction that installs the
-    restored one; the media folders are swapped after it commits.
+    itself be undone. With `keep_accounts` the accounts keep the state they have now (disabled,
+    passwords reset: see _keep_accounts); without it they are the backup's. The replaced schema
+    is dropped in the transaction that installs the restored one; the media folders are swapped
+    after it commits.
     """
     require_public_schema()
     site = backup.site
@@ -140,15 +179,17 @@ def restore_backup(backup, *, acting_user, source="", safety_backup=True):
         try:
             with transaction.atomic():
                 site = lock_site(site)
+                accounts = _accounts_now(schema) if keep_accounts else None
                 with connection.cursor() as cursor:
                     cursor.execute(f'ALTER SCHEMA "{schema}" RENAME TO "{replaced}"')
                 staged = staged_media(_load(backup, manifest, schema))
-                _after_load(site, site.primary_domain().domain)
+                kept = _after_load(site, site.primary_domain().domain, accounts)
                 with connection.cursor() as cursor:
                     cursor.execute(f'DROP SCHEMA "{replaced}" CASCADE')
                 audit.record(
                     AuditAction.RESTORE_SITE, acting_user=acting_user, site=site, source=source, file=backup.file_name,
                     backup_created_at=backup.created_at.isoformat(), rows=backup.row_count, media=backup.media_count,
+                    keep_accounts=keep_accounts, **kept,
                 )
                 routing_changed(site)
                 transaction.on_commit(staged.commit)

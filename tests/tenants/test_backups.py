@@ -471,3 +471,38 @@ def test_the_whole_life_of_a_backup_from_the_console(scratch, committed_admin):
     }, follow=True)
     assert "已从备份恢复为新站点" in response.content.decode()
     assert Client(HTTP_HOST="510114.backup.localhost").get("/xwdt/meeting/").status_code == 200
+
+
+def accounts(site):
+    with schema_context(site.schema_name):
+        return {u.username: (u.is_active, u.password) for u in get_user_model().objects.all()}
+
+
+def test_a_restore_keeps_what_was_decided_about_accounts_since_the_backup(scratch):
+    site = make_county(scratch)
+    actions.create_account(site, username="editor1", acting_user=None)
+    actions.create_account(site, username="leaver", acting_user=None)
+    backup = actions.backup_site(site, acting_user=None)
+    # Since the backup: one account disabled (someone left), the admin's password reset after a leak,
+    # one account removed in the site's admin, one new account.
+    actions.set_active(site, "editor1", False, acting_user=None)
+    new_password = actions.reset_password(site, actions.SITE_ADMIN_USERNAME, acting_user=None)
+    with schema_context(site.schema_name):
+        get_user_model().objects.filter(username="leaver").delete()
+    actions.create_account(site, username="newcomer", acting_user=None)
+    before = accounts(site)
+
+    actions.restore_backup(backup, acting_user=None, safety_backup=False)
+
+    after = accounts(site)
+    assert after["editor1"] == before["editor1"] and not after["editor1"][0], "disabled stays disabled"
+    assert after[actions.SITE_ADMIN_USERNAME] == before[actions.SITE_ADMIN_USERNAME], "the reset password stays"
+    assert after["leaver"][0] is False, "an account removed since comes back disabled"
+    client = Client(HTTP_HOST="510114.backup.localhost")
+    assert client.post("/admin/login/", {"username": "admin", "password": new_password}).status_code == 302
+    event = AuditEvent.objects.filter(action="restore_site", site=site).latest("pk")
+    assert event.detail["accounts_not_in_backup"] == ["newcomer"]
+
+    # The operator may choose the backup's accounts as they were.
+    actions.restore_backup(backup, acting_user=None, safety_backup=False, keep_accounts=False)
+    assert accounts(site)["editor1"][0] is True and accounts(site)["leaver"][0] is True

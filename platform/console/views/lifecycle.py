@@ -184,7 +184,7 @@ def restore(request, backup_pk):
         try:
             actions.restore_backup(
                 backup, acting_user=request.user, source=client_ip(request),
-                safety_backup=form.cleaned_data["safety_backup"],
+                safety_backup=form.cleaned_data["safety_backup"], keep_accounts=form.cleaned_data["keep_accounts"],
             )
         except ValidationError as exc:
             add_errors(form, exc)

@@ -16,6 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("backup", type=int, help="备份编号")
         parser.add_argument("--no-safety-backup", action="store_true", help="覆盖前不先备份当前状态")
+        parser.add_argument("--accounts-from-backup", action="store_true",
+                            help="账号与备份时完全一致（默认保留账号的当前状态：停用、重置的密码）")
         parser.add_argument("--as-new", action="store_true", help="恢复为新站点（需要下列参数）")
         parser.add_argument("--name")
         parser.add_argument("--parent", help="上级站点的区划代码")
@@ -44,7 +46,8 @@ class Command(BaseCommand):
                 )
             else:
                 site = actions.restore_backup(
-                    backup, acting_user=None, source=audit.cli_source(), safety_backup=not options["no_safety_backup"]
+                    backup, acting_user=None, source=audit.cli_source(), safety_backup=not options["no_safety_backup"],
+                    keep_accounts=not options["accounts_from_backup"],
                 )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
