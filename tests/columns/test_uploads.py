@@ -1,6 +1,8 @@
 """Uploads are judged by what they are, not by their names: the checks, the scanner hook, the admin form."""
 
+import io
 import socket
+import struct
 import threading
 
 import pytest
@@ -69,17 +71,19 @@ class FakeClamd:
             except OSError:
                 return
             with conn:
-                stream = b""
-                while True:
-                    part = conn.recv(65536)
-                    if not part:
-                        break
-                    stream += part
-                    if stream.endswith(b"\0\0\0\0"):
-                        break
+                stream = self._stream(conn.makefile("rb"))
                 self.scanned += 1
                 found = files.EICAR in stream
                 conn.sendall(b"stream: Eicar-Signature FOUND\0" if found else b"stream: OK\0")
+
+    @staticmethod
+    def _stream(reader):
+        """The bytes of one INSTREAM command: chunks of a 4-byte length and its data, ended by length 0."""
+        assert reader.read(10) == b"zINSTREAM\0"
+        stream = b""
+        while length := struct.unpack("!L", reader.read(4))[0]:
+            stream += reader.read(length)
+        return stream
 
     def close(self):
         self.server.close()
@@ -139,3 +143,24 @@ def test_the_scanner_checks_editors_uploads_too(county, clamd):
     response = add_document(county, "测试.txt", files.EICAR)
     assert "病毒检查" in response.text
     assert "测试.txt" not in documents(county)
+
+
+class CountingUpload(io.BytesIO):
+    """An upload that counts the bytes read from it at once, as a worker's memory would hold them."""
+
+    def __init__(self, name, content):
+        super().__init__(content)
+        self.name, self.size, self.largest_read = name, len(content), 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.largest_read = max(self.largest_read, len(data))
+        return data
+
+
+def test_a_large_video_is_never_held_in_memory_whole(clamd):
+    head = bytes.fromhex("0000001866747970") + b"mp42" + b"\0" * 12  # an MP4's ftyp box
+    video = CountingUpload("解读.mp4", head + b"\0" * (20 * 1024 * 1024))
+    assert check(video, DOCUMENTS) == "video"
+    assert clamd.scanned == 1, "the scanner saw it, streamed"
+    assert video.largest_read <= 65536
