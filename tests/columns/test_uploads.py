@@ -164,3 +164,14 @@ def test_a_large_video_is_never_held_in_memory_whole(clamd):
     assert check(video, DOCUMENTS) == "video"
     assert clamd.scanned == 1, "the scanner saw it, streamed"
     assert video.largest_read <= 65536
+
+
+def test_the_multiple_upload_page_refuses_it_too(county):
+    client = county.admin_client()
+    with schema_context(county.schema):
+        root = Collection.get_first_root_node().pk
+    response = client.post("/admin/documents/multiple/add/", {
+        "collection": root, "files[]": SimpleUploadedFile("宏.docx", files.docx(macros=True)),
+    })
+    assert response.json()["success"] is False and "宏" in response.json()["error_message"]
+    assert "宏.docx" not in documents(county)
