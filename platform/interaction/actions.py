@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .models.messages import Message, Status, attachment_path, random_code
 from .sanitise import one_line, plain_text, reply_html
-from .storage import pinned_to
+from .storage import PrivateSiteStorage
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def submit_message(mailbox, data, *, received_at=None):
             break
         message.tracking_code = message.tracking_code[:8] + random_code(6)
     if attachment:
-        storage = pinned_to(connection.schema_name)
+        storage = PrivateSiteStorage(schema=connection.schema_name)
         while True:  # a random name (96 bits): free at the first try in practice
             message.attachment.name = attachment_path(message, attachment.name)
             if not storage.exists(message.attachment.name):

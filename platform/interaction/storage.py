@@ -14,12 +14,16 @@ from django.db import connection
 
 
 class PrivateSiteStorage(FileSystemStorage):
-    def __init__(self, **kwargs):
+    """The folder of the connection's site, or of `schema` when given: pinned to one site, for work
+    that may run after the connection has moved to another schema (a callback after the commit)."""
+
+    def __init__(self, schema=None, **kwargs):
         super().__init__(base_url=None, **kwargs)
+        self.schema = schema
 
     @property
     def base_location(self):
-        return os.path.join(settings.PRIVATE_MEDIA_ROOT, connection.schema_name)
+        return os.path.join(settings.PRIVATE_MEDIA_ROOT, self.schema or connection.schema_name)
 
     @property
     def location(self):
@@ -32,9 +36,3 @@ class PrivateSiteStorage(FileSystemStorage):
         # Migrations record the class only: the location is a setting, per site.
         return ("interaction.storage.PrivateSiteStorage", (), {})
 
-
-def pinned_to(schema):
-    """One site's private storage, fixed to it: for work that may run after the connection has moved
-    to another schema (a callback after the commit)."""
-    return FileSystemStorage(location=os.path.abspath(os.path.join(settings.PRIVATE_MEDIA_ROOT, schema)),
-                             base_url=None)
