@@ -88,7 +88,7 @@ def _same_kind(kind, extension, data):
     elif extension in ("doc", "wps", "xls"):
         ok = olefile.isOleFile(data=data)
     elif extension in _OOXML_PARTS:
-        ok = _zip_has(data, "[Content_Types].xml") and _zip_has(data, _OOXML_PARTS[extension])
+        ok = _zip_has(data, "[Content_Types].xml", _OOXML_PARTS[extension])
     elif kind == "ofd":
         ok = _zip_has(data, "OFD.xml")
     elif kind == "zip":
@@ -117,8 +117,10 @@ def _zip_names(data):
         return []
 
 
-def _zip_has(data, part):
-    return any(name == part or name.startswith(part) for name in _zip_names(data))
+def _zip_has(data, *parts):
+    """Whether the archive holds each of `parts` (a member, or a folder by its "name/" prefix)."""
+    names = _zip_names(data)
+    return all(any(name == part or name.startswith(part) for name in names) for part in parts)
 
 
 def _no_active_content(kind, extension, data):
