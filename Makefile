@@ -33,9 +33,11 @@ run: venv services
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py setup_demo $(DEMO_FLAGS)
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py refill_spare_schemas
 	$(SERVICES) DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT) $(PY) manage.py compute_indicators
-	@# The syndication worker beside the web server, stopped with it (Ctrl-C ends both).
+	@# The syndication and job workers beside the web server, stopped with it (Ctrl-C ends all three).
 	$(SERVICES) export DJANGO_SETTINGS_MODULE=config.settings.dev PLATFORM_SITE_PORT=$(PORT); \
-		$(PY) manage.py syndication_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+		$(PY) manage.py syndication_worker & worker=$$!; \
+		( $(PY) manage.py finish_restores && exec $(PY) manage.py db_worker --backend jobs --queue-name site-jobs --no-reload ) & jobs=$$!; \
+		trap "kill $$worker $$jobs 2>/dev/null" EXIT; \
 		GUNICORN_BIND="127.0.0.1:$(PORT) [::1]:$(PORT)" GUNICORN_WORKERS=$${GUNICORN_WORKERS:-3} \
 		$(VENV)/bin/gunicorn -c deploy/gunicorn/gunicorn.conf.py config.wsgi:application
 

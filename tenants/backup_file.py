@@ -272,6 +272,12 @@ def read_manifest(tar, name="备份"):
     return manifest
 
 
+def manifest_of(path):
+    """The manifest of the backup at `path`, read without checking the rest of the file (verify does that)."""
+    with _open(path) as tar:
+        return read_manifest(tar)
+
+
 def check_compatible(manifest):
     """Refuse a backup whose schema was made by other migrations than this platform's code has."""
     have = set(manifest.get("migrations") or [])

@@ -14,10 +14,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 from django_tenants.utils import schema_context
 
 from tenants import actions
-from tenants.models import GovSite
+from tenants.models import GovSite, SiteJob
 from tests.helpers import PostgresCluster, drop_committed_site
 
 
@@ -166,6 +167,9 @@ def committed_db(fixture_sites, django_db_blocker):
     with django_db_blocker.unblock():
         yield fixture_sites
         connection.set_schema_to_public()
+        # Jobs the test queued (tenants.jobs) must not be run by a later test's worker.
+        SiteJob.objects.all().delete()
+        DBTaskResult.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

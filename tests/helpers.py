@@ -319,3 +319,37 @@ def private_site(cluster, database, host):
     manage_with(env, "provision_site", "--name", "四川省", "--level", "province", "--region-code", "510000",
                 "--site-code", "5100000001", "--domain", host)
     return host, {k: env[k] for k in ("PGHOST", "PGPORT", "PGDATABASE")}
+
+
+def work_off_jobs():
+    """Run every queued job as the job worker does, in this process, then stop.
+
+    The claim and the run are django-tasks-db's own (DBTaskResult.claim, Worker.run_task); its
+    loop is not used, because it closes the connection between tasks, and with it a test's transaction.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from tenants import jobs
+
+    worker = Worker(
+        queue_names=[jobs.QUEUE], interval=0, batch=True, backend_name="jobs", startup_delay=False, max_tasks=None,
+        worker_id="tests", excluded_queue_names=[],
+    )
+    while True:
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().filter(backend_name="jobs", queue_name=jobs.QUEUE).get_locked()
+            if task_result is None:
+                break
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+    connection.set_schema_to_public()
+
+
+def job_page_once_run(client, response):
+    """The job page a console POST (followed) led to, once the job worker has run what was queued."""
+    assert response.redirect_chain and "/jobs/" in response.redirect_chain[-1][0], (
+        f"the console did not hand the operation to a job:\n{response.content.decode()[:2000]}"
+    )
+    work_off_jobs()
+    return client.get(response.redirect_chain[-1][0]).content.decode()

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, audit, distributions, health, lifecycle, sites, statistics, two_factor
+from .views import accounts, audit, distributions, health, jobs, lifecycle, sites, statistics, two_factor
 
 app_name = "console"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("backups/", lifecycle.all_backups, name="backups"),
     path("backups/<int:backup_pk>/restore/", lifecycle.restore, name="restore"),
     path("backups/<int:backup_pk>/restore-new/", lifecycle.restore_new, name="restore_new"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job"),
     path("sites/<int:pk>/domains/", sites.add_domain, name="add_domain"),
     path("sites/<int:pk>/domains/change/", sites.domain_action, name="domain_action"),
     path("sites/<int:pk>/accounts/", accounts.site_accounts_view, name="site_accounts"),

@@ -9,6 +9,8 @@ content). Management commands, the console and tests call these and nothing else
 
 from .backups import (
     backup_site,
+    backup_sites,
+    check_restore_as_new,
     delete_backup,
     finish_interrupted_restores,
     restore_as_new_site,
@@ -24,6 +26,7 @@ from .sites import (
     SITE_ADMIN_USERNAME,
     ProvisionResult,
     archive_site,
+    check_deletable,
     delete_site,
     provision_site,
     resume_site,
@@ -41,9 +44,10 @@ from .staff import (
 
 __all__ = [
     "SITE_ADMIN_USERNAME", "Fold", "ImportSummary", "ProvisionResult", "SiteActionError", "add_domain",
-    "archive_site", "backup_site", "check_foldable", "confirm_two_factor", "create_account", "create_platform_admin",
-    "delete_backup", "delete_site", "disable_two_factor", "finish_interrupted_restores", "fold_township",
-    "import_rows", "lock_site", "provision_site", "remove_domain", "reset_password", "reset_staff_two_factor",
-    "restore_as_new_site", "restore_backup", "resume_site", "set_active", "set_primary_domain", "set_staff_role",
-    "site_operation", "start_two_factor_setup", "suspend_site", "unarchive_site", "verify_backup",
+    "archive_site", "backup_site", "backup_sites", "check_deletable", "check_foldable", "check_restore_as_new",
+    "confirm_two_factor", "create_account", "create_platform_admin", "delete_backup", "delete_site",
+    "disable_two_factor", "finish_interrupted_restores", "fold_township", "import_rows", "lock_site",
+    "provision_site", "remove_domain", "reset_password", "reset_staff_two_factor", "restore_as_new_site",
+    "restore_backup", "resume_site", "set_active", "set_primary_domain", "set_staff_role", "site_operation",
+    "start_two_factor_setup", "suspend_site", "unarchive_site", "verify_backup",
 ]

@@ -11,12 +11,14 @@ that makes the restored one live. What other apps derived from the site's conten
 library, reports, syndication) they rebuild in that transaction (site_content_replaced).
 """
 
+import logging
 import secrets
 import shutil
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -28,20 +30,25 @@ from ..provisioning import template
 from ..routing import routes_changed, site_urls
 from ..signals import site_content_replaced
 from .base import (
+    SCHEMA_RESTORE_LOCK,
     SiteActionError,
     lock_site,
-    release_schema_restore_lock,
+    no_progress,
+    release_advisory_lock,
     require_public_schema,
     routing_changed,
+    schema_key,
     schema_restore,
     site_operation,
-    try_schema_restore_lock,
+    try_advisory_lock,
 )
 from .domains import checked_new_hosts
 from .sites import schema_name_for, validate_new_site
 
+logger = logging.getLogger(__name__)
 
-def backup_site(site, *, acting_user, source="", trigger=SiteBackup.Trigger.MANUAL):
+
+def backup_site(site, *, acting_user, source="", trigger=SiteBackup.Trigger.MANUAL, progress=no_progress):
     """Write a backup of the site (schema and media), read it back in full, and record it.
 
     Editors keep working meanwhile: the rows are one snapshot, nothing is locked. A backup
@@ -49,12 +56,14 @@ def backup_site(site, *, acting_user, source="", trigger=SiteBackup.Trigger.MANU
     """
     require_public_schema()
     with site_operation(site, "备份"):
+        progress("写入备份文件（数据库快照和全部图片、附件）")
         try:
             made = backup_file.create(site)
         except backup_file.BackupError as exc:
             raise SiteActionError(f"备份失败：{exc}") from exc
         relative = made.path.relative_to(backup_file.backup_root()).as_posix()
         problem = ""
+        progress("读回校验备份文件")
         try:
             backup_file.verify(made.path, sha256=made.sha256, size=made.size)
         except backup_file.BackupError as exc:
@@ -78,9 +87,29 @@ def backup_site(site, *, acting_user, source="", trigger=SiteBackup.Trigger.MANU
     return backup
 
 
-def verify_backup(backup, *, acting_user, source=""):
+def backup_sites(sites, *, acting_user, source="", trigger=SiteBackup.Trigger.MANUAL, progress=no_progress):
+    """Back each of `sites` up in turn (backup_site); one site's failure is noted and the others go on.
+
+    Returns (backups made, [(site, why it failed)]).
+    """
+    backups, failures = [], []
+    for index, site in enumerate(sites):
+        progress(f"正在备份：{site}", done=index, total=len(sites))
+        try:
+            backups.append(backup_site(site, acting_user=acting_user, source=source, trigger=trigger))
+        except ValidationError as exc:
+            failures.append((site, "；".join(exc.messages)))
+        except Exception as exc:  # one site's fault (its schema, its files) must not stop the others
+            logger.exception("backing up %s failed", site)
+            failures.append((site, f"内部错误（{type(exc).__name__}），详情见服务器日志"))
+    progress("全部站点已处理", done=len(sites), total=len(sites))
+    return backups, failures
+
+
+def verify_backup(backup, *, acting_user, source="", progress=no_progress):
     """Read a backup back in full now; record the result on it. Returns the manifest or raises."""
     require_public_schema()
+    progress("读回校验备份文件")
     try:
         manifest, problem = backup_file.verify(backup.path, sha256=backup.sha256, size=backup.size), ""
     except backup_file.BackupError as exc:
@@ -154,7 +183,7 @@ def _keep_accounts(accounts):
             "accounts_not_in_backup": sorted(set(accounts) - set(restored))}
 
 
-def restore_backup(backup, *, acting_user, source="", safety_backup=True, keep_accounts=True):
+def restore_backup(backup, *, acting_user, source="", safety_backup=True, keep_accounts=True, progress=no_progress):
     """Replace the site's schema and media with the backup's, after checking the whole file.
 
     With `safety_backup` the site's current state is backed up first, so this restore can
@@ -169,11 +198,14 @@ def restore_backup(backup, *, acting_user, source="", safety_backup=True, keep_a
         raise SiteActionError("该备份所属的站点已删除，请选择“恢复为新站点”")
     if backup.schema_name != site.schema_name:
         raise SiteActionError("该备份不属于这个站点的当前数据库模式，请选择“恢复为新站点”")
+    progress("读取并校验备份文件")
     manifest = _checked_manifest(backup)
     if safety_backup:
-        backup_site(site, acting_user=acting_user, source=source, trigger=SiteBackup.Trigger.BEFORE_RESTORE)
+        backup_site(site, acting_user=acting_user, source=source, trigger=SiteBackup.Trigger.BEFORE_RESTORE,
+                    progress=lambda step, **counts: progress(f"恢复前先备份当前状态：{step}"))
     schema = template.checked_schema(site.schema_name)
     replaced = template.checked_schema(f"{schema[:40]}_replaced_{secrets.token_hex(4)}")
+    progress("载入备份并替换站点内容（在一个事务中完成，之前站点保持原样）")
     with site_operation(site, "恢复"), schema_restore(schema), _staged_media() as staged_media:
         _finish(schema)  # what an earlier restore of this site left undone
         try:
@@ -211,12 +243,13 @@ def finish_interrupted_restores(*, acting_user=None, source="recovery"):
     schemas = set(PendingMediaSwap.objects.values_list("schema_name", flat=True))
     schemas |= {_schema_of(path) for path in backup_file.leftover_staging()}
     for schema in sorted(schemas):
-        if not try_schema_restore_lock(schema):
+        key = schema_key(schema)
+        if not try_advisory_lock(SCHEMA_RESTORE_LOCK, key):
             continue
         try:
             done, gone = _finish(schema)
         finally:
-            release_schema_restore_lock(schema)
+            release_advisory_lock(SCHEMA_RESTORE_LOCK, key)
         removed += gone
         if done:
             finished += 1
@@ -264,22 +297,23 @@ def _load(backup, manifest, schema):
         raise SiteActionError(f"恢复失败：{exc}。站点未做任何改动。") from exc
 
 
-def restore_as_new_site(backup, *, name, parent, region_code, site_code, domains=(), acting_user, source=""):
+def restore_as_new_site(
+    backup, *, name, parent, region_code, site_code, domains=(), acting_user, source="", progress=no_progress
+):
     """Make a new site from a backup: new registry row, new schema and media; nothing else is touched.
 
     For a deleted site (its codes are free again) or a copy of one beside the original
     under other codes. Its accounts and content are the backup's.
     """
     require_public_schema()
+    progress("读取并校验备份文件")
     manifest = _checked_manifest(backup)
     level = manifest["site"]["level"]
-    name, region_code, site_code = validate_new_site(
-        name=name, level=level, parent=parent, region_code=region_code, site_code=site_code
+    name, region_code, site_code, hosts = _new_site_fields(
+        level, name=name, parent=parent, region_code=region_code, site_code=site_code, domains=domains
     )
-    hosts = checked_new_hosts(domains)
-    if not hosts:
-        raise SiteActionError({"domain": ["请填写新站点的域名"]})
     schema = schema_name_for(region_code)
+    progress("载入备份，建立新站点")
     try:
         with schema_restore(schema), _staged_media() as staged_media, transaction.atomic():
             site = GovSite.objects.create(
@@ -302,6 +336,30 @@ def restore_as_new_site(backup, *, name, parent, region_code, site_code, domains
         connection.set_schema_to_public()
     site.refresh_from_db()
     return site
+
+
+def check_restore_as_new(backup, *, name, parent, region_code, site_code, domains=()):
+    """What restore_as_new_site would refuse about the new site's fields, found now: SiteActionError.
+
+    For the console, before it hands the restore to the job worker; reads the backup's manifest
+    only (the restore itself reads and checks the whole file, and checks the fields again).
+    """
+    try:
+        manifest = backup_file.manifest_of(backup.path)
+    except backup_file.BackupError as exc:
+        raise SiteActionError(f"不能恢复：{exc}") from exc
+    _new_site_fields(manifest["site"]["level"], name=name, parent=parent, region_code=region_code,
+                     site_code=site_code, domains=domains)
+
+
+def _new_site_fields(level, *, name, parent, region_code, site_code, domains):
+    name, region_code, site_code = validate_new_site(
+        name=name, level=level, parent=parent, region_code=region_code, site_code=site_code
+    )
+    hosts = checked_new_hosts(domains)
+    if not hosts:
+        raise SiteActionError({"domain": ["请填写新站点的域名"]})
+    return name, region_code, site_code, hosts
 
 
 def delete_backup(backup, *, acting_user, source=""):

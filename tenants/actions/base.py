@@ -44,22 +44,46 @@ def lock_site(site):
         raise SiteActionError(SITE_BUSY.format(name=site.name)) from exc
 
 
+def try_advisory_lock(namespace, key):
+    """Take a session-level advisory lock (namespace, key) if it is free; True when taken.
+
+    Session-level: it outlives transactions and goes with the connection, so a process that dies
+    holding one frees it, and pg_locks shows who holds one now (tenants.jobs reads it).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, key])
+        return cursor.fetchone()[0]
+
+
+def release_advisory_lock(namespace, key):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])
+
+
+@contextmanager
+def advisory_lock(namespace, key, refused):
+    """Hold the lock for the block, or raise SiteActionError(refused) at once if another session holds it."""
+    if not try_advisory_lock(namespace, key):
+        raise SiteActionError(refused)
+    try:
+        yield
+    finally:
+        release_advisory_lock(namespace, key)
+
+
+def no_progress(step, *, done=None, total=None):
+    """What a long action reports at each phase boundary, outside its transaction (tenants.jobs shows it)."""
+
+
 # Advisory lock namespace of long site operations (backup, restore, delete, fold); the key is the site's id.
 SITE_OPERATION_LOCK = 48_112
 
 
-@contextmanager
 def site_operation(site, what):
     """Hold the site's operation lock for a long action, or refuse at once if another one holds it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [SITE_OPERATION_LOCK, site.pk])
-        if not cursor.fetchone()[0]:
-            raise SiteActionError(f"站点“{site.name}”正在进行备份、恢复或删除，{what}需等它完成后再试")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [SITE_OPERATION_LOCK, site.pk])
+    return advisory_lock(
+        SITE_OPERATION_LOCK, site.pk, f"站点“{site.name}”正在进行备份、恢复或删除，{what}需等它完成后再试"
+    )
 
 
 def routing_changed(site, also=()):
@@ -83,24 +107,13 @@ def routing_changed(site, also=()):
 SCHEMA_RESTORE_LOCK = 48_113
 
 
-def try_schema_restore_lock(schema):
-    """Take the schema's restore lock if it is free; True when taken (release with release_schema_restore_lock)."""
+def schema_key(schema):
+    """The key of a schema's restore lock (hashtext of its name, computed by PostgreSQL)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [SCHEMA_RESTORE_LOCK, schema])
+        cursor.execute("SELECT hashtext(%s)", [schema])
         return cursor.fetchone()[0]
 
 
-def release_schema_restore_lock(schema):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [SCHEMA_RESTORE_LOCK, schema])
-
-
-@contextmanager
 def schema_restore(schema):
     """Hold the schema's restore lock for the whole restore, or refuse at once."""
-    if not try_schema_restore_lock(schema):
-        raise SiteActionError(f"数据库模式 {schema} 正在恢复中，请等它完成后再试")
-    try:
-        yield
-    finally:
-        release_schema_restore_lock(schema)
+    return advisory_lock(SCHEMA_RESTORE_LOCK, schema_key(schema), f"数据库模式 {schema} 正在恢复中，请等它完成后再试")

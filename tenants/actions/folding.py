@@ -23,7 +23,7 @@ from django.utils import timezone
 from .. import audit
 from ..models import AuditAction, FoldedPath, GovSite, SiteLevel, SiteStatus
 from ..signals import site_folded, site_folding
-from .base import SiteActionError, lock_site, require_public_schema, routing_changed, site_operation
+from .base import SiteActionError, lock_site, no_progress, require_public_schema, routing_changed, site_operation
 
 
 @dataclass
@@ -68,11 +68,12 @@ def check_foldable(township):
     return county
 
 
-def fold_township(township, *, acting_user, source=""):
+def fold_township(township, *, acting_user, source="", progress=no_progress):
     """Fold `township` into its county (see the module docstring). Returns the Fold."""
     require_public_schema()
     county = check_foldable(township)
     fold = Fold(township=township, county=county)
+    progress(f"把栏目、文章、图片、附件和留言移入“{county.name}”（在一个事务中完成，之前两站保持原样）")
     try:
         with site_operation(township, "并入"), site_operation(county, "接收并入"), transaction.atomic():
             township, county = lock_site(township), lock_site(county)

@@ -28,7 +28,7 @@ from ..provisioning import spares, template
 from ..provisioning.site_groups import SITE_ADMIN
 from ..routing import routes_changed
 from ..signals import site_provisioned, site_status_changed
-from .base import SiteActionError, lock_site, require_public_schema, routing_changed, site_operation
+from .base import SiteActionError, lock_site, no_progress, require_public_schema, routing_changed, site_operation
 from .domains import checked_new_hosts, domain_taken
 
 
@@ -274,7 +274,28 @@ def unarchive_site(site, *, acting_user, source=""):
 
 
 
-def delete_site(site, *, confirm_name, acting_user, source=""):
+def check_deletable(site, confirm_name):
+    """The backup that lets `site` be deleted; SiteActionError saying why it cannot be deleted now.
+
+    The checks that need no file read; delete_site makes them again under the site's lock, then
+    reads the backup back in full.
+    """
+    if (confirm_name or "").strip() != site.name:
+        raise SiteActionError({"confirm_name": [f"请输入站点名称“{site.name}”以确认删除"]})
+    if site.status == SiteStatus.ACTIVE:
+        raise SiteActionError("运行中的站点不能删除：请先暂停或归档，再备份，然后删除")
+    children = list(site.children.values_list("name", flat=True)[:5])
+    if children:
+        raise SiteActionError(f"站点“{site.name}”下还有站点（{'、'.join(children)}），请先处理下级站点")
+    backup = SiteBackup.deletable_for(site)
+    if backup is None:
+        raise SiteActionError(
+            f"删除前需要一份在站点{site.get_status_display().removeprefix('已')}之后做的、校验通过的备份：请先备份"
+        )
+    return backup
+
+
+def delete_site(site, *, confirm_name, acting_user, source="", progress=no_progress):
     """Remove a site for good: schema, media, domains and registry row. Its backups and audit stay.
 
     Allowed only for a suspended or archived site without sites below it, with a backup made
@@ -285,18 +306,10 @@ def delete_site(site, *, confirm_name, acting_user, source=""):
     require_public_schema()
     if (confirm_name or "").strip() != site.name:
         raise SiteActionError({"confirm_name": [f"请输入站点名称“{site.name}”以确认删除"]})
+    progress("读回校验最近的备份，然后删除站点（在一个事务中完成）")
     with site_operation(site, "删除"), transaction.atomic():
         site = lock_site(site)
-        if site.status == SiteStatus.ACTIVE:
-            raise SiteActionError("运行中的站点不能删除：请先暂停或归档，再备份，然后删除")
-        children = list(site.children.values_list("name", flat=True)[:5])
-        if children:
-            raise SiteActionError(f"站点“{site.name}”下还有站点（{'、'.join(children)}），请先处理下级站点")
-        backup = SiteBackup.deletable_for(site)
-        if backup is None:
-            raise SiteActionError(
-                f"删除前需要一份在站点{site.get_status_display().removeprefix('已')}之后做的、校验通过的备份：请先备份"
-            )
+        backup = check_deletable(site, confirm_name)
         try:
             backup_file.verify(backup.path, sha256=backup.sha256, size=backup.size)
         except backup_file.BackupError as exc:

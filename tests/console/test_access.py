@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from tenants import actions, staff_roles
-from tenants.models import AuditEvent, Domain, GovSite
+from tenants.models import AuditEvent, Domain, GovSite, SiteJob
 from tests.factories import StaffFactory
 from tests.helpers import run_manage
 
@@ -31,6 +31,8 @@ def console_posts(site):
         (f"/sites/{site.pk}/delete/", {"confirm_name": site.name}),
         (f"/sites/{site.pk}/fold/", {}),
         (f"/sites/{site.pk}/backups/", {"op": "backup"}),
+        (f"/sites/{site.pk}/backups/", {"op": "verify", "backup": "1"}),
+        ("/backups/", {}),
         ("/backups/1/restore/", {}),
         ("/backups/1/restore-new/", {"name": "测试县", "region_code": "510199", "site_code": "5101990001",
                                      "domain": "x.example.gov.cn"}),
@@ -50,6 +52,7 @@ def test_a_supervisor_sees_everything_and_every_console_post_is_refused(county):
         assert "只读" in response.content.decode()
     assert supervisor.get("/sites/new/").status_code == 403
     assert AuditEvent.objects.count() == events and Domain.objects.count() == domains
+    assert not SiteJob.objects.exists(), "nothing was queued either"
     assert GovSite.objects.get(pk=county.site.pk).status == "active"
     assert not GovSite.objects.filter(region_code="510199").exists()
 

@@ -37,7 +37,7 @@ from tenants import actions, backup_file
 from tenants.actions.base import SITE_OPERATION_LOCK
 from tenants.models import AuditEvent, GovSite, SiteBackup
 from tests.factories import ArticleFactory, ImageFactory, StaffFactory, column
-from tests.helpers import drop_committed_site, raw_connection
+from tests.helpers import drop_committed_site, job_page_once_run, raw_connection
 
 TITLE = "新都区召开乡村振兴工作推进会"
 
@@ -433,6 +433,7 @@ def committed_admin(committed_db):
     # Not user.delete(): its cascade looks for Wagtail's per-site tables, which public does not have.
     with raw_connection() as conn:
         conn.execute("UPDATE tenants_auditevent SET actor_id = NULL WHERE actor_id = %s", [user.pk])
+        conn.execute("UPDATE tenants_sitejob SET requested_by_id = NULL WHERE requested_by_id = %s", [user.pk])
         conn.execute("DELETE FROM auth_user_groups WHERE user_id = %s", [user.pk])
         conn.execute("DELETE FROM auth_user WHERE id = %s", [user.pk])
 
@@ -440,24 +441,28 @@ def committed_admin(committed_db):
 def test_the_whole_life_of_a_backup_from_the_console(scratch, committed_admin):
     site = make_county(scratch)
     console = committed_admin
-    listing = console.post(f"/sites/{site.pk}/backups/", {"op": "backup"}, follow=True).content.decode()
-    assert "已完成备份并校验通过" in listing and "校验通过" in listing
+    queued = console.post(f"/sites/{site.pk}/backups/", {"op": "backup"}, follow=True)
+    assert "备份站点：新都区" in queued.content.decode() and "排队中" in queued.content.decode()
+    assert not SiteBackup.objects.filter(site=site).exists(), "the request only queued the backup"
+    assert "已完成备份并校验通过" in job_page_once_run(console, queued)
+    listing = console.get(f"/sites/{site.pk}/backups/").content.decode()
     backup = SiteBackup.objects.get(site=site)
-    assert "重新校验" in listing and f"/backups/{backup.pk}/restore/" in listing
+    assert "校验通过" in listing and "重新校验" in listing and f"/backups/{backup.pk}/restore/" in listing
 
     with schema_context(site.schema_name):
         ArticlePage.objects.filter(slug="meeting").update(title="备份之后改的")
     connection.set_schema_to_public()
     confirm = console.get(f"/backups/{backup.pk}/restore/").content.decode()
     assert "替换本站当前的全部内容" in confirm
-    done = console.post(f"/backups/{backup.pk}/restore/", {"safety_backup": "on"}, follow=True).content.decode()
-    assert "已恢复到" in done
+    queued = console.post(f"/backups/{backup.pk}/restore/", {"safety_backup": "on"}, follow=True)
+    assert "从备份恢复站点：新都区" in queued.content.decode()
+    assert "已恢复到" in job_page_once_run(console, queued)
     assert page_titles(site) == [TITLE]
 
     actions.archive_site(site, acting_user=None)
-    console.post(f"/sites/{site.pk}/backups/", {"op": "backup"})
-    response = console.post(f"/sites/{site.pk}/delete/", {"confirm_name": "新都区"}, follow=True)
-    assert "已删除" in response.content.decode()
+    job_page_once_run(console, console.post(f"/sites/{site.pk}/backups/", {"op": "backup"}, follow=True))
+    queued = console.post(f"/sites/{site.pk}/delete/", {"confirm_name": "新都区"}, follow=True)
+    assert "已删除" in job_page_once_run(console, queued)
     assert not GovSite.objects.filter(region_code="510114").exists()
 
     kept = SiteBackup.objects.filter(region_code="510114", site__isnull=True).order_by("-created_at").first()
@@ -469,7 +474,7 @@ def test_the_whole_life_of_a_backup_from_the_console(scratch, committed_admin):
         "name": "新都区", "parent": GovSite.objects.get(region_code="510100").pk, "region_code": "510114",
         "site_code": "5101140001", "domain": "510114.backup.localhost",
     }, follow=True)
-    assert "已从备份恢复为新站点" in response.content.decode()
+    assert "已从备份恢复为新站点" in job_page_once_run(console, response)
     assert Client(HTTP_HOST="510114.backup.localhost").get("/xwdt/meeting/").status_code == 200
 
 

@@ -18,6 +18,7 @@ from search import index
 from tenants import actions
 from tenants.models import AuditEvent, FoldedPath, GovSite, SiteStatus
 from tests.factories import ArticleFactory, DocumentFactory, ImageFactory
+from tests.helpers import job_page_once_run
 
 
 def png():
@@ -179,7 +180,7 @@ def test_folding_from_the_console_needs_confirmation(console_client, township, c
     page = console_client.get(f"/sites/{pk}/fold/")
     assert page.status_code == 200 and "锦江区" in page.content.decode() and "301" in page.content.decode()
     assert GovSite.objects.get(pk=pk).status == SiteStatus.ACTIVE
-    done = console_client.post(f"/sites/{pk}/fold/", follow=True).content.decode()
+    done = job_page_once_run(console_client, console_client.post(f"/sites/{pk}/fold/", follow=True))
     assert "已并入" in done
     assert GovSite.objects.get(pk=pk).status == SiteStatus.FOLDED
     # A county cannot be folded: the page says why and offers no button.

@@ -52,6 +52,10 @@ SHARED_APPS = [
     # never of a site's (site accounts do not have them); see tenants/two_factor.py.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background jobs (backup, restore, fold, delete): django-tasks' API, its queue a table of the public
+    # schema; `manage.py db_worker` runs them (deploy/systemd/govsites-jobs.service, tenants/jobs.py).
+    "django_tasks",
+    "django_tasks_db",
     # The provincial console (public schema; no models): the top floor over every app above.
     "console",
     # The demo province of `make run` (setup_demo): fills every app, imported by none.
@@ -343,6 +347,18 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
 SITE_BACKUP_ROOT = Path(env("SITE_BACKUP_ROOT", VAR_DIR / "backups"))
 # Scheduled backups kept per site (`backup_sites --scheduled` removes older ones; manual ones stay).
 SITE_BACKUP_KEEP = int(env("SITE_BACKUP_KEEP", "7"))
+
+# "default" is what Wagtail's own tasks use (reference index, search index, focal points, file
+# deletion): they run at once, in the schema of the site whose editor caused them. A worker outside
+# any site's schema must never run them, so they stay immediate, as without this setting.
+# "jobs": long operations the console starts (backup, restore, fold, delete, the whole platform's
+# backup) run in the job worker (`manage.py db_worker --backend jobs`), not in a request gunicorn cuts
+# off after 30 s; their queue is a table of the public schema (tenants/jobs.py). Django 6's
+# django.tasks has the same API, so moving to it later changes this setting only.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "jobs": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["site-jobs"]},
+}
 
 # ---------------------------------------------------------------------------
 # Monitoring (网站监测)

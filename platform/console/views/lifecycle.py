@@ -1,9 +1,11 @@
-"""Console views for the life of a site: suspend, resume, archive, unarchive, delete; backups and restores.
+"""Console views for the life of a site: suspend, resume, archive, unarchive, fold, delete; backups and restores.
 
 Each change is a GET that shows what will happen (a confirmation step) and a POST that
-calls one action of tenants.actions. Suspending, archiving and
-backing up are for operators and administrators; deleting and restoring, which replace
-or remove a site's content, for administrators only.
+calls one action of tenants.actions, or, for the long ones (fold, delete, backups, restores),
+checks what can be checked at once and hands the action to the job worker (tenants.jobs),
+then shows the job's page. Suspending, archiving and backing up are for operators and
+administrators; folding, deleting and restoring, which replace or remove a site's content,
+for administrators only.
 """
 
 from collections.abc import Callable
@@ -13,8 +15,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from tenants import actions, staff_roles
-from tenants.models import GovSite, SiteBackup, SiteStatus
+from tenants import actions, jobs, staff_roles
+from tenants.models import UNFINISHED, GovSite, JobKind, SiteBackup, SiteJob, SiteStatus
 
 from ..access import add_errors, administrator_required, client_ip, forbidden, staff_required
 from ..forms import ArchiveForm, DeleteSiteForm, RestoreAsNewForm, RestoreForm
@@ -26,11 +28,13 @@ class Step:
     explain: str
     button: str
     allowed_from: tuple
-    run: Callable  # (site, cleaned_data, acting_user, source)
+    run: Callable | None  # (site, cleaned_data, acting_user, source); None: a job of `job` kind does it
     success: str
     form: type | None = None
     administrators_only: bool = False
     precheck: Callable | None = None  # raises SiteActionError when the step cannot apply to this site
+    job: JobKind | None = None  # a long step: checked here (`check`), done by the job worker
+    check: Callable | None = None  # (site, cleaned_data): what the job would refuse, found before it is queued
 
 
 STEPS = {
@@ -66,19 +70,17 @@ STEPS = {
         "并入县级站点",
         "乡镇（街道）网站的全部栏目、文章、图片、附件和群众留言将移入上级县级站点新建的“专栏”栏目；"
         "原网址全部 301 跳转到新地址，原域名继续跳转；乡镇站点的数据库模式保留归档，不会删除。此操作不能撤销。",
-        "确认并入", (SiteStatus.ACTIVE, SiteStatus.SUSPENDED),
-        lambda site, data, user, source: actions.fold_township(site, acting_user=user, source=source),
-        "站点“{site}”已并入上级县级站点。", administrators_only=True, precheck=actions.check_foldable,
+        "确认并入", (SiteStatus.ACTIVE, SiteStatus.SUSPENDED), None, "",
+        administrators_only=True, precheck=actions.check_foldable, job=JobKind.FOLD,
+        check=lambda site, data: actions.check_foldable(site),
     ),
     "delete": Step(
         "删除站点",
         "将永久删除站点的数据库模式、图片和附件，并释放其域名。站点的备份和审计记录会保留，可以用备份恢复为新站点。"
         "只有已暂停或已归档、且有其后校验通过的备份的站点才能删除。",
-        "永久删除", (SiteStatus.SUSPENDED, SiteStatus.ARCHIVED),
-        lambda site, data, user, source: actions.delete_site(
-            site, confirm_name=data["confirm_name"], acting_user=user, source=source
-        ),
-        "站点“{site}”已删除；其备份和审计记录已保留。", form=DeleteSiteForm, administrators_only=True,
+        "永久删除", (SiteStatus.SUSPENDED, SiteStatus.ARCHIVED), None, "",
+        form=DeleteSiteForm, administrators_only=True, job=JobKind.DELETE,
+        check=lambda site, data: actions.check_deletable(site, data["confirm_name"]),
     ),
 }
 
@@ -98,8 +100,13 @@ def lifecycle(request, pk, op):
         form = step.form(request.POST or None)
     error = None
     if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form else {}
         try:
-            step.run(site, form.cleaned_data if form else {}, request.user, client_ip(request))
+            if step.job is not None:
+                step.check(site, data)
+                job = jobs.start(step.job, site=site, params=data, acting_user=request.user, source=client_ip(request))
+                return redirect("console:job", pk=job.pk)
+            step.run(site, data, request.user, client_ip(request))
         except ValidationError as exc:
             if form is not None:
                 add_errors(form, exc)
@@ -131,6 +138,7 @@ def site_backups_view(request, pk):
         return _backup_post(request, site)
     return render(request, "console/backups.html", {
         "site": site, "backups": SiteBackup.objects.filter(site=site),
+        "unfinished_job": SiteJob.objects.filter(site=site, state__in=UNFINISHED).first(),
     })
 
 
@@ -142,16 +150,16 @@ def _backup_post(request, site):
     source = client_ip(request)
     try:
         if op == "backup":
-            backup = actions.backup_site(site, acting_user=request.user, source=source)
-            messages.success(request, f"已完成备份并校验通过：{backup.size / 1e6:.1f} MB，"
-                                      f"{backup.row_count} 行数据，{backup.media_count} 个文件。")
-        elif op in ("verify", "delete"):
-            backup = SiteBackup.objects.filter(pk=request.POST.get("backup"), site=site).first()
+            job = jobs.start(JobKind.BACKUP, site=site, acting_user=request.user, source=source)
+            return redirect("console:job", pk=job.pk)
+        if op in ("verify", "delete"):
+            backup = SiteBackup.objects.filter(pk=_number(request.POST.get("backup")), site=site).first()
             if backup is None:
                 messages.error(request, "找不到这份备份（可能已被删除）。")
             elif op == "verify":
-                actions.verify_backup(backup, acting_user=request.user, source=source)
-                messages.success(request, "备份完整：每张表和每个文件的校验值都与清单一致。")
+                job = jobs.start(JobKind.VERIFY_BACKUP, site=site, params={"backup": backup.pk},
+                                 acting_user=request.user, source=source)
+                return redirect("console:job", pk=job.pk)
             else:
                 actions.delete_backup(backup, acting_user=request.user, source=source)
                 messages.success(request, "已删除这份备份。")
@@ -162,14 +170,32 @@ def _backup_post(request, site):
     return redirect("console:site_backups", pk=site.pk)
 
 
+def _number(value):
+    """A posted id, or None when it is not a number (a tampered form finds nothing, never a 500)."""
+    return int(value) if value and value.isdigit() else None
+
+
 @staff_required
 def all_backups(request):
-    """Every backup on the platform; those of deleted sites can be restored as new sites from here."""
+    """Every backup on the platform; those of deleted sites can be restored as new sites from here.
+
+    POST: back every site up now (a job), as the nightly timer does.
+    """
+    if request.method == "POST":
+        if not staff_roles.can_operate(request.user):
+            return forbidden(request)
+        try:
+            job = jobs.start(JobKind.BACKUP_ALL, acting_user=request.user, source=client_ip(request))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("console:backups")
+        return redirect("console:job", pk=job.pk)
     backups = SiteBackup.objects.select_related("site")
     if request.GET.get("deleted"):
         backups = backups.filter(site__isnull=True)
     return render(request, "console/all_backups.html", {
         "backups": backups[:500], "deleted_only": bool(request.GET.get("deleted")),
+        "unfinished_job": SiteJob.objects.filter(kind=JobKind.BACKUP_ALL, state__in=UNFINISHED).first(),
     })
 
 
@@ -182,16 +208,14 @@ def restore(request, backup_pk):
     form = RestoreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.restore_backup(
-                backup, acting_user=request.user, source=client_ip(request),
-                safety_backup=form.cleaned_data["safety_backup"], keep_accounts=form.cleaned_data["keep_accounts"],
+            job = jobs.start(
+                JobKind.RESTORE, site=backup.site, acting_user=request.user, source=client_ip(request),
+                params={"backup": backup.pk, **form.cleaned_data},
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"站点“{backup.site.name}”已恢复到 {backup.created_at:%Y-%m-%d %H:%M} 的备份，"
-                                      "数据行数和文件校验值均已核对一致。")
-            return redirect("console:site", pk=backup.site.pk)
+            return redirect("console:job", pk=job.pk)
     return render(request, "console/restore.html", {"backup": backup, "form": form},
                   status=400 if form.errors else 200)
 
@@ -207,15 +231,17 @@ def restore_new(request, backup_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            site = actions.restore_as_new_site(
+            actions.check_restore_as_new(
                 backup, name=data["name"], parent=data["parent"], region_code=data["region_code"],
-                site_code=data["site_code"], domains=[data["domain"]], acting_user=request.user,
-                source=client_ip(request),
+                site_code=data["site_code"], domains=[data["domain"]],
+            )
+            job = jobs.start(
+                JobKind.RESTORE_AS_NEW, acting_user=request.user, source=client_ip(request),
+                params={**data, "backup": backup.pk, "parent": data["parent"].pk if data["parent"] else None},
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"已从备份恢复为新站点“{site.name}”，数据行数和文件校验值均已核对一致。")
-            return redirect("console:site", pk=site.pk)
+            return redirect("console:job", pk=job.pk)
     return render(request, "console/restore_new.html", {"backup": backup, "form": form},
                   status=400 if form.errors else 200)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from library.models import ResourceItem
 from tenants import actions, site_stats
-from tenants.models import AuditEvent, GovSite, SiteLevel, SiteStats, SiteStatus
+from tenants.models import UNFINISHED, AuditEvent, GovSite, SiteJob, SiteLevel, SiteStats, SiteStatus
 from tenants.spreadsheets import csv_download, csv_safe
 
 from ..access import add_errors, client_ip, operator_required, staff_required
@@ -140,6 +140,7 @@ def site_detail(request, pk):
             "stats": SiteStats.objects.filter(site=site).first(),
             "domain_form": DomainForm(),
             "events": AuditEvent.objects.filter(site=site)[:20],
+            "unfinished_job": SiteJob.objects.filter(site=site, state__in=UNFINISHED).first(),
         },
     )
 

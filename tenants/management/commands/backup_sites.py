@@ -1,14 +1,11 @@
-"""Back sites up (all of them, or some): a thin wrapper around tenants.actions.backup_site.
+"""Back sites up (all of them, or some): a thin wrapper around tenants.actions.backup_sites.
 
 Run by the backup timer (deploy/systemd) with --scheduled, which also keeps only the
 newest SITE_BACKUP_KEEP scheduled backups per site. One site's failure is reported and
 the others go on; the exit status says whether any failed.
 """
 
-import traceback
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -33,26 +30,23 @@ class Command(BaseCommand):
             sites = only_these(sites, options["site"])
         trigger = SiteBackup.Trigger.SCHEDULED if options["scheduled"] else SiteBackup.Trigger.MANUAL
         source = audit.cli_source()
-        failed = []
-        total = 0
-        for site in tqdm(list(sites), desc="备份站点", unit="站", disable=None):
-            try:
-                backup = actions.backup_site(site, acting_user=None, source=source, trigger=trigger)
-            except ValidationError as exc:
-                failed.append(site)
-                self.stderr.write(f"{site}：备份失败：{'；'.join(exc.messages)}")
-                continue
-            except Exception:
-                failed.append(site)
-                self.stderr.write(f"{site}：备份失败\n{traceback.format_exc()}")
-                continue
-            total += backup.size
-            if options["scheduled"]:
-                self._prune(site)
-        done = len(sites) - len(failed)
-        self.stdout.write(f"已备份 {done} 个站点，共 {total / 1e6:.1f} MB")
-        if failed:
-            raise CommandError(f"{len(failed)} 个站点备份失败：" + "、".join(str(s) for s in failed))
+        sites = list(sites)
+        with tqdm(total=len(sites), desc="备份站点", unit="站", disable=None) as bar:
+            def progress(step, *, done=None, total=None):
+                bar.n = done or 0
+                bar.refresh()
+
+            backups, failures = actions.backup_sites(
+                sites, acting_user=None, source=source, trigger=trigger, progress=progress
+            )
+        for site, why in failures:
+            self.stderr.write(f"{site}：备份失败：{why}")
+        if options["scheduled"]:
+            for backup in backups:
+                self._prune(backup.site)
+        self.stdout.write(f"已备份 {len(backups)} 个站点，共 {sum(b.size for b in backups) / 1e6:.1f} MB")
+        if failures:
+            raise CommandError(f"{len(failures)} 个站点备份失败：" + "、".join(str(site) for site, _ in failures))
 
     def _prune(self, site):
         old = SiteBackup.objects.filter(site=site, trigger=SiteBackup.Trigger.SCHEDULED).order_by("-created_at")[

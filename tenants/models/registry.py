@@ -1,6 +1,5 @@
-"""The site registry (public schema): sites, their domains, the audit trail, the template snapshot."""
+"""The site registry (public schema): sites, their domains and levels, counts, folded addresses, the template."""
 
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,8 +8,8 @@ from django.db import connection, models
 from django.db.models import Q
 from django_tenants.models import DomainMixin, TenantMixin
 
-from . import regions
-from .naming import strip_region_suffix
+from .. import regions
+from ..naming import strip_region_suffix
 
 
 class SiteStatus(models.TextChoices):
@@ -136,91 +135,6 @@ class Domain(DomainMixin):
         return f"{scheme}://{self.domain}{suffix}"
 
 
-class AuditAction(models.TextChoices):
-    """What a platform action did: the code stored in AuditEvent.action, and its name in the console.
-
-    Site editors' actions are Wagtail's own codes, stored as "site:<code>" (tenants.site_audit).
-    """
-
-    PROVISION_SITE = "provision_site", "开设站点"
-    SUSPEND_SITE = "suspend_site", "暂停站点"
-    RESUME_SITE = "resume_site", "恢复站点"
-    ARCHIVE_SITE = "archive_site", "归档站点"
-    UNARCHIVE_SITE = "unarchive_site", "取消归档"
-    DELETE_SITE = "delete_site", "删除站点"
-    FOLD_TOWNSHIP = "fold_township", "乡镇站点并入县级站点"
-    RECEIVE_TOWNSHIP = "receive_township", "接收并入的乡镇站点"
-    ADD_DOMAIN = "add_domain", "添加域名"
-    SET_PRIMARY_DOMAIN = "set_primary_domain", "设置主域名"
-    REMOVE_DOMAIN = "remove_domain", "删除域名"
-    BACKUP_SITE = "backup_site", "备份站点"
-    VERIFY_BACKUP = "verify_backup", "校验备份"
-    DELETE_BACKUP = "delete_backup", "删除备份"
-    RESTORE_SITE = "restore_site", "从备份恢复站点"
-    RESTORE_AS_NEW_SITE = "restore_as_new_site", "从备份恢复为新站点"
-    FINISH_RESTORE = "finish_restore", "完成中断的恢复"
-    CREATE_PLATFORM_ADMIN = "create_platform_admin", "创建平台管理员"
-    SET_STAFF_ROLE = "set_staff_role", "设置工作人员角色"
-    ENABLE_TWO_FACTOR = "enable_two_factor", "开启两步验证"
-    DISABLE_TWO_FACTOR = "disable_two_factor", "关闭两步验证"
-    START_TWO_FACTOR_SETUP = "start_two_factor_setup", "开始设置两步验证"
-    RESET_STAFF_TWO_FACTOR = "reset_staff_two_factor", "重置工作人员的两步验证"
-    CREATE_SITE_ACCOUNT = "create_site_account", "新建站点账号"
-    DISABLE_SITE_ACCOUNT = "disable_site_account", "停用站点账号"
-    ENABLE_SITE_ACCOUNT = "enable_site_account", "启用站点账号"
-    RESET_SITE_ACCOUNT_PASSWORD = "reset_site_account_password", "重置站点账号密码"
-
-
-class AuditEvent(models.Model):
-    """One state change made by someone (or the system), never edited afterwards."""
-
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    # Kept as text too, so the record survives the account and names CLI/system actors.
-    actor_label = models.CharField("操作人（记录）", max_length=150)
-    action = models.CharField("操作", max_length=50, db_index=True)
-    site = models.ForeignKey(GovSite, verbose_name="站点", null=True, blank=True, on_delete=models.SET_NULL)
-    site_label = models.CharField("站点（记录）", max_length=120, blank=True)
-    detail = models.JSONField("详情", default=dict, blank=True)
-    source = models.CharField("来源", max_length=100, blank=True, help_text="IP 地址或 cli:用户名")
-
-    class Meta:
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.site_label}"
-
-    @property
-    def action_display(self):
-        """The action in Chinese for the console (the code itself stays searchable and exported)."""
-        if self.action.startswith("site:"):
-            code = self.action.removeprefix("site:")
-            return "站内：" + SITE_ACTION_LABELS.get(code, code)
-        try:
-            return AuditAction(self.action).label
-        except ValueError:  # a code no longer written (the record keeps it as it was)
-            return self.action
-
-
-# Wagtail's log actions (wagtail/wagtail_hooks.py registers them), as editors see them.
-SITE_ACTION_LABELS = {
-    "wagtail.create": "新建", "wagtail.edit": "修改", "wagtail.delete": "删除", "wagtail.publish": "发布",
-    "wagtail.publish.scheduled": "定时发布", "wagtail.schedule.revision": "设置定时发布",
-    "wagtail.schedule.cancel": "取消定时发布", "wagtail.unpublish": "撤回",
-    "wagtail.unpublish.scheduled": "定时撤回", "wagtail.move": "移动", "wagtail.copy": "复制",
-    "wagtail.reorder": "调整顺序", "wagtail.rename": "重命名", "wagtail.revert": "恢复旧版本",
-    "wagtail.lock": "锁定", "wagtail.unlock": "解锁",
-    "wagtail.view_restriction.create": "设置访问限制", "wagtail.view_restriction.edit": "修改访问限制",
-    "wagtail.view_restriction.delete": "取消访问限制",
-    "wagtail.workflow.start": "提交审核", "wagtail.workflow.approve": "审核通过",
-    "wagtail.workflow.reject": "审核退回", "wagtail.workflow.cancel": "取消审核",
-    "wagtail.workflow.resume": "重新提交审核",
-}
-
 
 class SiteStats(models.Model):
     """A site's size and accounts as last counted (tenants.site_stats), for the console's overview."""
@@ -264,86 +178,6 @@ class FoldedPath(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.old_path} → {self.new_path}"
-
-
-class SiteBackup(models.Model):
-    """One backup file of one site (tenants.backup_file), made on demand or by the schedule.
-
-    Kept when the site is deleted: its registry fields are copied here so the backup can
-    still be found, listed and restored as a new site.
-    """
-
-    class Trigger(models.TextChoices):
-        MANUAL = "manual", "手动"
-        SCHEDULED = "scheduled", "定时"
-        BEFORE_RESTORE = "before_restore", "恢复前自动"
-
-    site = models.ForeignKey(
-        GovSite, verbose_name="站点", null=True, blank=True, on_delete=models.SET_NULL, related_name="backups"
-    )
-    site_name = models.CharField("站点名称", max_length=100)
-    region_code = models.CharField("区划代码", max_length=9, db_index=True)
-    schema_name = models.CharField("数据库模式", max_length=63)
-    # Relative to SITE_BACKUP_ROOT, so the folder can move with the setting.
-    file_name = models.CharField("文件", max_length=255, unique=True)
-    size = models.BigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    table_count = models.PositiveIntegerField("数据表数")
-    row_count = models.BigIntegerField("数据行数")
-    media_count = models.PositiveIntegerField("文件数")
-    trigger = models.CharField("方式", max_length=20, choices=Trigger.choices, default=Trigger.MANUAL)
-    created_at = models.DateTimeField("备份时间", auto_now_add=True, db_index=True)
-    created_by = models.CharField("操作人", max_length=150)
-    # Set when the file was read back in full and every checksum matched; cleared if a later check fails.
-    verified_at = models.DateTimeField("校验时间", null=True, blank=True)
-    problem = models.CharField("问题", max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = "站点备份"
-        verbose_name_plural = "站点备份"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.site_name}（{self.region_code}）{self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def path(self):
-        return Path(settings.SITE_BACKUP_ROOT) / self.file_name
-
-    @property
-    def is_verified(self):
-        return self.verified_at is not None and not self.problem
-
-    @classmethod
-    def deletable_for(cls, site):
-        """The newest verified backup made since `site` stopped changing (suspended or archived), or None."""
-        if site.status == SiteStatus.ACTIVE or site.status_changed_at is None:
-            return None
-        return (
-            cls.objects.filter(site=site, schema_name=site.schema_name, verified_at__isnull=False, problem="",
-                               created_at__gte=site.status_changed_at)
-            .order_by("-created_at").first()
-        )
-
-
-class PendingMediaSwap(models.Model):
-    """Media folders a restore unpacked beside a site's folders, to be moved in once its schema is live.
-
-    Written in the restore's own transaction: present exactly when the restored schema has committed
-    and its files may not have moved in yet (the process died in between). Whoever finds one
-    finishes the move (tenants.actions.finish_interrupted_restores), so database and files agree.
-    """
-
-    schema_name = models.CharField("数据库模式", max_length=63)
-    staged = models.JSONField("待移入的文件夹")  # {media root: staging folder}
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "待完成的文件替换"
-        verbose_name_plural = "待完成的文件替换"
-
-    def __str__(self):
-        return f"{self.schema_name} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class TemplateSnapshot(models.Model):

@@ -1,0 +1,92 @@
+"""The audit trail of the platform (public schema): who changed what, in which site, from where."""
+
+from django.conf import settings
+from django.db import models
+
+from .registry import GovSite
+
+
+class AuditAction(models.TextChoices):
+    """What a platform action did: the code stored in AuditEvent.action, and its name in the console.
+
+    Site editors' actions are Wagtail's own codes, stored as "site:<code>" (tenants.site_audit).
+    """
+
+    PROVISION_SITE = "provision_site", "开设站点"
+    SUSPEND_SITE = "suspend_site", "暂停站点"
+    RESUME_SITE = "resume_site", "恢复站点"
+    ARCHIVE_SITE = "archive_site", "归档站点"
+    UNARCHIVE_SITE = "unarchive_site", "取消归档"
+    DELETE_SITE = "delete_site", "删除站点"
+    FOLD_TOWNSHIP = "fold_township", "乡镇站点并入县级站点"
+    RECEIVE_TOWNSHIP = "receive_township", "接收并入的乡镇站点"
+    ADD_DOMAIN = "add_domain", "添加域名"
+    SET_PRIMARY_DOMAIN = "set_primary_domain", "设置主域名"
+    REMOVE_DOMAIN = "remove_domain", "删除域名"
+    BACKUP_SITE = "backup_site", "备份站点"
+    VERIFY_BACKUP = "verify_backup", "校验备份"
+    DELETE_BACKUP = "delete_backup", "删除备份"
+    RESTORE_SITE = "restore_site", "从备份恢复站点"
+    RESTORE_AS_NEW_SITE = "restore_as_new_site", "从备份恢复为新站点"
+    FINISH_RESTORE = "finish_restore", "完成中断的恢复"
+    CREATE_PLATFORM_ADMIN = "create_platform_admin", "创建平台管理员"
+    SET_STAFF_ROLE = "set_staff_role", "设置工作人员角色"
+    ENABLE_TWO_FACTOR = "enable_two_factor", "开启两步验证"
+    DISABLE_TWO_FACTOR = "disable_two_factor", "关闭两步验证"
+    START_TWO_FACTOR_SETUP = "start_two_factor_setup", "开始设置两步验证"
+    RESET_STAFF_TWO_FACTOR = "reset_staff_two_factor", "重置工作人员的两步验证"
+    CREATE_SITE_ACCOUNT = "create_site_account", "新建站点账号"
+    DISABLE_SITE_ACCOUNT = "disable_site_account", "停用站点账号"
+    ENABLE_SITE_ACCOUNT = "enable_site_account", "启用站点账号"
+    RESET_SITE_ACCOUNT_PASSWORD = "reset_site_account_password", "重置站点账号密码"
+
+
+class AuditEvent(models.Model):
+    """One state change made by someone (or the system), never edited afterwards."""
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Kept as text too, so the record survives the account and names CLI/system actors.
+    actor_label = models.CharField("操作人（记录）", max_length=150)
+    action = models.CharField("操作", max_length=50, db_index=True)
+    site = models.ForeignKey(GovSite, verbose_name="站点", null=True, blank=True, on_delete=models.SET_NULL)
+    site_label = models.CharField("站点（记录）", max_length=120, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    source = models.CharField("来源", max_length=100, blank=True, help_text="IP 地址或 cli:用户名")
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.site_label}"
+
+    @property
+    def action_display(self):
+        """The action in Chinese for the console (the code itself stays searchable and exported)."""
+        if self.action.startswith("site:"):
+            code = self.action.removeprefix("site:")
+            return "站内：" + SITE_ACTION_LABELS.get(code, code)
+        try:
+            return AuditAction(self.action).label
+        except ValueError:  # a code no longer written (the record keeps it as it was)
+            return self.action
+
+
+# Wagtail's log actions (wagtail/wagtail_hooks.py registers them), as editors see them.
+SITE_ACTION_LABELS = {
+    "wagtail.create": "新建", "wagtail.edit": "修改", "wagtail.delete": "删除", "wagtail.publish": "发布",
+    "wagtail.publish.scheduled": "定时发布", "wagtail.schedule.revision": "设置定时发布",
+    "wagtail.schedule.cancel": "取消定时发布", "wagtail.unpublish": "撤回",
+    "wagtail.unpublish.scheduled": "定时撤回", "wagtail.move": "移动", "wagtail.copy": "复制",
+    "wagtail.reorder": "调整顺序", "wagtail.rename": "重命名", "wagtail.revert": "恢复旧版本",
+    "wagtail.lock": "锁定", "wagtail.unlock": "解锁",
+    "wagtail.view_restriction.create": "设置访问限制", "wagtail.view_restriction.edit": "修改访问限制",
+    "wagtail.view_restriction.delete": "取消访问限制",
+    "wagtail.workflow.start": "提交审核", "wagtail.workflow.approve": "审核通过",
+    "wagtail.workflow.reject": "审核退回", "wagtail.workflow.cancel": "取消审核",
+    "wagtail.workflow.resume": "重新提交审核",
+}
