@@ -5,6 +5,8 @@ fixture sites and the console staff user below. Whatever a browser test commits
 through the server (a provisioned site) it must remove itself (`committed_sites`).
 """
 
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,10 +15,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import sync_playwright
 
 from tenants import staff_roles
-from tests.helpers import ROOT, ServerDidNotStart, gunicorn_server
+from tenants.models import SiteJob
+from tests.helpers import ROOT, ServerDidNotStart, gunicorn_server, test_env
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -70,6 +74,37 @@ def live_server_url(fixture_sites, console_staff, tmp_path_factory):
             yield f"http://localhost:{server.port}"
     except ServerDidNotStart as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture
+def jobs_removed(django_db_blocker):
+    """Jobs a browser test queued through the server (committed) are removed after it."""
+    yield
+    with django_db_blocker.unblock():
+        SiteJob.objects.all().delete()
+        DBTaskResult.objects.all().delete()
+
+
+@pytest.fixture
+def job_worker(live_server_url, jobs_removed, tmp_path_factory):
+    """The job worker beside the live server, as govsites-jobs.service runs it (`manage.py db_worker`).
+
+    For the test that asks for it only: elsewhere queued jobs stay queued, or are run by the test itself.
+    """
+    log_path = tmp_path_factory.mktemp("jobs") / "db_worker.log"
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--backend", "jobs", "--queue-name", "site-jobs",
+             "--interval", "0.2", "--no-startup-delay", "--no-reload"],
+            cwd=ROOT, env=test_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 @pytest.fixture(scope="session")

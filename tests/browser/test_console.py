@@ -133,10 +133,13 @@ def test_provision_visit_suspend_and_resume_a_site(
     expect(site.locator(".site-name")).to_have_text("青白江区人民政府")
 
 
-def test_fold_a_township_into_its_county(committed_sites, live_server_url, site_url, console, axe, screenshot):
+def test_fold_a_township_into_its_county(
+    committed_sites, live_server_url, site_url, console, job_worker, axe, screenshot
+):
     """A township provisioned and folded through the browser: its address then leads to the county's 专栏.
 
-    Into a county of its own (committed by the CLI), so the fixture sites keep their content.
+    Into a county of its own (committed by the CLI), so the fixture sites keep their content. The
+    fold is a job: the console shows its page, which reloads itself until the job worker is done.
     """
     committed_sites.extend(["510118001", "510118"])  # the township first: it sits under the county
     provision_committed_county("新津区", "510118")
@@ -154,9 +157,18 @@ def test_fold_a_township_into_its_county(committed_sites, live_server_url, site_
     axe(page)
     screenshot(page, "console-confirm-fold")
     page.get_by_role("button", name="确认并入").click()
-    expect(page.get_by_role("status")).to_contain_text("已并入")
-    expect(page.locator("dd.status-folded")).to_have_text("已并入")
+    expect(page.get_by_role("heading", level=1)).to_have_text("乡镇站点并入县级站点：五津街道（510118001）")
     axe(page)
+    expect(page.get_by_role("status").last).to_contain_text("已并入“新津区”", timeout=30_000)
+    expect(page.locator(".state-succeeded")).to_have_text("已完成")
+    axe(page)
+    screenshot(page, "console-job-done")
+    page.get_by_role("link", name="后台操作", exact=True).click()
+    expect(page.get_by_role("cell", name="已完成").first).to_be_visible()
+    axe(page)
+    page.go_back()
+    page.get_by_role("link", name="查看站点“五津街道”").click()
+    expect(page.locator("dd.status-folded")).to_have_text("已并入")
 
     site = page.context.new_page()
     response = site.goto(site_url(township_host, "/xwdt/"))
@@ -166,16 +178,26 @@ def test_fold_a_township_into_its_county(committed_sites, live_server_url, site_
     screenshot(site, "folded-township-column")
 
 
-def test_lifecycle_backup_and_account_pages_are_accessible(console, live_server_url, axe, screenshot):
+def test_lifecycle_backup_and_account_pages_are_accessible(console, live_server_url, jobs_removed, axe, screenshot):
     """The pages around a site's life, as an administrator sees them, each checked by axe."""
     page = console
     page.get_by_role("table").get_by_role("link", name="锦江区", exact=True).click()
     page.get_by_role("link", name="备份与恢复").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("备份")
-    expect(page.get_by_role("button", name="立即备份")).to_be_visible()
     axe(page)
     screenshot(page, "console-site-backups")
-    page.go_back()
+    # No job worker runs in this test: the backup stays queued, and its page keeps updating until paused.
+    page.get_by_role("button", name="立即备份").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("备份站点：锦江区（510104）")
+    expect(page.locator(".state-queued")).to_have_text("排队中")
+    pause = page.get_by_role("button", name="暂停自动更新")
+    expect(pause).to_have_attribute("aria-pressed", "false")
+    axe(page)
+    screenshot(page, "console-job-queued")
+    pause.click()
+    expect(page.get_by_role("button", name="继续自动更新")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("link", name="查看站点“锦江区”").click()
+    expect(page.get_by_role("status").first).to_contain_text("备份站点排队中")
     page.get_by_role("link", name="归档…").click()
     expect(page.get_by_label("接续站点")).to_be_visible()
     axe(page)

@@ -37,16 +37,15 @@ def test_the_console_queues_a_backup_and_its_page_follows_the_job_to_the_end(con
 
     page = console_client.get(response["Location"]).content.decode()
     assert "备份站点：锦江区" in page and "排队中" in page
-    assert '<meta http-equiv="refresh" content="3">' in page, "a queued job's page reloads itself"
-    still = console_client.get(response["Location"] + "?refresh=0").content.decode()
-    assert 'http-equiv="refresh"' not in still and "恢复自动刷新" in still, "and can be asked to stay still"
+    assert 'data-finished="false"' in page and "console/job.js" in page, "a queued job's page updates itself"
     site_page = console_client.get(f"/sites/{county.site.pk}/").content.decode()
     assert "备份站点排队中" in site_page and f"/jobs/{job.pk}/" in site_page
 
     work_off_jobs()
 
     page = console_client.get(response["Location"]).content.decode()
-    assert "已完成" in page and "已完成备份并校验通过" in page and 'http-equiv="refresh"' not in page
+    assert "已完成" in page and "已完成备份并校验通过" in page
+    assert 'data-finished="true"' in page and "console/job.js" not in page
     backup = SiteBackup.objects.get(site=county.site)
     assert backup.is_verified and SiteJob.objects.get().result == {"site": county.site.pk, "backup": backup.pk}
     assert f"/sites/{county.site.pk}/backups/" in page
@@ -102,7 +101,7 @@ def test_a_job_whose_worker_died_is_shown_interrupted_and_frees_its_site(console
     SiteJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, step="写入备份文件")
 
     page = console_client.get(f"/jobs/{job.pk}/").content.decode()
-    assert "已中断" in page and "作业进程停止或服务器重启" in page and 'http-equiv="refresh"' not in page
+    assert "已中断" in page and "作业进程停止或服务器重启" in page and 'data-finished="true"' in page
     assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
     again = jobs.start(JobKind.BACKUP, site=county.site, acting_user=None)
     assert again.state == JobState.QUEUED, "the site is free for the next operation"
@@ -218,7 +217,7 @@ def test_a_worker_killed_mid_restore_leaves_the_site_as_it_was_and_the_restore_c
     worker = worker_killed_at("before_commit", tmp_path)
     running = console.get(job_url).content.decode()
     assert "进行中" in running and "载入备份并替换站点内容" in running, "the phase shows while the job runs"
-    assert 'http-equiv="refresh"' in running
+    assert 'data-finished="false"' in running
     kill(worker)
 
     page = console.get(job_url).content.decode()
