@@ -6,8 +6,12 @@ actions in tenants.actions.site_accounts.
 
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from psycopg import sql
 
@@ -24,6 +28,7 @@ class Account:
     is_active: bool
     last_login: object
     date_joined: object
+    locked: bool = False  # its login is locked out now (tenants.logins)
 
 
 def list_accounts(site):
@@ -31,11 +36,22 @@ def list_accounts(site):
     require_public_schema()
     with schema_context(site.schema_name):
         users = get_user_model().objects.prefetch_related("groups").order_by("-is_active", "username")
+        locked = locked_usernames()
         return [
             Account(user.username, user.first_name, user.email, sorted(g.name for g in user.groups.all()),
-                    user.is_active, user.last_login, user.date_joined)
+                    user.is_active, user.last_login, user.date_joined, user.username in locked)
             for user in users
         ]
+
+
+def locked_usernames():
+    """User names whose login is locked out in the connection's schema now (django-axes' counts)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(attempt_time__gte=since).order_by().values("username")
+        .annotate(failures=Sum("failures_since_start")).filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .values_list("username", flat=True)
+    )
 
 
 FIND_LIMIT = 200

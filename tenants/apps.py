@@ -9,10 +9,12 @@ class TenantsConfig(AppConfig):
     def ready(self):
         from . import (
             checks,  # noqa: F401  (registers system checks)
+            logins,
             site_audit,
         )
 
         site_audit.connect()  # every site's Wagtail log entries into the platform's audit trail
+        logins.connect()  # logins, failures, lockouts and logouts of the console and every site's admin
 
         from .db.public_rules import keep_staff_rules_in_public
 

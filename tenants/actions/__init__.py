@@ -21,7 +21,7 @@ from .base import SiteActionError, lock_site, site_operation
 from .domains import add_domain, remove_domain, set_primary_domain
 from .folding import Fold, check_foldable, fold_township
 from .imports import ImportSummary, import_rows
-from .site_accounts import create_account, reset_password, set_active
+from .site_accounts import create_account, reset_password, set_active, unlock_login
 from .sites import (
     SITE_ADMIN_USERNAME,
     ProvisionResult,
@@ -49,5 +49,5 @@ __all__ = [
     "disable_two_factor", "finish_interrupted_restores", "fold_township", "import_rows", "lock_site",
     "provision_site", "remove_domain", "reset_password", "reset_staff_two_factor", "restore_as_new_site",
     "restore_backup", "resume_site", "set_active", "set_primary_domain", "set_staff_role", "site_operation",
-    "start_two_factor_setup", "suspend_site", "unarchive_site", "verify_backup",
+    "start_two_factor_setup", "suspend_site", "unarchive_site", "unlock_login", "verify_backup",
 ]

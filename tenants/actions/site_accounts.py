@@ -1,4 +1,4 @@
-"""Site editors' accounts, changed from the console: create, disable, enable, reset a password.
+"""Site editors' accounts, changed from the console: create, disable, enable, reset a password, unlock.
 
 A site's accounts live in its own schema, so these actions are the console's door into a
 site: each starts in the public schema, switches to the site's schema explicitly, and writes
@@ -15,7 +15,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from .. import audit
 from ..models import AuditAction
@@ -82,6 +82,28 @@ def set_active(site, username, active, *, acting_user, source=""):
         audit.record(AuditAction.ENABLE_SITE_ACCOUNT if active else AuditAction.DISABLE_SITE_ACCOUNT,
                      acting_user=acting_user, site=site, source=source, username=username,
                      **({} if active else {"sessions_ended": ended}))
+
+
+def unlock_login(site, username, *, acting_user, source=""):
+    """Lift the login lockout of `username` in `site` (None: a console account) before it expires.
+
+    The lock is django-axes' count of the account's failures in that schema; it is cleared, and
+    the account's next wrong password starts a new count. Returns how many attempt records went.
+    """
+    from axes.utils import reset
+
+    require_public_schema()
+    schema = site.schema_name if site is not None else get_public_schema_name()
+    with transaction.atomic(), schema_context(schema):
+        if not get_user_model().objects.filter(username=username).exists():
+            where = f"站点“{site.name}”" if site is not None else "控制台"
+            raise SiteActionError(f"{where}没有账号 {username}")
+        cleared = reset(username=username)
+        if not cleared:
+            raise SiteActionError(f"账号 {username} 没有被锁定")
+        audit.record(AuditAction.UNLOCK_LOGIN, acting_user=acting_user, site=site, source=source,
+                     username=username, attempts_cleared=cleared)
+    return cleared
 
 
 def reset_password(site, username, *, acting_user, source=""):

@@ -39,6 +39,13 @@ class AuditAction(models.TextChoices):
     DISABLE_SITE_ACCOUNT = "disable_site_account", "停用站点账号"
     ENABLE_SITE_ACCOUNT = "enable_site_account", "启用站点账号"
     RESET_SITE_ACCOUNT_PASSWORD = "reset_site_account_password", "重置站点账号密码"
+    # Logins to the console and to every site's admin (tenants.logins).
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKED_OUT = "locked_out", "登录被锁定"
+    LOGOUT = "logout", "退出登录"
+    UNLOCK_LOGIN = "unlock_login", "解除登录锁定"
+    CHANGE_PASSWORD = "change_password", "修改密码"
 
 
 class AuditEvent(models.Model):
@@ -60,6 +67,8 @@ class AuditEvent(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-created_at", "-id"]
+        # One address's recent failed logins, counted at every login (tenants.logins.address_over_budget).
+        indexes = [models.Index(fields=["action", "source", "created_at"], name="audit_action_source_time")]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.site_label}"

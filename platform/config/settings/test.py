@@ -7,6 +7,8 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 # Don't use the intentionally slow default password hasher: tests log in a lot.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Nor the password history's (PBKDF2, 200,000 rounds): every account a test makes records one.
+DPV_DEFAULT_HISTORY_HASHER = "tenants.passwords.QuickHistoryHasher"
 # Tests change routing (suspend, add domain) and expect the next request to see it.
 TENANT_ROUTE_CACHE_SECONDS = 0
 # No spares unless a test makes them: most tests provision by direct clone inside their transaction.
@@ -45,3 +47,6 @@ PLATFORM_SITE_PORT = 80
 # Static files come straight from the apps (no collectstatic step outside production).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Every test client comes from 127.0.0.1: the per-address login budget would add up the wrong
+# passwords of every test that commits them. The test of the budget sets its own (test_lockout.py).
+LOGIN_FAILURES_PER_ADDRESS = 100_000
