@@ -75,7 +75,8 @@ def logged_in(sender, request, user, **kwargs):
 
 def logged_out(sender, request, user, **kwargs):
     if user is not None:
-        _record(AuditAction.LOGOUT, request, _username(user), user)
+        reason = getattr(request, "logout_reason", "user")  # tenants.sessions: "idle", "absolute"
+        _record(AuditAction.LOGOUT, request, _username(user), user, reason=reason)
 
 
 def login_failed(sender, credentials, request=None, **kwargs):

@@ -143,6 +143,8 @@ MIDDLEWARE = [
     # request.user.is_verified() (django-otp) for console staff; does nothing on a site's host (tenants/two_factor.py).
     "tenants.middleware.ConsoleOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed-in sessions end after 30 idle minutes and 8 hours after login (tenants/sessions.py).
+    "tenants.sessions.SessionTimeoutMiddleware",
     # Editors see their site's vetoes and near-vetoes at the top of the admin, once a day.
     "monitoring.middleware.SiteHealthNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -313,8 +315,11 @@ LOGIN_FAILURE_WINDOW = timedelta(hours=1)
 # The visitor's address as the rest of the platform sees it (X-Real-IP behind nginx).
 AXES_CLIENT_IP_CALLABLE = "tenants.audit.client_address"
 AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
-# Signed-in sessions (editors and console staff) end after a working day, and when the browser closes.
-SESSION_COOKIE_AGE = 8 * 3600
+# Signed-in sessions (editors and console staff) end after SESSION_IDLE_TIMEOUT without a request,
+# a working day after their login whatever happens, and when the browser closes (tenants/sessions.py).
+SESSION_IDLE_TIMEOUT = timedelta(minutes=int(env("SESSION_IDLE_MINUTES", "30")))
+SESSION_ABSOLUTE_AGE = timedelta(hours=8)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_AGE.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "console:sites"
 # Two-factor login for console staff (optional, per account): the name authenticator apps show for the

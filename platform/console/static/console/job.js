@@ -15,7 +15,10 @@
   }
 
   function update() {
-    fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" })
+    // Marked as the page's own request: it does not keep an idle session alive (tenants/sessions.py).
+    fetch(window.location.pathname, {
+      credentials: "same-origin", cache: "no-store", headers: { "X-Background-Refresh": "1" },
+    })
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
         return response.text();
