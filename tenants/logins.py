@@ -32,7 +32,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
-from . import audit
+from . import audit, passwords, sessions
 from .models import AuditAction, AuditEvent, current_site
 from .provisioning.site_groups import SITE_ADMIN
 
@@ -71,6 +71,8 @@ def _record(action, request, username, user=None, **detail):
 
 def logged_in(sender, request, user, **kwargs):
     _record(AuditAction.LOGIN, request, _username(user), user)
+    if request is not None and passwords.change_required(connection.schema_name, _username(user)):
+        request.session[sessions.MUST_CHANGE_PASSWORD] = True  # tenants.sessions.PasswordChangeMiddleware
 
 
 def logged_out(sender, request, user, **kwargs):

@@ -10,6 +10,10 @@ list; these add what a Chinese assessor asks for, with messages in Chinese.
   Woaini1314520!, Admin@123456, Zhengfu2026. Django's list has English words only.
 - PasswordHistoryValidator: none of the account's last PASSWORD_HISTORY passwords again
   (django-password-validators keeps their salted hashes in the account's own schema).
+
+A password the console issues (a new account, a reset) is random and must be replaced by its owner
+at the first login (`require_change`; tenants.sessions.PasswordChangeMiddleware holds the account to
+the change page until it is done).
 """
 
 import re
@@ -18,7 +22,10 @@ from pathlib import Path
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django_password_validators.password_history.password_validation import UniquePasswordsValidator
+
+from .models import PasswordChangeRequired
 
 STEMS_FILE = Path(__file__).parent / "data" / "common-password-stems-zh.txt"
 
@@ -81,6 +88,17 @@ class ChineseCommonPasswordValidator:
         return "密码不能是常用词或键盘顺序加上数字、符号（如 Admin@123456、Woaini1314）。"
 
 
+def require_change(schema_name, username, reason):
+    """The account must choose its own password at its next login (call inside the issuing action)."""
+    PasswordChangeRequired.objects.update_or_create(
+        schema_name=schema_name, username=username, defaults={"reason": reason}
+    )
+
+
+def change_required(schema_name, username):
+    return PasswordChangeRequired.objects.filter(schema_name=schema_name, username=username).exists()
+
+
 class PasswordHistoryValidator(UniquePasswordsValidator):
     def validate(self, password, user=None):
         try:
@@ -96,6 +114,10 @@ class PasswordHistoryValidator(UniquePasswordsValidator):
             from .logins import password_changed
 
             password_changed(user)
+            # The owner (or a site administrator in Wagtail's user editor) chose it: no longer an issued one.
+            PasswordChangeRequired.objects.filter(
+                schema_name=connection.schema_name, username=user.get_username()
+            ).delete()
 
     def get_help_text(self):
         return f"不能使用最近 {self.last_passwords} 次用过的密码。"

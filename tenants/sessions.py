@@ -70,9 +70,41 @@ class SessionTimeoutMiddleware:
         hours = int(settings.SESSION_ABSOLUTE_AGE.total_seconds() // 3600)
         messages.info(request, f"超过 {minutes} 分钟未操作，已自动退出登录，请重新登录。" if reason == "idle"
                       else f"登录已满 {hours} 小时，已自动退出，请重新登录。")
-        in_console = connection.schema_name == get_public_schema_name()
-        name = "console:login" if in_console else "wagtailadmin_login"
-        login = reverse(name, urlconf=getattr(request, "urlconf", None))
+        login = login_url(request)
         if request.method in ("GET", "HEAD"):
             return redirect_to_login(request.get_full_path(), login_url=login)
         return redirect(login)
+
+
+def in_console():
+    return connection.schema_name == get_public_schema_name()
+
+
+def login_url(request):
+    """The login page of the host being served: the console's, or the site admin's."""
+    return reverse("console:login" if in_console() else "wagtailadmin_login", urlconf=getattr(request, "urlconf", None))
+
+
+# Set at login when the console issued the account's password (tenants.passwords.require_change).
+MUST_CHANGE_PASSWORD = "_govsites_must_change_password"  # noqa: S105 (a session key, not a password)
+
+
+class PasswordChangeMiddleware:
+    """An account whose password the console issued sees only the password page until it has chosen its own.
+
+    Checked once, at login (tenants.logins), then carried in the session; every other request of
+    the session (but logging out) is sent to the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get(MUST_CHANGE_PASSWORD):
+            urlconf = getattr(request, "urlconf", None)
+            console = in_console()
+            change = reverse("console:password_change" if console else "govsites_password_change", urlconf=urlconf)
+            logout_path = reverse("console:logout" if console else "wagtailadmin_logout", urlconf=urlconf)
+            if request.path not in (change, logout_path):
+                return redirect(change)
+        return self.get_response(request)

@@ -5,15 +5,20 @@ import posixpath
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils._os import safe_join
 from wagtail.images import get_image_model
 
+from . import sessions
 from .models import FoldedPath, GovSite
 from .sendfile import accel_response
 
@@ -132,7 +137,37 @@ def health(request):
 def login_locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login, in the console and in every site's admin (429)."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes,
+               "by_address": getattr(request, "login_address_throttled", False)}
     response = render(request, "tenants/lockout.html", context, status=429)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """An account chooses its own password: the one page an account with an issued password may see.
+
+    The same page on the console and in every site's admin (tenants.sessions.PasswordChangeMiddleware
+    sends such an account here); Django's form, checked by every AUTH_PASSWORD_VALIDATORS rule.
+    """
+
+    template_name = "tenants/password_change.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url=sessions.login_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return reverse("console:sites" if sessions.in_console() else "wagtailadmin_home",
+                       urlconf=getattr(self.request, "urlconf", None))
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(sessions.MUST_CHANGE_PASSWORD, None)
+        messages.success(self.request, "密码已修改。")
+        return response
+
+    def get_context_data(self, **kwargs):
+        must = self.request.session.get(sessions.MUST_CHANGE_PASSWORD, False)
+        return super().get_context_data(**kwargs, must_change=must, in_console=sessions.in_console())

@@ -7,9 +7,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from analytics.views import beacon
 from search.views import search
-from tenants.views import serve_media
+from tenants.views import PasswordChangeView, serve_media
 
 urlpatterns = [
+    # Before Wagtail's admin: an editor's own new password (also the page an issued password leads to).
+    path("admin/password/", PasswordChangeView.as_view(), name="govsites_password_change"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="site_media"),

@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from tenants.views import PasswordChangeView
+
 from .views import accounts, audit, distributions, health, jobs, lifecycle, sites, statistics, two_factor
 
 app_name = "console"
@@ -12,6 +14,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="console/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
     path("login/verify/", two_factor.verify, name="two_factor_verify"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("two-factor/", two_factor.settings_page, name="two_factor"),
     path("two-factor/reset/", two_factor.reset, name="two_factor_reset"),
     path("sites/new/", sites.provision, name="provision"),

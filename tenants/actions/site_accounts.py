@@ -17,8 +17,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from .. import audit
-from ..models import AuditAction
+from .. import audit, passwords
+from ..models import AuditAction, PasswordChangeRequired
 from ..provisioning.site_groups import EDITOR, SITE_GROUPS
 from ..sessions import end_sessions
 from .base import SiteActionError, require_public_schema
@@ -57,6 +57,7 @@ def create_account(site, *, username, name="", email="", group=EDITOR, acting_us
         user = User.objects.create(username=username, first_name=name[:150], email=email,
                                    password=make_password(password))
         user.groups.add(Group.objects.get(name=group))
+        passwords.require_change(site.schema_name, username, PasswordChangeRequired.Reason.ISSUED)
         audit.record(AuditAction.CREATE_SITE_ACCOUNT, acting_user=acting_user, site=site, source=source,
                      username=username, group=group)
     return password
@@ -114,6 +115,7 @@ def reset_password(site, username, *, acting_user, source=""):
         user = _account(site, username)
         user.password = make_password(password)
         user.save(update_fields=["password"])
+        passwords.require_change(site.schema_name, username, PasswordChangeRequired.Reason.RESET)
         ended = end_sessions(user)
         audit.record(AuditAction.RESET_SITE_ACCOUNT_PASSWORD, acting_user=acting_user, site=site, source=source,
                      username=username, sessions_ended=ended)

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
-from .. import audit, backup_file, regions
-from ..models import AuditAction, Domain, GovSite, SiteBackup, SiteStatus
+from .. import audit, backup_file, passwords, regions
+from ..models import AuditAction, Domain, GovSite, PasswordChangeRequired, SiteBackup, SiteStatus
 from ..naming import suggest_host
 from ..provisioning import spares, template
 from ..provisioning.site_groups import SITE_ADMIN
@@ -145,6 +145,7 @@ def provision_site(
                 template.clone_template(snapshot, schema_name)
             with schema_context(schema_name):
                 _personalise_site(site, hosts[0], initial_password_hash(password))
+            passwords.require_change(schema_name, SITE_ADMIN_USERNAME, PasswordChangeRequired.Reason.ISSUED)
             audit.record(
                 AuditAction.PROVISION_SITE, acting_user=acting_user, site=site, source=source,
                 domains=hosts, method=method, from_spare=from_spare, level=level, region_code=region_code,

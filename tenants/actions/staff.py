@@ -6,9 +6,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tenants.utils import get_public_schema_name
 
-from .. import audit, staff_roles, two_factor
-from ..models import AuditAction
+from .. import audit, passwords, staff_roles, two_factor
+from ..models import AuditAction, PasswordChangeRequired
 from ..sessions import end_sessions
 from .base import SiteActionError, require_public_schema
 
@@ -22,6 +23,7 @@ def create_platform_admin(username, *, first_name="", acting_user, source=""):
         if User.objects.filter(username=username).exists():
             raise SiteActionError({"username": [f"平台中已有账号 {username}"]})
         User.objects.create_superuser(username, "", password, first_name=first_name)
+        passwords.require_change(get_public_schema_name(), username, PasswordChangeRequired.Reason.ISSUED)
         audit.record(AuditAction.CREATE_PLATFORM_ADMIN, acting_user=acting_user, source=source, username=username)
     return password
 

@@ -107,6 +107,15 @@ def test_provision_visit_suspend_and_resume_a_site(
     screenshot(site, "new-site-home")
 
     wagtail_login(site, site_host, password)
+    # The console issued that password: the administrator sets their own before anything else.
+    expect(site.get_by_role("heading", level=1)).to_have_text("修改密码")
+    expect(site.get_by_role("alert")).to_contain_text("您的密码由管理员发放或重置")
+    axe(site)
+    screenshot(site, "new-site-password-change")
+    site.get_by_label("旧密码").fill(password)
+    site.get_by_label("新密码", exact=True).fill("Tq7#mZ2!rL9x")
+    site.get_by_label("新密码确认").fill("Tq7#mZ2!rL9x")
+    site.get_by_role("button", name="修改密码").click()
     expect(site).to_have_url(site_url(site_host, "/admin/"))
     expect(site).to_have_title(re.compile("控制面板"))
     expect(site.locator("html")).to_have_attribute("lang", re.compile("^zh"))

@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signed-in sessions end after 30 idle minutes and 8 hours after login (tenants/sessions.py).
     "tenants.sessions.SessionTimeoutMiddleware",
+    # An account whose password the console issued must choose its own before anything else.
+    "tenants.sessions.PasswordChangeMiddleware",
     # Editors see their site's vetoes and near-vetoes at the top of the admin, once a day.
     "monitoring.middleware.SiteHealthNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
