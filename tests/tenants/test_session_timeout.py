@@ -30,7 +30,7 @@ def test_an_idle_admin_session_ends_and_the_editor_is_told_why(county):
     login_page = client.get(response["Location"]).content.decode()
     assert "超过 30 分钟未操作，已自动退出登录" in login_page
     assert client.get("/admin/").status_code == 302, "signed out for good, not just redirected once"
-    logout = AuditEvent.objects.get(action=AuditAction.LOGOUT, site=county.site)
+    logout = AuditEvent.objects.get(action=AuditAction.LOGOUT, site=county.site, detail__reason="idle")
     assert logout.detail["reason"] == "idle" and logout.actor_label == "admin"
 
 
@@ -41,7 +41,7 @@ def test_a_busy_session_still_ends_a_working_day_after_its_login(county):
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert "登录已满 8 小时" in client.get(response["Location"]).content.decode()
-    assert AuditEvent.objects.get(action=AuditAction.LOGOUT, site=county.site).detail["reason"] == "absolute"
+    assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, site=county.site, detail__reason="absolute").exists()
 
 
 def test_the_console_times_out_too_and_a_post_is_not_carried_out(platform_admin, county):
