@@ -66,6 +66,33 @@ def cli_source():
         return "cli:unknown"
 
 
+def record_here(action, *, user, source=None, **detail):
+    """One audit row for something `user` did in the schema the connection is in: the console (public)
+    or a site (its schema). For the apps' own events inside a site (mailbox handling, downloads,
+    exports) and for logins; the console's actions use `record`.
+
+    A site's accounts are not the public schema's users, so only console staff are linked to the
+    row; everyone is named by user name. The address is the request's (`request_source`) unless given.
+    Returns the row, or None in the template or a spare schema (nobody works there).
+    """
+    from django.db import connection
+    from django_tenants.utils import get_public_schema_name
+
+    from .models import current_site
+
+    in_public = connection.schema_name == get_public_schema_name()
+    site = None if in_public else current_site()
+    if site is None and not in_public:
+        return None
+    name = user.get_username() if hasattr(user, "get_username") else str(user or "")
+    return AuditEvent.objects.create(
+        actor=user if in_public and getattr(user, "pk", None) else None,
+        actor_label=(name or "（未填写用户名）")[:150],
+        action=action, site=site, site_label=str(site) if site else "", detail=detail,
+        source=(current_source() if source is None else source)[:100],
+    )
+
+
 def record(action, *, acting_user, site=None, source="", **detail):
     if not isinstance(action, AuditAction):
         raise TypeError(f"audit.record takes an AuditAction, not {action!r}")

@@ -53,19 +53,11 @@ def _where():
 
 
 def _record(action, request, username, user=None, **detail):
-    """One audit row for a login event, written wherever the connection is (the trail is in public)."""
-    site, in_public = _where()
-    if site is None and not in_public:
-        return  # the template or a spare schema: nobody logs in there
-    AuditEvent.objects.create(
-        # A site's accounts are not the public schema's users: only console staff are linked.
-        actor=user if in_public and user is not None and user.pk else None,
-        actor_label=username or "（未填写用户名）",
-        action=action,
-        site=site,
-        site_label=str(site) if site else "",
-        detail={"username": username, "where": "站点后台" if site else "控制台", **detail},
-        source=audit.client_address(request)[:100] if request is not None else "",
+    """One audit row for a login event, in the trail of wherever the connection is."""
+    audit.record_here(
+        action, user=user if user is not None else username, username=username,
+        where="控制台" if connection.schema_name == get_public_schema_name() else "站点后台", **detail,
+        source=audit.client_address(request) if request is not None else "",
     )
 
 
@@ -104,15 +96,8 @@ def password_changed(user):
     Called by tenants.passwords.PasswordHistoryValidator, which Django calls after every password
     change that went through set_password; passwords the console issues are audited by their action.
     """
-    site, in_public = _where()
-    if site is None and not in_public:
-        return
-    AuditEvent.objects.create(
-        actor=user if in_public else None, actor_label=_username(user), action=AuditAction.CHANGE_PASSWORD,
-        site=site, site_label=str(site) if site else "",
-        detail={"username": _username(user), "where": "站点后台" if site else "控制台"},
-        source=audit.current_source()[:100],
-    )
+    audit.record_here(AuditAction.CHANGE_PASSWORD, user=user, username=_username(user),
+                      where="控制台" if connection.schema_name == get_public_schema_name() else "站点后台")
 
 
 def _tell_about_lockout(username):

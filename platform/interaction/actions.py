@@ -1,7 +1,8 @@
 """Every change to a citizen message, as one function each (the admin views are thin wrappers).
 
 Each runs inside the caller's site schema and transaction; notifications go out on commit
-and never undo the change when mail fails.
+and never undo the change when mail fails. Each handling step is a row of the platform's audit
+trail (等保: who handled which citizen's message, from where), written in the same transaction.
 """
 
 import logging
@@ -11,6 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
+
+from tenants import audit
+from tenants.models import AuditAction
 
 from .models.messages import Message, Status, attachment_path, random_code
 from .sanitise import one_line, plain_text, reply_html
@@ -74,6 +78,8 @@ def assign_message(message, *, assignee, department, acting_user):
     message.department = department
     message.status = Status.ASSIGNED
     message.save(update_fields=["assignee", "department", "status", "updated_at"])
+    _audit(AuditAction.ASSIGN_MESSAGE, message, acting_user,
+           assignee=assignee.get_username() if assignee else "", department=department or "")
     if assignee is not None and assignee.email and assignee != acting_user:
         transaction.on_commit(lambda: notify_assignee(message, assignee))
     return message
@@ -91,6 +97,7 @@ def reply_to_message(message, *, reply, publish, acting_user):
     message.status = Status.REPLIED
     message.is_published = bool(publish) and message.allow_public
     message.save()
+    _audit(AuditAction.REPLY_MESSAGE, message, acting_user, published=message.is_published)
     return message
 
 
@@ -100,6 +107,7 @@ def set_published(message, *, published, acting_user):
         raise MessageActionError("留言人未同意公开，不能公开此留言")
     message.is_published = published
     message.save(update_fields=["is_published", "updated_at"])
+    _audit(AuditAction.PUBLISH_MESSAGE if published else AuditAction.UNPUBLISH_MESSAGE, message, acting_user)
     return message
 
 
@@ -107,6 +115,7 @@ def close_message(message, *, acting_user):
     _require(message, Status.REPLIED)
     message.status = Status.CLOSED
     message.save(update_fields=["status", "updated_at"])
+    _audit(AuditAction.CLOSE_MESSAGE, message, acting_user)
     return message
 
 
@@ -117,7 +126,13 @@ def mark_invalid(message, *, reason, note, acting_user):
     message.invalid_note = note
     message.is_published = False
     message.save(update_fields=["status", "invalid_reason", "invalid_note", "is_published", "updated_at"])
+    _audit(AuditAction.INVALID_MESSAGE, message, acting_user, reason=message.invalid_reason)
     return message
+
+
+def _audit(action, message, acting_user, **detail):
+    """The handling of a citizen's message, in the platform's audit trail (who, which message, from where)."""
+    audit.record_here(action, user=acting_user, message=message.tracking_code, **detail)
 
 
 def notify_assignee(message, assignee):

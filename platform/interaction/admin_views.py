@@ -14,6 +14,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from tenants import audit
+from tenants.models import AuditAction
 from tenants.spreadsheets import csv_download, csv_safe
 
 from . import actions
@@ -119,6 +121,9 @@ def attachment(request, pk):
         handle = message.attachment.open("rb")
     except FileNotFoundError as exc:
         raise Http404("附件文件不存在") from exc
+    # A citizen's file may hold personal data: who took a copy is recorded.
+    audit.record_here(AuditAction.DOWNLOAD_ATTACHMENT, user=request.user, message=message.tracking_code,
+                      file=message.attachment_name or "")
     return FileResponse(handle, as_attachment=True, filename=message.attachment_name or "attachment")
 
 
@@ -153,6 +158,7 @@ def consultation_feedback_csv(request, pk):
         f"consultation-{consultation.pk}-feedback.csv", ["提交时间", "姓名", "联系方式", *[q.text for q in questions],
                                                          "意见建议"],
     )
+    rows = 0
     for feedback in consultation.feedback.order_by("submitted_at"):
         answers = [answer for _, answer in feedback.answer_rows(questions)]
         writer.writerow([
@@ -160,5 +166,9 @@ def consultation_feedback_csv(request, pk):
                 feedback.name, feedback.contact, *answers, feedback.comment,
             ]),
         ])
+        rows += 1
+    # Names and contact details of citizens leave the platform: recorded (等保, personal data).
+    audit.record_here(AuditAction.EXPORT_PERSONAL_DATA, user=request.user, what="征集意见反馈",
+                      consultation=consultation.title, rows=rows)
     return response
 

@@ -46,6 +46,17 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "退出登录"
     UNLOCK_LOGIN = "unlock_login", "解除登录锁定"
     CHANGE_PASSWORD = "change_password", "修改密码"
+    # Handling citizens' messages and their personal data inside a site (interaction), and exports.
+    ASSIGN_MESSAGE = "assign_message", "分办留言"
+    REPLY_MESSAGE = "reply_message", "答复留言"
+    PUBLISH_MESSAGE = "publish_message", "公开留言"
+    UNPUBLISH_MESSAGE = "unpublish_message", "取消公开留言"
+    CLOSE_MESSAGE = "close_message", "办结留言"
+    INVALID_MESSAGE = "invalid_message", "标记无效留言"
+    DOWNLOAD_ATTACHMENT = "download_attachment", "下载留言附件"
+    EXPORT_PERSONAL_DATA = "export_personal_data", "导出含个人信息的数据"
+    EXPORT_AUDIT = "export_audit", "导出审计记录"
+    EXPORT_SITE_LIST = "export_site_list", "导出站点列表"
 
 
 class AuditEvent(models.Model):

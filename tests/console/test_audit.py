@@ -7,7 +7,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from columns.models import ArticlePage, ColumnPage
-from tenants.models import AuditEvent, GovSite
+from tenants.models import AuditAction, AuditEvent, GovSite
 from tests.wagtail_admin import post_page_form
 
 
@@ -84,6 +84,8 @@ def test_console_lists_filters_and_exports_the_trail_read_only(console_client, c
     assert rows[1][1:3] == ["'=cmd|' /C calc'!A0", "site:wagtail.publish"], "formulas must not run in Excel"
     assert {row[3] for row in rows[1:]} == {"锦江区（510104）"}, "only the county's events"
     assert "suspend_site" in {row[2] for row in rows[1:]}
+    exported = AuditEvent.objects.get(action=AuditAction.EXPORT_AUDIT)
+    assert exported.detail["filters"] == {"site": "510104"} and exported.actor_label == "console-admin"
 
     # Bad filters are ignored and said so, never a 500; nothing in the trail can be changed.
     bad = console_client.get("/audit/", {"start": "2024-13-45", "site": "x" * 50})

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tenants.models import AuditEvent, Domain, GovSite
+from tenants.models import AuditAction, AuditEvent, Domain, GovSite
 from tests.factories import ArticleFactory
 
 
@@ -118,6 +118,8 @@ def test_the_site_list_filters_and_exports(console_client, fixture_sites, county
     county_row = by_code["510104"]
     assert county_row[4] == "510100" and county_row[6] == "jinjiang.chengdu.localhost"
     assert int(county_row[10]) >= 1 and county_row[9]  # published items and the last publication
+    exported = AuditEvent.objects.get(action=AuditAction.EXPORT_SITE_LIST)
+    assert exported.detail == {"rows": 2, "filters": {"parent": "510104"}} and exported.actor_label == "console-admin"
 
 
 def test_the_overview_shows_each_sites_accounts_and_size(console_client, county, township):

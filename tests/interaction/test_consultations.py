@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from columns.models import ColumnPage, ColumnType
 from interaction.models import ConsultationPage, ConsultationQuestion, Feedback
+from tenants.models import AuditAction, AuditEvent
 from tests.factories import ConsultationFactory
 
 URL = "/hdjl/zjdc/park/"
@@ -140,6 +141,9 @@ def test_editors_read_and_export_feedback_and_spreadsheet_formulas_are_neutralis
     assert rows[0] == ["提交时间", "姓名", "联系方式", "开放时间是否合适？", "其他意见", "意见建议"]
     assert rows[1][1:5] == ["赵六", "13900000000", "应延长", "建议夏季延长到23点。"]
     assert rows[1][5].startswith("'=HYPERLINK")
+    exported = AuditEvent.objects.get(action=AuditAction.EXPORT_PERSONAL_DATA, site=county.site)
+    assert exported.detail == {"what": "征集意见反馈", "consultation": "公园管理办法征求意见", "rows": 1}
+    assert exported.actor_label == "admin"
 
 
 def test_feedback_stays_within_its_site(county, city):

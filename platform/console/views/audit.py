@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from tenants.models import AuditEvent
+from tenants import audit
+from tenants.models import AuditAction, AuditEvent
 from tenants.spreadsheets import csv_download, csv_safe
 
 from ..access import staff_required
@@ -61,6 +62,9 @@ def audit_trail(request):
     form = AuditFilterForm(request.GET or None)
     events = audit_events(form)
     if request.GET.get("format") == "csv":
+        filters = {k: v for k, v in request.GET.items() if k != "format" and v}
+        audit.record(AuditAction.EXPORT_AUDIT, acting_user=request.user, source=audit.client_address(request),
+                     filters=filters, rows=min(events.count(), AUDIT_CSV_LIMIT))
         return _audit_csv(events)
     page = Paginator(events.select_related("site"), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from library.models import ResourceItem
-from tenants import actions, site_stats
-from tenants.models import UNFINISHED, AuditEvent, GovSite, SiteJob, SiteLevel, SiteStats, SiteStatus
+from tenants import actions, audit, site_stats
+from tenants.models import UNFINISHED, AuditAction, AuditEvent, GovSite, SiteJob, SiteLevel, SiteStats, SiteStatus
 from tenants.spreadsheets import csv_download, csv_safe
 
 from ..access import add_errors, client_ip, operator_required, staff_required
@@ -52,6 +52,8 @@ def site_tree(request):
     }
     stats = {row.site_id: row for row in SiteStats.objects.all()}
     if request.GET.get("format") == "csv":
+        audit.record(AuditAction.EXPORT_SITE_LIST, acting_user=request.user, source=client_ip(request), rows=len(rows),
+                     filters={k: v for k, v in request.GET.items() if k != "format" and v})
         return _sites_csv(rows, publishing, stats, {site.pk: site for site in sites})
     return render(request, "console/site_tree.html", {
         "rows": [(site, depth, publishing.get(site.pk, {}), stats.get(site.pk)) for site, depth in rows],
