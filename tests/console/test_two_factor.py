@@ -19,8 +19,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from tenants import actions, staff_roles
-from tenants.models import AuditEvent, GovSite
+from tenants import actions, jobs, staff_roles
+from tenants.models import AuditEvent, GovSite, JobKind, SiteJob
 from tests.factories import STAFF_PASSWORD, StaffFactory
 
 PASSWORD = STAFF_PASSWORD  # StaffFactory's accounts sign in with it
@@ -280,6 +280,7 @@ def test_site_admin_login_never_touches_the_device_table(county):
 def test_deleting_a_site_account_keeps_the_staff_device_with_the_same_id(county):
     staffer = StaffFactory(username="tongyige-id")
     device_for(staffer)
+    job = jobs.start(JobKind.BACKUP, site=county.site, acting_user=staffer)
     User = get_user_model()
     with schema_context(county.schema):
         User.objects.filter(pk=staffer.pk).delete()  # make room: ids depend on what ran before
@@ -287,6 +288,7 @@ def test_deleting_a_site_account_keeps_the_staff_device_with_the_same_id(county)
         User.objects.filter(pk=site_account.pk).update(id=staffer.pk)  # the same id in the site's own table
         User.objects.get(pk=staffer.pk).delete()
     assert TOTPDevice.objects.filter(user=staffer).exists()
+    assert SiteJob.objects.get(pk=job.pk).requested_by == staffer, "the staff member's job still names them"
     # In public the device still goes with its account (CASCADE), and the migrations see django-otp's field unchanged.
     on_delete = TOTPDevice._meta.get_field("user").remote_field.on_delete
     collector = Collector(using="default")
