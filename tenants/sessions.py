@@ -44,9 +44,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Without a session cookie nobody is signed in: the session is not even read, so a citizen's
-        # page gets no `Vary: Cookie` from here and stays cacheable at the edge.
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        if not signed_in_area(request):
             return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -76,6 +74,18 @@ class SessionTimeoutMiddleware:
         return redirect(login)
 
 
+def signed_in_area(request):
+    """Whether the request is one where being signed in matters: the console, or a site's /admin/.
+
+    Elsewhere (a site's public pages) the session is not even read: those pages are the same bytes
+    for everyone, cached at the edge, and must get neither `Vary: Cookie` nor a Set-Cookie from here,
+    whoever sends a session cookie (an editor looking at the site, a stale cookie).
+    """
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return in_console() or request.path.startswith("/admin/")
+
+
 def in_console():
     return connection.schema_name == get_public_schema_name()
 
@@ -100,7 +110,7 @@ class PasswordChangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get(MUST_CHANGE_PASSWORD):
+        if signed_in_area(request) and request.session.get(MUST_CHANGE_PASSWORD):
             urlconf = getattr(request, "urlconf", None)
             console = in_console()
             change = reverse("console:password_change" if console else "govsites_password_change", urlconf=urlconf)
