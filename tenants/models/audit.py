@@ -46,6 +46,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "退出登录"
     UNLOCK_LOGIN = "unlock_login", "解除登录锁定"
     CHANGE_PASSWORD = "change_password", "修改密码"
+    PRUNE_AUDIT = "prune_audit", "清理超过保留期的审计记录"
     # Handling citizens' messages and their personal data inside a site (interaction), and exports.
     ASSIGN_MESSAGE = "assign_message", "分办留言"
     REPLY_MESSAGE = "reply_message", "答复留言"
@@ -60,7 +61,14 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One state change made by someone (or the system), never edited afterwards."""
+    """One state change made by someone (or the system), never edited afterwards.
+
+    The database refuses any change to a row but the two its foreign keys make (the account or the
+    site it names deleted: the labels keep the names) and its sealing, and refuses deleting one but
+    by the retention job (migration 0010's trigger). Sealing (tenants.audit_chain) links the rows
+    into a hash chain in the order they are sealed: a row changed or removed behind the
+    application's back breaks it, and `verify_audit` names the first break.
+    """
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -73,6 +81,10 @@ class AuditEvent(models.Model):
     site_label = models.CharField("站点（记录）", max_length=120, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
     source = models.CharField("来源", max_length=100, blank=True, help_text="IP 地址或 cli:用户名")
+    # Set once, when the row is sealed into the chain (tenants.audit_chain); None until then.
+    chain_seq = models.BigIntegerField("封存序号", null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField("上一条的校验值", max_length=64, blank=True, editable=False)
+    row_hash = models.CharField("校验值", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "审计记录"

@@ -375,6 +375,9 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
 # Per-site backups (tenants/backups.py): one tar file per backup under <root>/<schema>/.
 # Keep it on another disk than the database and media in production, and copy it off the machine.
 SITE_BACKUP_ROOT = Path(env("SITE_BACKUP_ROOT", VAR_DIR / "backups"))
+# The audit trail is kept this many days (tenants/audit_chain.py; 等保: at least six months, so
+# anything below 180 counts as 180), then pruned by `prune_audit`.
+AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "365"))
 # Scheduled backups kept per site (`backup_sites --scheduled` removes older ones; manual ones stay).
 SITE_BACKUP_KEEP = int(env("SITE_BACKUP_KEEP", "7"))
 
