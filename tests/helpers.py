@@ -33,10 +33,11 @@ def test_env():
 test_env.__test__ = False  # a helper, not a test, whatever its name
 
 
-def run_manage(*args, check=True, timeout=300, input_text=None):
+def run_manage(*args, check=True, timeout=300, input_text=None, env_extra=None):
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=test_env(), capture_output=True, text=True, timeout=timeout, input=input_text,
+        cwd=ROOT, env=test_env() | (env_extra or {}), capture_output=True, text=True, timeout=timeout,
+        input=input_text,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")

@@ -375,6 +375,13 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
 # Per-site backups (tenants/backups.py): one tar file per backup under <root>/<schema>/.
 # Keep it on another disk than the database and media in production, and copy it off the machine.
 SITE_BACKUP_ROOT = Path(env("SITE_BACKUP_ROOT", VAR_DIR / "backups"))
+# The public schema's nightly dump (tenants/platform_backup.py; `backup_platform`): where, how many
+# kept, and the operator's command that copies each off the machine, "{file}" standing for the
+# dump, e.g. "rsync -a {file} backup-host:/backups/govsites/public/". Unset: the copy is not made,
+# and the command says so.
+PLATFORM_BACKUP_ROOT = Path(env("PLATFORM_BACKUP_ROOT", SITE_BACKUP_ROOT / "public"))
+PLATFORM_BACKUP_KEEP = int(env("PLATFORM_BACKUP_KEEP", "14"))
+PLATFORM_BACKUP_COPY = env("PLATFORM_BACKUP_COPY", "")
 # The audit trail is kept this many days (tenants/audit_chain.py; 等保: at least six months, so
 # anything below 180 counts as 180), then pruned by `prune_audit`.
 AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "365"))

@@ -35,6 +35,7 @@ _FILES = VAR_DIR / f"test-files-{env('PGDATABASE', 'govsites').removeprefix('tes
 MEDIA_ROOT = _FILES / "media"
 PRIVATE_MEDIA_ROOT = _FILES / "private-media"
 SITE_BACKUP_ROOT = _FILES / "backups"
+PLATFORM_BACKUP_ROOT = SITE_BACKUP_ROOT / "public"
 # Captchas accept "PASSED" so browser and HTTP tests can submit; the captcha itself is django-simple-captcha's.
 CAPTCHA_TEST_MODE = True
 STORAGES = {
