@@ -1,5 +1,7 @@
-"""Sessions: ended at once (disabled, password reset, two-factor device removed), and after a time."""
+"""Sessions: ended at once (disabled, password reset, two-factor device removed), and after a time;
+held to the password page after an issued password; and where administration may come from."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -8,9 +10,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
+
+from .audit import client_address
 
 
 def end_sessions(user):
@@ -117,4 +121,26 @@ class PasswordChangeMiddleware:
             logout_path = reverse("console:logout" if console else "wagtailadmin_logout", urlconf=urlconf)
             if request.path not in (change, logout_path):
                 return redirect(change)
+        return self.get_response(request)
+
+
+class AdminReachMiddleware:
+    """The console and every site's /admin/ answer only to ADMIN_ALLOWED_NETWORKS, when it is set (等保:
+    administration from known networks only); a site's public pages answer everyone.
+
+    The address is the one nginx saw (tenants.audit.client_address). The health check (/-/) stays
+    reachable for load balancers. Set the same networks in nginx too (deploy/nginx/govsites.conf).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        networks = settings.ADMIN_ALLOWED_NETWORKS
+        if networks and not request.path.startswith("/-/") and (in_console() or request.path.startswith("/admin/")):
+            address = ipaddress.ip_address(client_address(request))
+            if not any(address in network for network in networks):
+                response = render(request, "tenants/admin_unreachable.html", {"address": address}, status=403)
+                response["Cache-Control"] = "no-store"
+                return response
         return self.get_response(request)

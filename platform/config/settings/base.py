@@ -6,6 +6,7 @@ content and its own users. See docs/architecture.md for the reasoning behind the
 split of SHARED_APPS and TENANT_APPS.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -130,6 +131,8 @@ MIDDLEWARE = [
     # with 404, aliases with 301, suspended sites with 503. Must run before anything
     # that touches the database.
     "tenants.middleware.SiteRoutingMiddleware",
+    # The console and sites' /admin/ only from ADMIN_ALLOWED_NETWORKS, when set (tenants/sessions.py).
+    "tenants.sessions.AdminReachMiddleware",
     # Marks a site's anonymous pages cacheable at the edge and everything else private.
     # Here, so that it sees the response after sessions, CSRF and messages have had their say.
     "edge.headers.EdgeCacheHeadersMiddleware",
@@ -317,6 +320,11 @@ AXES_RESET_ON_SUCCESS = True
 # Generous, because a county's whole government network may reach the platform through one NAT address.
 LOGIN_FAILURES_PER_ADDRESS = int(env("LOGIN_FAILURES_PER_ADDRESS", "30"))
 LOGIN_FAILURE_WINDOW = timedelta(hours=1)
+# Networks the console and every site's /admin/ answer to, comma-separated CIDRs (e.g. the province's
+# e-government network, "10.0.0.0/8,2001:db8::/32"); empty: any address. Public pages answer everyone.
+ADMIN_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network.strip()) for network in env("ADMIN_ALLOWED_NETWORKS", "").split(",") if network.strip()
+]
 # The visitor's address as the rest of the platform sees it (X-Real-IP behind nginx).
 AXES_CLIENT_IP_CALLABLE = "tenants.audit.client_address"
 AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
