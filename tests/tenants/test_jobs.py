@@ -4,11 +4,6 @@ The job worker is django-tasks-db's: in this process (tests.helpers.work_off_job
 only needs the job done, and `manage.py db_worker` in a process of its own where the test kills it.
 """
 
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 from django.test import Client
@@ -21,9 +16,9 @@ from tenants import actions, backup_file, jobs
 from tenants.actions.base import SITE_OPERATION_LOCK
 from tenants.models import GovSite, JobKind, JobState, PendingMediaSwap, SiteBackup, SiteJob
 from tests.factories import ArticleFactory, ImageFactory
-from tests.helpers import ROOT, job_page_once_run, raw_connection, run_manage, test_env, work_off_jobs
+from tests.helpers import job_page_once_run, raw_connection, run_manage, work_off_jobs
 from tests.tenants.test_backups import TITLE, committed_admin, make_county, page_titles, scratch
-from tests.tenants.test_restore_crash import changed_since_backup, image_served
+from tests.tenants.test_restore_crash import changed_since_backup, image_served, killed, stopped_at
 
 __all__ = ["committed_admin", "scratch"]  # the fixtures, shared with the backup tests
 
@@ -152,55 +147,12 @@ def test_backing_up_the_whole_platform_goes_on_past_a_site_that_fails(committed_
             backup.delete()
 
 
-# The worker stops itself where the test wants it killed, then the test kills it with SIGKILL:
-# "before_commit" (the restored schema loaded, its transaction open), "after_commit" (committed,
-# the files not moved in yet). Otherwise it is `manage.py db_worker` as govsites-jobs.service runs it.
-WORKER = """
-import sys, time
-sys.path[1:1] = ["platform", "."]  # as manage.py does
-import django
-django.setup()
-from pathlib import Path
-from django.core.management import call_command
-from tenants import backup_file, signals
-
-marker, point = Path(sys.argv[1]), sys.argv[2]
-
-def stop(*args, **kwargs):
-    marker.write_text(point)
-    time.sleep(600)
-
-if point == "before_commit":
-    signals.site_content_replaced.connect(stop, weak=False)
-else:
-    backup_file.StagedMedia.commit = stop
-call_command("db_worker", "--backend", "jobs", "--queue-name", "site-jobs", "--interval", "0.2", "--no-startup-delay")
-"""
+WORKER = ("db_worker", "--backend", "jobs", "--queue-name", "site-jobs", "--interval", "0.2", "--no-startup-delay")
 
 
 def worker_killed_at(point, tmp_path):
-    marker = tmp_path / "reached"
-    worker = subprocess.Popen(
-        [sys.executable, "-c", WORKER, str(marker), point],
-        cwd=ROOT, env=test_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        if worker.poll() is not None or time.monotonic() > deadline:
-            worker.kill()
-            raise AssertionError(f"the job never reached {point}:\n{worker.stdout.read().decode()[-3000:]}")
-        time.sleep(0.1)
-    return worker
-
-
-def kill(worker):
-    """SIGKILL, then wait until PostgreSQL has ended the dead worker's session (rolled back, locks freed)."""
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait()
-    deadline = time.monotonic() + 30
-    while jobs.running_job_ids():
-        assert time.monotonic() < deadline, "PostgreSQL kept the killed worker's session for 30 s"
-        time.sleep(0.05)
+    """`manage.py db_worker` as govsites-jobs.service runs it, stopped at `point` of the restore it runs."""
+    return stopped_at(point, tmp_path, *WORKER)
 
 
 @pytest.mark.slow
@@ -218,7 +170,7 @@ def test_a_worker_killed_mid_restore_leaves_the_site_as_it_was_and_the_restore_c
     running = console.get(job_url).content.decode()
     assert "进行中" in running and "载入备份并替换站点内容" in running, "the phase shows while the job runs"
     assert 'data-finished="false"' in running
-    kill(worker)
+    killed(worker)
 
     page = console.get(job_url).content.decode()
     assert "已中断" in page and "恢复要么没有生效" in page
@@ -244,7 +196,7 @@ def test_a_worker_killed_after_the_restore_committed_leaves_it_restored_once_its
     console = committed_admin
     job_url = console.post(f"/backups/{backup.pk}/restore/", {"keep_accounts": "on"})["Location"]
 
-    kill(worker_killed_at("after_commit", tmp_path))
+    killed(worker_killed_at("after_commit", tmp_path))
 
     assert "已中断" in console.get(job_url).content.decode()
     assert page_titles(site) == [TITLE], "the restored schema committed"

@@ -13,12 +13,14 @@ import sys
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 from wagtail.images.models import Image
 
 from columns.models import ArticlePage
-from tenants import actions, backup_file
+from tenants import actions, backup_file, jobs
+from tenants.actions.base import SCHEMA_RESTORE_LOCK
 from tenants.models import AuditAction, AuditEvent, PendingMediaSwap
 from tests.helpers import ROOT, run_manage, test_env
 from tests.tenants.test_backups import TITLE, image_url, make_county, page_titles, png_bytes, schemas_like, scratch
@@ -27,10 +29,12 @@ __all__ = ["scratch"]  # the fixture, shared with the backup tests
 
 pytestmark = pytest.mark.slow
 
-# The child stops itself where the test wants it killed: `point` is "before_commit" (the restored schema
-# is loaded, the transaction still open) or "after_commit" (committed, files not yet moved in).
-CHILD = """
-import os, sys, time
+# A restore in a process of its own that stops itself where the test wants it killed: `point` is
+# "before_commit" (the restored schema is loaded, the transaction still open) or "after_commit"
+# (committed, files not yet moved in). The command it runs is the rest of its arguments (a
+# restore_site, or the job worker that runs one: tests/tenants/test_jobs.py).
+STOPPING_CHILD = """
+import sys, time
 sys.path[1:1] = ["platform", "."]  # as manage.py does
 import django
 django.setup()
@@ -38,7 +42,7 @@ from pathlib import Path
 from django.core.management import call_command
 from tenants import backup_file, signals
 
-marker, point, backup = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+marker, point, command = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
 def stop(*args, **kwargs):
     marker.write_text(point)
@@ -48,24 +52,45 @@ if point == "before_commit":
     signals.site_content_replaced.connect(stop, weak=False)
 else:
     backup_file.StagedMedia.commit = stop
-call_command("restore_site", backup, "--no-safety-backup")
+call_command(*command)
 """
 
 
-def restore_killed_at(point, backup, tmp_path):
+def stopped_at(point, tmp_path, *command):
+    """The child process running manage.py `command`, once it has stopped itself at `point`."""
     marker = tmp_path / "reached"
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(marker), point, str(backup.pk)],
+        [sys.executable, "-c", STOPPING_CHILD, str(marker), point, *command],
         cwd=ROOT, env=test_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while not marker.exists():
         if child.poll() is not None or time.monotonic() > deadline:
             child.kill()
-            raise AssertionError(f"the restore never reached {point}:\n{child.stdout.read().decode()[-3000:]}")
+            raise AssertionError(f"{command[0]} never reached {point}:\n{child.stdout.read().decode()[-3000:]}")
         time.sleep(0.1)
+    return child
+
+
+def killed(child):
+    """SIGKILL, then wait until PostgreSQL has ended the dead process's session (rolled back, locks freed)."""
     os.killpg(child.pid, signal.SIGKILL)
     child.wait()
+    deadline = time.monotonic() + 30
+    while jobs.running_job_ids() or schema_restores_running():
+        assert time.monotonic() < deadline, "PostgreSQL kept the killed process's session for 30 s"
+        time.sleep(0.05)
+
+
+def schema_restores_running():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted",
+                       [SCHEMA_RESTORE_LOCK])
+        return cursor.fetchone()[0]
+
+
+def restore_killed_at(point, backup, tmp_path):
+    killed(stopped_at(point, tmp_path, "restore_site", str(backup.pk), "--no-safety-backup"))
 
 
 def image_served(site):
