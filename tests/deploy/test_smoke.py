@@ -139,6 +139,7 @@ def stack(fixture_sites, production_password, django_db_blocker, tmp_path_factor
             front = subprocess.Popen([nginx, "-c", str(main), "-p", str(work)], stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_for(ports["https"])
+            _wait_for_the_whole_path(ports["https"])
             yield ports | {"work": work}
         finally:
             front.terminate()
@@ -154,6 +155,18 @@ def _wait_for(port):
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
+
+
+def _wait_for_the_whole_path(port):
+    """Until a request through nginx, Varnish and gunicorn is answered by the app: Varnish's child may
+    still be starting when its port first accepts, and its 503 would then be the first test's answer."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status, _headers, _body = get(port, CONSOLE, "/login/")
+        if status == 200:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the console's login page never answered through nginx and Varnish (last {status})")
 
 
 def get(port, host, path="/", *, method="GET", tls=True):
