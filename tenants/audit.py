@@ -16,8 +16,10 @@ import ipaddress
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
-from .models import AuditAction, AuditEvent
+from .models import AuditAction, AuditEvent, current_site
 
 _request_source = contextvars.ContextVar("audit_request_source", default="")
 
@@ -75,11 +77,6 @@ def record_here(action, *, user, source=None, **detail):
     row; everyone is named by user name. The address is the request's (`request_source`) unless given.
     Returns the row, or None in the template or a spare schema (nobody works there).
     """
-    from django.db import connection
-    from django_tenants.utils import get_public_schema_name
-
-    from .models import current_site
-
     in_public = connection.schema_name == get_public_schema_name()
     site = None if in_public else current_site()
     if site is None and not in_public:
