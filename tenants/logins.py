@@ -30,7 +30,6 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
 from . import audit, passwords, sessions
 from .models import AuditAction, AuditEvent, current_site
@@ -46,17 +45,15 @@ def _username(credentials_or_user):
 
 
 def _where():
-    """(the site, or None for the console; whether the connection is in the public schema)."""
-    if connection.schema_name == get_public_schema_name():
-        return None, True
-    return current_site(), False
+    """"控制台" or "站点后台": where the login event happened."""
+    return "控制台" if sessions.in_console() else "站点后台"
 
 
 def _record(action, request, username, user=None, **detail):
     """One audit row for a login event, in the trail of wherever the connection is."""
     audit.record_here(
         action, user=user if user is not None else username, username=username,
-        where="控制台" if connection.schema_name == get_public_schema_name() else "站点后台", **detail,
+        where=_where(), **detail,
         source=audit.client_address(request) if request is not None else "",
     )
 
@@ -97,7 +94,7 @@ def password_changed(user):
     change that went through set_password; passwords the console issues are audited by their action.
     """
     audit.record_here(AuditAction.CHANGE_PASSWORD, user=user, username=_username(user),
-                      where="控制台" if connection.schema_name == get_public_schema_name() else "站点后台")
+                      where=_where())
 
 
 def _tell_about_lockout(username):
@@ -105,7 +102,7 @@ def _tell_about_lockout(username):
 
     Never fails the login: a mail server that is down is logged, and the lockout page still shows.
     """
-    site, _ = _where()
+    site = None if sessions.in_console() else current_site()
     if not cache.add(f"lockout-notice:{connection.schema_name}:{username}", 1,
                      settings.AXES_COOLOFF_TIME.total_seconds()):
         return  # told already (every further attempt during the lockout is locked out again)
