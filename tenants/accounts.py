@@ -10,13 +10,15 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 from psycopg import sql
 
 from .actions.base import require_public_schema
 from .models import GovSite
+from .provisioning.site_groups import SITE_ADMIN
 
 
 @dataclass
@@ -29,19 +31,27 @@ class Account:
     last_login: object
     date_joined: object
     locked: bool = False  # its login is locked out now (tenants.logins)
+    two_factor: bool = False  # it has a confirmed authenticator app (tenants.two_factor)
+    two_factor_required: bool = False  # an administrator of the site: it may not work without one
 
 
 def list_accounts(site):
     """The site's accounts, active first, by user name."""
     require_public_schema()
     with schema_context(site.schema_name):
-        users = get_user_model().objects.prefetch_related("groups").order_by("-is_active", "username")
+        users = get_user_model().objects.prefetch_related("groups").annotate(
+            has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        ).order_by("-is_active", "username")
         locked = locked_usernames()
-        return [
-            Account(user.username, user.first_name, user.email, sorted(g.name for g in user.groups.all()),
-                    user.is_active, user.last_login, user.date_joined, user.username in locked)
-            for user in users
-        ]
+        accounts = []
+        for user in users:
+            groups = sorted(g.name for g in user.groups.all())
+            accounts.append(Account(
+                user.username, user.first_name, user.email, groups, user.is_active, user.last_login,
+                user.date_joined, user.username in locked, user.has_two_factor,
+                user.is_superuser or SITE_ADMIN in groups,
+            ))
+        return accounts
 
 
 def locked_usernames():

@@ -16,7 +16,6 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect
 from django.urls import set_urlconf
-from django_otp.middleware import OTPMiddleware
 from django_tenants.utils import get_public_schema_name
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
@@ -108,18 +107,3 @@ class SiteRedirectMiddleware(RedirectMiddleware):
             return response
         return super().process_response(request, response)
 
-
-class ConsoleOTPMiddleware(OTPMiddleware):
-    """django-otp's `request.user.otp_device` and `is_verified()`, on the console's host only.
-
-    Two-factor devices belong to platform staff (public schema). A site's request is left
-    alone: its users are that site's accounts, whose ids mean other people in public (where
-    the site's search path would find the device table), and it never reads a device.
-    """
-
-    async_capable = False  # WSGI only; the parent's async path would skip the check below
-
-    def __call__(self, request):
-        if getattr(request, "site_tenant", None) is not None:
-            return self.get_response(request)
-        return super().__call__(request)

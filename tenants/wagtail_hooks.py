@@ -1,9 +1,11 @@
-"""What a site's own admin shows of the site's registry state: the archived notice on the dashboard.
+"""What a site's own admin shows of the platform: the archived notice on the dashboard, and the
+两步验证 page in each account's settings.
 
-Changes are refused by tenants.middleware for an archived site; this tells editors why
+Changes are refused by tenants.middleware for an archived site; the notice tells editors why
 before they try.
 """
 
+from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -33,3 +35,12 @@ def archived_site_notice(request, panels):
     site = getattr(request, "site_tenant", None)
     if site is not None and site.is_archived:
         panels.insert(0, ArchivedSitePanel(site))
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_menu_item(request):
+    return {
+        "url": reverse("govsites_two_factor"),
+        "label": "两步验证",
+        "help_text": "登录时除密码外再输入手机验证器应用中的验证码；站点管理员必须开启。",
+    }

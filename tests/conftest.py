@@ -35,10 +35,16 @@ class FixtureSite:
     def client(self, **kwargs):
         return Client(HTTP_HOST=self.host, **kwargs)
 
-    def admin_client(self):
-        client = self.client()
-        response = client.post("/admin/login/", {"username": "admin", "password": self.password})
-        assert response.status_code == 302, "site admin could not log in"
+    def admin_client(self, username="admin", password=None, **kwargs):
+        """Signed in to the site's admin (as its administrator by default) through the login page; the
+        second factor is marked passed (tests.two_factor)."""
+        from tests.two_factor import mark_verified
+
+        client = self.client(**kwargs)
+        response = client.post("/admin/login/", {"username": username, "password": password or self.password})
+        assert response.status_code == 302, f"{username} could not log in"
+        with schema_context(self.schema):
+            mark_verified(client, get_user_model().objects.get(username=username), self.schema)
         return client
 
 
@@ -209,9 +215,9 @@ def platform_admin(db):
 
 @pytest.fixture
 def console_client(platform_admin):
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(platform_admin)
-    return client
+    from tests.two_factor import signed_in
+
+    return signed_in(platform_admin)
 
 
 @pytest.fixture

@@ -244,8 +244,17 @@ class EdgeEditor:
                                  verify=not self.https)
 
     def sign_in(self, password, username="admin"):
+        """The login page, then the code page with a code of a new app (tests.two_factor); returns the
+        login page's answer."""
+        from tests.two_factor import fresh_code, schema_of_host
+
         self.get("/admin/login/")  # the CSRF cookie
-        return self.post("/admin/login/", {"username": username, "password": password})
+        code = fresh_code(schema_of_host(self.host), username)
+        response = self.post("/admin/login/", {"username": username, "password": password})
+        if response.status_code == 302:
+            verified = self.post("/admin/two-factor/verify/", {"code": code})
+            assert verified.status_code == 302, f"the code was refused: {verified.status_code}"
+        return response
 
     def publish_article(self, parent_id, *, title, slug, body):
         """POST the admin's add-page form with its own fields, as the browser would, and publish."""

@@ -7,11 +7,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from analytics.views import beacon
 from search.views import search
+from tenants.two_factor_views import SettingsView as TwoFactorSettingsView
+from tenants.two_factor_views import VerifyView as TwoFactorVerifyView
 from tenants.views import PasswordChangeView, serve_media
 
 urlpatterns = [
     # Before Wagtail's admin: an editor's own new password (also the page an issued password leads to).
     path("admin/password/", PasswordChangeView.as_view(), name="govsites_password_change"),
+    # Also before it: the code after the password, and one's own second factor (tenants/two_factor.py).
+    path("admin/two-factor/verify/", TwoFactorVerifyView.as_view(), name="govsites_two_factor_verify"),
+    path("admin/two-factor/", TwoFactorSettingsView.as_view(), name="govsites_two_factor"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="site_media"),

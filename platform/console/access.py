@@ -6,27 +6,21 @@ Roles are the registry's (tenants.staff_roles); these decide per request.
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
+from django.shortcuts import render
 
 from tenants import audit, staff_roles
-from tenants.two_factor import needs_code
 
 
-def staff_required(view, allowed=staff_roles.role_of, verified=True):
+def staff_required(view, allowed=staff_roles.role_of):
     """Signed-in platform staff only; `allowed(user)` decides what else it takes (tenants.staff_roles).
 
-    An account with two-factor login must have entered its code in this session first
-    (tenants/two_factor.py); `verified=False` only for the page where it does.
+    The second factor is checked before any view, by tenants.two_factor.TwoFactorMiddleware.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if verified and needs_code(request):
-            return _to_verify(request)
         if not request.user.is_staff:
             return render(request, "console/forbidden.html", status=403)
         if not allowed(request.user):
@@ -52,14 +46,6 @@ def client_ip(request):
 
 def forbidden(request):
     return render(request, "console/forbidden.html", {"read_only": True}, status=403)
-
-
-def _to_verify(request):
-    """To the code page; back to this page afterwards if it was one to look at (GET)."""
-    url = reverse("console:two_factor_verify")
-    if request.method in ("GET", "HEAD"):
-        url += "?" + urlencode({"next": request.get_full_path()})
-    return redirect(url)
 
 
 def add_errors(form, exc):

@@ -21,7 +21,7 @@ from .base import SiteActionError, lock_site, site_operation
 from .domains import add_domain, remove_domain, set_primary_domain
 from .folding import Fold, check_foldable, fold_township
 from .imports import ImportSummary, import_rows
-from .site_accounts import create_account, reset_password, set_active, unlock_login
+from .site_accounts import create_account, reset_password, reset_site_two_factor, set_active, unlock_login
 from .sites import (
     SITE_ADMIN_USERNAME,
     ProvisionResult,
@@ -33,21 +33,16 @@ from .sites import (
     suspend_site,
     unarchive_site,
 )
-from .staff import (
-    confirm_two_factor,
-    create_platform_admin,
-    disable_two_factor,
-    reset_staff_two_factor,
-    set_staff_role,
-    start_two_factor_setup,
-)
+from .staff import create_platform_admin, reset_staff_two_factor, set_staff_role
+from .two_factor import confirm_two_factor, disable_two_factor, new_recovery_codes, start_two_factor_setup
 
 __all__ = [
     "SITE_ADMIN_USERNAME", "Fold", "ImportSummary", "ProvisionResult", "SiteActionError", "add_domain",
-    "archive_site", "backup_site", "backup_sites", "check_deletable", "check_foldable", "check_restore_as_new",
-    "confirm_two_factor", "create_account", "create_platform_admin", "delete_backup", "delete_site",
-    "disable_two_factor", "finish_interrupted_restores", "fold_township", "import_rows", "lock_site",
-    "provision_site", "remove_domain", "reset_password", "reset_staff_two_factor", "restore_as_new_site",
-    "restore_backup", "resume_site", "set_active", "set_primary_domain", "set_staff_role", "site_operation",
-    "start_two_factor_setup", "suspend_site", "unarchive_site", "unlock_login", "verify_backup",
+    "archive_site", "backup_site", "backup_sites", "check_deletable", "check_foldable",
+    "check_restore_as_new", "confirm_two_factor", "create_account", "create_platform_admin", "delete_backup",
+    "delete_site", "disable_two_factor", "finish_interrupted_restores", "fold_township", "import_rows",
+    "lock_site", "new_recovery_codes", "provision_site", "remove_domain", "reset_password",
+    "reset_site_two_factor", "reset_staff_two_factor", "restore_as_new_site", "restore_backup", "resume_site",
+    "set_active", "set_primary_domain", "set_staff_role", "site_operation", "start_two_factor_setup",
+    "suspend_site", "unarchive_site", "unlock_login", "verify_backup",
 ]

@@ -1,4 +1,5 @@
-"""Site editors' accounts, changed from the console: create, disable, enable, reset a password, unlock.
+"""Site editors' accounts, changed from the console: create, disable, enable, reset a password or a
+second factor, unlock.
 
 A site's accounts live in its own schema, so these actions are the console's door into a
 site: each starts in the public schema, switches to the site's schema explicitly, and writes
@@ -17,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from .. import audit, passwords
+from .. import audit, passwords, two_factor
 from ..models import AuditAction, PasswordChangeRequired
 from ..provisioning.site_groups import EDITOR, SITE_GROUPS
 from ..sessions import end_sessions
@@ -120,3 +121,19 @@ def reset_password(site, username, *, acting_user, source=""):
         audit.record(AuditAction.RESET_SITE_ACCOUNT_PASSWORD, acting_user=acting_user, site=site, source=source,
                      username=username, sessions_ended=ended)
     return password
+
+
+def reset_site_two_factor(site, username, *, acting_user, source=""):
+    """Remove the second factor of an account of `site` (its phone is lost; its sessions end).
+
+    An administrator of the site sets up a new one at the next login; an editor logs in with
+    the password alone until turning it on again.
+    """
+    require_public_schema()
+    with transaction.atomic(), schema_context(site.schema_name):
+        user = _account(site, username)
+        if not two_factor.remove_devices(user):
+            raise SiteActionError(f"账号 {username} 没有开启两步验证")
+        ended = end_sessions(user)
+        audit.record(AuditAction.RESET_SITE_TWO_FACTOR, acting_user=acting_user, site=site, source=source,
+                     username=username, sessions_ended=ended)

@@ -16,11 +16,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
+from django_tenants.utils import get_public_schema_name
 from playwright.sync_api import sync_playwright
 
 from tenants import staff_roles
 from tenants.models import SiteJob
 from tests.helpers import ROOT, ServerDidNotStart, gunicorn_server, test_env
+from tests.two_factor import fresh_code, schema_of_host
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -201,15 +203,38 @@ def audit_pages(page, site_url, axe, screenshot):
 
 @pytest.fixture
 def wagtail_login(site_url):
-    """wagtail_login(page, host, password): sign in to a site's Wagtail admin as its administrator.
+    """wagtail_login(page, host, password): sign in to a site's Wagtail admin as its administrator,
+    through the login page and the code page (with a new app: tests.two_factor.fresh_code).
+    `second_factor=False` for an administrator without an app yet (the set-up page comes next).
 
     Fields are found by id: Wagtail labels the password field "Password" even in Chinese.
     """
 
-    def login(page, host, password):
+    def login(page, host, password, second_factor=True):
         page.goto(site_url(host, "/admin/login/"))
+        code = fresh_code(schema_of_host(host), "admin") if second_factor else None
         page.locator("#id_username").fill("admin")
         page.locator("#id_password").fill(password)
         page.get_by_role("button", name="登录").click()
+        if code:
+            page.get_by_label("验证码").fill(code)
+            page.get_by_role("button", name="验证并进入网站后台").click()
+
+    return login
+
+
+@pytest.fixture
+def console_login(live_server_url, console_staff):
+    """console_login(page): sign in to the console as `console_staff`, through the login page and the
+    code page (with a new app each time: each code is accepted once)."""
+
+    def login(page):
+        page.goto(f"{live_server_url}/login/")
+        code = fresh_code(get_public_schema_name(), console_staff.username)
+        page.get_by_label("用户名").fill(console_staff.username)
+        page.get_by_label("密码").fill(console_staff.password)
+        page.get_by_role("button", name="登录").click()
+        page.get_by_label("验证码").fill(code)
+        page.get_by_role("button", name="验证并进入控制台").click()
 
     return login

@@ -21,7 +21,7 @@ def _views(site, page_id):
 
 
 def test_a_visit_is_counted_without_cookies(fixture_sites, site_url, live_server_url, page, django_db_blocker,
-                                            console_staff, axe):
+                                            console_login, axe):
     county = fixture_sites["county"]
     with django_db_blocker.unblock():
         with schema_context(county.schema):
@@ -37,10 +37,7 @@ def test_a_visit_is_counted_without_cookies(fixture_sites, site_url, live_server
             assert _views(county.site, home_id) == before + 1
         assert page.context.cookies() == []
 
-        page.goto(f"{live_server_url}/login/")
-        page.get_by_label("用户名").fill(console_staff.username)
-        page.get_by_label("密码").fill(console_staff.password)
-        page.get_by_role("button", name="登录").click()
+        console_login(page)
         page.goto(f"{live_server_url}/analytics/?site={county.site.region_code}")
         expect(page.locator("main")).to_contain_text("共 1 次访问")
         axe(page)

@@ -1,24 +1,33 @@
 """The platform console in a browser: log in, read the site tree, open a site, and run one site's whole life."""
 
 import re
+from base64 import b32decode
 
 import pytest
+from django_otp.oath import totp
+from django_tenants.utils import get_public_schema_name
 from playwright.sync_api import expect
 
 from tests.helpers import provision_committed_county
+from tests.two_factor import fresh_code
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def console(live_server_url, console_staff, page, axe, screenshot):
-    """The page, logged in to the console through its login form (checked for accessibility on the way)."""
+    """The page, logged in to the console through its login form and code page (checked for accessibility)."""
     page.goto(f"{live_server_url}/login/")
     axe(page)
     screenshot(page, "console-login")
+    code = fresh_code(get_public_schema_name(), console_staff.username)
     page.get_by_label("用户名").fill(console_staff.username)
     page.get_by_label("密码").fill(console_staff.password)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("输入验证码")
+    axe(page)
+    page.get_by_label("验证码").fill(code)
+    page.get_by_role("button", name="验证并进入控制台").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("站点（共")
     return page
 
@@ -106,7 +115,7 @@ def test_provision_visit_suspend_and_resume_a_site(
     expect(site.locator(".site-name")).to_have_text("青白江区人民政府")
     screenshot(site, "new-site-home")
 
-    wagtail_login(site, site_host, password)
+    wagtail_login(site, site_host, password, second_factor=False)
     # The console issued that password: the administrator sets their own before anything else.
     expect(site.get_by_role("heading", level=1)).to_have_text("修改密码")
     expect(site.get_by_role("alert")).to_contain_text("您的密码由管理员发放或重置")
@@ -116,6 +125,19 @@ def test_provision_visit_suspend_and_resume_a_site(
     site.get_by_label("新密码", exact=True).fill("Tq7#mZ2!rL9x")
     site.get_by_label("新密码确认").fill("Tq7#mZ2!rL9x")
     site.get_by_role("button", name="修改密码").click()
+    # Then, as an administrator, a second factor before any admin page (the grace login).
+    expect(site.get_by_role("heading", level=1)).to_have_text("两步验证")
+    expect(site.get_by_role("alert")).to_contain_text("请先设置两步验证")
+    site.get_by_role("button", name="开始设置").click()
+    expect(site.get_by_role("img", name="两步验证设置二维码")).to_be_visible()
+    axe(site)
+    screenshot(site, "new-site-two-factor-setup")
+    key = b32decode(site.locator("li", has_text="密钥为").locator("code").inner_text().replace(" ", ""))
+    site.get_by_label("验证码").fill(f"{totp(key):06d}")
+    site.get_by_role("button", name="确认开启").click()
+    expect(site.get_by_role("list", name="恢复码").get_by_role("listitem")).to_have_count(10)
+    axe(site)
+    site.get_by_role("link", name="我已保存恢复码，继续").click()
     expect(site).to_have_url(site_url(site_host, "/admin/"))
     expect(site).to_have_title(re.compile("控制面板"))
     expect(site.locator("html")).to_have_attribute("lang", re.compile("^zh"))

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_public_pages_the_console_and_the_admin_run_under_their_policy(
-    fixture_sites, site_url, live_server_url, page, wagtail_login, console_staff
+    fixture_sites, site_url, live_server_url, page, wagtail_login, console_login
 ):
     county = fixture_sites["county"]
     response = page.goto(site_url(county.host))
@@ -25,10 +25,7 @@ def test_public_pages_the_console_and_the_admin_run_under_their_policy(
     page.goto(site_url(county.host, "/hdjl/ldxx/"))
     page.goto(site_url(county.host, "/search/?q=%E9%94%A6%E6%B1%9F"))
 
-    page.goto(f"{live_server_url}/login/")
-    page.get_by_label("用户名").fill(console_staff.username)
-    page.get_by_label("密码").fill(console_staff.password)
-    page.get_by_role("button", name="登录").click()
+    console_login(page)
     page.goto(f"{live_server_url}/health/")
     expect(page.locator("main")).to_be_visible()
 

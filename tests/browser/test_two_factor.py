@@ -1,4 +1,5 @@
-"""Two-factor login in a browser, through gunicorn with the production settings: set up, then log in with a code."""
+"""Two-factor login in a browser, through gunicorn with the production settings: a console account without
+an app is held at the set-up page, sets one up, keeps its recovery codes, and logs in again with one."""
 
 from base64 import b32decode
 
@@ -11,15 +12,21 @@ from tests.helpers import raw_connection
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def no_device_left(console_staff):
-    """The server commits the device; remove it afterwards so the other browser tests log in with a password."""
-    yield
+def remove_devices(username):
     with raw_connection() as conn:
-        conn.execute(
-            "DELETE FROM otp_totp_totpdevice WHERE user_id = (SELECT id FROM auth_user WHERE username = %s)",
-            [console_staff.username],
-        )
+        for table in ("otp_totp_totpdevice", "otp_static_statictoken", "otp_static_staticdevice"):
+            user_column = "device_id IN (SELECT id FROM otp_static_staticdevice WHERE user_id = u.id)" \
+                if table == "otp_static_statictoken" else "user_id = u.id"
+            conn.execute(f"DELETE FROM {table} t USING auth_user u WHERE u.username = %s AND t.{user_column}",  # noqa: S608
+                         [username])
+
+
+@pytest.fixture
+def without_an_app(console_staff):
+    """The staff account starts without an app (other tests give it one each login) and ends so."""
+    remove_devices(console_staff.username)
+    yield
+    remove_devices(console_staff.username)
 
 
 def log_in(page, live_server_url, staff):
@@ -29,13 +36,13 @@ def log_in(page, live_server_url, staff):
     page.get_by_role("button", name="登录").click()
 
 
-def test_set_up_two_factor_and_log_in_with_a_code(
-    live_server_url, console_staff, no_device_left, page, axe, screenshot
+def test_set_up_two_factor_at_the_first_login_and_log_in_with_a_recovery_code(
+    live_server_url, console_staff, without_an_app, page, axe, screenshot
 ):
     log_in(page, live_server_url, console_staff)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("站点（共")
-
-    page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="两步验证").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("两步验证")
+    expect(page.get_by_role("alert")).to_contain_text("请先设置两步验证")
+    page.goto(f"{live_server_url}/sites/new/")  # nothing else until it is set up
     expect(page.get_by_role("heading", level=1)).to_have_text("两步验证")
     axe(page)
     page.get_by_role("button", name="开始设置").click()
@@ -53,14 +60,26 @@ def test_set_up_two_factor_and_log_in_with_a_code(
     page.wait_for_timeout(1100)  # django-otp's throttle: one second after a wrong code
     page.get_by_label("验证码").fill(f"{totp(key):06d}")
     page.get_by_role("button", name="确认开启").click()
-    expect(page.get_by_role("status")).to_contain_text("两步验证已开启")
+    codes = page.get_by_role("list", name="恢复码").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    recovery = codes.first.inner_text()
     axe(page)
+    screenshot(page, "console-two-factor-recovery-codes")
+    page.get_by_role("link", name="我已保存恢复码，继续").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("开设站点")  # where the gate had stopped it
 
     page.get_by_role("button", name="退出").click()
     log_in(page, live_server_url, console_staff)
     expect(page.get_by_role("heading", level=1)).to_have_text("输入验证码")
     axe(page)
     screenshot(page, "console-two-factor-verify")
-    page.get_by_label("验证码").fill(f"{totp(key, drift=1):06d}")  # the code was used: the app's next one
+    page.get_by_label("验证码").fill(recovery)  # the phone is not at hand
     page.get_by_role("button", name="验证并进入控制台").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("站点（共")
+    expect(page.get_by_role("status")).to_contain_text("还剩 9 个")
+
+    page.get_by_role("button", name="退出").click()
+    log_in(page, live_server_url, console_staff)
+    page.get_by_label("验证码").fill(recovery)  # used once: refused
+    page.get_by_role("button", name="验证并进入控制台").click()
+    expect(page.get_by_role("alert")).to_contain_text("恢复码不正确或已经用过")

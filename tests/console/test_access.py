@@ -1,20 +1,18 @@
 """Platform staff roles: administrators and operators change sites, a supervisor sees everything and changes nothing."""
 
 import pytest
-from django.test import Client
 
 from tenants import actions, staff_roles
 from tenants.models import AuditEvent, Domain, GovSite, SiteJob
 from tests.factories import StaffFactory
 from tests.helpers import run_manage
+from tests.two_factor import signed_in
 
 
 def staff(username, role=None):
     """A staff account (StaffFactory) with `role`, and a console client signed in as it."""
     user = StaffFactory(username=username, role=role)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return user, client
+    return user, signed_in(user)
 
 
 def console_posts(site):

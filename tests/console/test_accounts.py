@@ -4,12 +4,12 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django_tenants.utils import schema_context
 
 from tenants import accounts, actions, staff_roles
 from tenants.models import AuditEvent
 from tests.factories import StaffFactory
+from tests.two_factor import signed_in
 
 
 def password_shown(response):
@@ -74,8 +74,7 @@ def test_bad_input_is_explained_and_changes_nothing(console_client, county):
 @pytest.mark.parametrize("role", [staff_roles.OPERATOR, staff_roles.SUPERVISOR])
 def test_only_administrators_change_site_accounts(county, role):
     user = StaffFactory(username=f"staff-{role}", role=role)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = signed_in(user)
     page = client.get(f"/sites/{county.site.pk}/accounts/")
     assert page.status_code == 200 and "新建账号" not in page.content.decode()
     assert client.post(f"/sites/{county.site.pk}/accounts/", {"username": "x1", "group": "编辑"}).status_code == 403

@@ -50,8 +50,7 @@ def test_a_section_made_private_is_a_recorded_permission_change(county):
 
 def test_the_source_is_the_visitors_address_behind_the_edge(county, settings):
     settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"  # production: nginx's X-Real-IP
-    editor = county.client(HTTP_X_REAL_IP="203.0.113.9")
-    assert editor.post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 302
+    editor = county.admin_client(HTTP_X_REAL_IP="203.0.113.9")
     with schema_context(county.schema):
         news = ColumnPage.objects.get(slug="xwdt")
     post_page_form(editor, f"/admin/pages/add/columns/articlepage/{news.pk}/",

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from tenants.models import AuditAction, AuditEvent, Domain, GovSite
 from tests.factories import ArticleFactory
+from tests.two_factor import mark_verified
 
 
 def test_console_requires_login(db):
@@ -22,6 +23,7 @@ def test_staff_login_works_and_non_staff_is_forbidden(db):
     User.objects.create_user("visitor", password="visitor-pass-1234")
     client = Client(HTTP_HOST="localhost")
     assert client.post("/login/", {"username": "guanliyuan", "password": "staff-pass-1234"}).status_code == 302
+    mark_verified(client, User.objects.get(username="guanliyuan"))
     assert client.get("/").status_code == 200
     other = Client(HTTP_HOST="localhost")
     other.post("/login/", {"username": "visitor", "password": "visitor-pass-1234"})

@@ -38,6 +38,7 @@ from tenants.actions.base import SITE_OPERATION_LOCK
 from tenants.models import AuditEvent, GovSite, SiteBackup
 from tests.factories import ArticleFactory, ImageFactory, StaffFactory, column
 from tests.helpers import drop_committed_site, job_page_once_run, raw_connection
+from tests.two_factor import signed_in
 
 TITLE = "新都区召开乡村振兴工作推进会"
 
@@ -427,14 +428,13 @@ def committed_admin(committed_db):
     from tenants import staff_roles
 
     user = StaffFactory(username="backup-admin", password="backup-pass-1234", role=staff_roles.ADMINISTRATOR)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    yield client
+    yield signed_in(user)
     # Not user.delete(): its cascade looks for Wagtail's per-site tables, which public does not have.
     with raw_connection() as conn:
         conn.execute("UPDATE tenants_auditevent SET actor_id = NULL WHERE actor_id = %s", [user.pk])
         conn.execute("UPDATE tenants_sitejob SET requested_by_id = NULL WHERE requested_by_id = %s", [user.pk])
         conn.execute("DELETE FROM auth_user_groups WHERE user_id = %s", [user.pk])
+        conn.execute("DELETE FROM otp_totp_totpdevice WHERE user_id = %s", [user.pk])
         conn.execute("DELETE FROM auth_user WHERE id = %s", [user.pk])
 
 

@@ -64,4 +64,5 @@ def test_the_console_holds_an_issued_password_too(db):
     assert "控制台" in page
     done = change(client, "/password/", password, "Lu-ming-shan-9X")
     assert done.status_code == 302 and done["Location"] == "/"
-    assert client.get("/").status_code == 200
+    # Then its second factor, before any other page (tests/console/test_two_factor.py).
+    assert client.get("/")["Location"] == "/two-factor/?next=%2F"

@@ -51,10 +51,10 @@ SHARED_APPS = [
     "axes",
     # The last passwords of each console account, salted and hashed, so none is used again (tenants/passwords.py).
     "django_password_validators.password_history",
-    # Optional two-factor login (TOTP) for platform staff: devices are rows of the public schema only,
-    # never of a site's (site accounts do not have them); see tenants/two_factor.py.
+    # Two-factor login (TOTP and one-time recovery codes), required of platform staff (tenants/two_factor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Background jobs (backup, restore, fold, delete): django-tasks' API, its queue a table of the public
     # schema; `manage.py db_worker` runs them (deploy/systemd/govsites-jobs.service, tenants/jobs.py).
     "django_tasks",
@@ -105,6 +105,10 @@ TENANT_APPS = [
     "axes",
     # The last passwords of each of the site's accounts, salted and hashed (tenants/passwords.py).
     "django_password_validators.password_history",
+    # Two-factor login of the site's accounts: required of its administrators, a choice for its editors.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -143,11 +147,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified() (django-otp) for console staff; does nothing on a site's host (tenants/two_factor.py).
-    "tenants.middleware.ConsoleOTPMiddleware",
+    # request.user.is_verified(): whether this session has passed its second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signed-in sessions end after 30 idle minutes and 8 hours after login (tenants/sessions.py).
     "tenants.sessions.SessionTimeoutMiddleware",
+    # A signed-in session enters its code, or sets up its required second factor, before anything else.
+    "tenants.two_factor.TwoFactorMiddleware",
     # An account whose password the console issued must choose its own before anything else.
     "tenants.sessions.PasswordChangeMiddleware",
     # Editors see their site's vetoes and near-vetoes at the top of the admin, once a day.
@@ -335,9 +341,19 @@ SESSION_ABSOLUTE_AGE = timedelta(hours=8)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_AGE.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "console:sites"
-# Two-factor login for console staff (optional, per account): the name authenticator apps show for the
-# account, and django-otp's throttle after a wrong code (waits of 1, 2, 4, 8... seconds, times this factor).
-OTP_TOTP_ISSUER = "政府网站集约化平台"
+
+
+def _totp_issuer(device):
+    """The name an authenticator app lists the account under: the console's, or its own site's (every
+    site's first account is "admin", and one person may hold several)."""
+    from tenants.two_factor import issuer
+
+    return issuer(device)
+
+
+# Two-factor login (tenants/two_factor.py): the name authenticator apps show for the account, and
+# django-otp's throttle after a wrong code (waits of 1, 2, 4, 8... seconds, times this factor).
+OTP_TOTP_ISSUER = _totp_issuer
 OTP_TOTP_THROTTLE_FACTOR = 1
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 

@@ -57,7 +57,7 @@ def find_accounts(request):
 @require_POST
 @administrator_required
 def site_account(request, pk, username):
-    """Disable, enable, unlock or reset the password of one account of a site."""
+    """Disable, enable, unlock, or reset the password or the second factor of one account of a site."""
     site = get_object_or_404(GovSite.objects.prefetch_related("domains"), pk=pk)
     op = request.POST.get("op")
     source = client_ip(request)
@@ -70,6 +70,9 @@ def site_account(request, pk, username):
         if op == "unlock":
             actions.unlock_login(site, username, acting_user=request.user, source=source)
             messages.success(request, f"已解除账号 {username} 的登录锁定。")
+        elif op == "reset_two_factor":
+            actions.reset_site_two_factor(site, username, acting_user=request.user, source=source)
+            messages.success(request, f"已重置账号 {username} 的两步验证，其登录已全部失效。")
         elif op in ("disable", "enable"):
             actions.set_active(site, username, op == "enable", acting_user=request.user, source=source)
             messages.success(request, f"账号 {username} 已{'启用' if op == 'enable' else '停用，其登录已全部失效'}。")
