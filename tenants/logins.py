@@ -122,7 +122,7 @@ def _tell_about_lockout(username):
         send_mail(
             f"【安全提醒】账号 {username} 已被锁定",
             f"{where}的账号 {username} 连续 {settings.AXES_FAILURE_LIMIT} 次密码错误，已被锁定 {minutes} 分钟。\n"
-            "如果不是本人操作，可能有人在尝试猜测密码：请尽快修改密码，并告知平台管理员。\n"
+            "如果不是本人操作，可能有人在尝试猜测密码：请尽快修改密码，并告知平台的安全管理员。\n"
             "管理员可以在控制台提前解除锁定；每次登录、失败和锁定都记录在审计记录中。",
             None, sorted(to), fail_silently=False,
         )

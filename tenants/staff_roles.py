@@ -1,39 +1,88 @@
-"""Platform staff roles: what a console account may do (public schema, Django groups).
+"""Platform staff roles (三员分立): what a console account may do (public schema, Django groups).
 
-- 平台管理员 (administrator): everything, including staff roles;
-- 运维人员 (operator): sites' lifecycle and domains;
-- 监督员 (supervisor): sees everything, changes nothing.
+Three administrators, none able to do another's work (等保 2.0 三级):
 
-A superuser is an administrator. A staff account with no role is read-only, like a
-supervisor: access is granted by a role, never assumed. Site editors are not staff of
-the platform at all (their accounts live in their site's schema).
+- 系统管理员 (system): sites, their lifecycle and domains, backups, restores, folding and deleting;
+  opens staff accounts (without a role);
+- 安全管理员 (security): accounts — staff roles, each site's accounts, lockouts, second factors;
+- 审计管理员 (audit): reads and exports the audit trail, and nothing else.
+
+Two narrower roles: 运维人员 (operator: opening, suspending and resuming sites, domains, backups;
+not deleting, restoring or folding) and 监督员 (supervisor: sees the sites, their health and
+statistics, changes nothing). Neither of them, nor the system or security administrator, reads
+the audit trail.
+
+One role per account, set only by a security administrator and never on their own account, so
+no role grants itself another; an account without a role reaches nothing but its own password
+and second factor. The Django superuser flag gives no role: an emergency is `break_glass`, a
+role for an hour or so, from the command line, audited (tenants.actions.staff).
 """
 
-ADMINISTRATOR = "平台管理员"
+from django.utils import timezone
+
+SYSTEM = "系统管理员"
+SECURITY = "安全管理员"
+AUDITOR = "审计管理员"
 OPERATOR = "运维人员"
 SUPERVISOR = "监督员"
-ROLES = [ADMINISTRATOR, OPERATOR, SUPERVISOR]
-OPERATING_ROLES = (ADMINISTRATOR, OPERATOR)  # may change sites
+ROLES = [SYSTEM, SECURITY, AUDITOR, OPERATOR, SUPERVISOR]
 DESCRIPTIONS = {
-    ADMINISTRATOR: "全部操作，包括设置工作人员角色",
-    OPERATOR: "开设、暂停、恢复站点，管理域名",
-    SUPERVISOR: "查看全部内容，不能做任何修改",
+    SYSTEM: "开设、暂停、归档、并入、删除站点，域名，备份与恢复；开设工作人员账号",
+    SECURITY: "工作人员的角色，各站点账号，登录锁定，两步验证",
+    AUDITOR: "查阅、导出审计记录，不能做其他操作",
+    OPERATOR: "开设、暂停、恢复站点，管理域名，备份",
+    SUPERVISOR: "查看站点、监测与统计，不能做任何修改",
 }
+READERS = (SYSTEM, SECURITY, OPERATOR, SUPERVISOR)  # see sites, health, statistics, backups, jobs
+OPERATORS = (SYSTEM, OPERATOR)  # change sites
+
+_CACHE = "_govsites_staff_role"
 
 
 def role_of(user):
-    """The user's role (one of ROLES), or None for an account that is not platform staff."""
+    """The account's role (one of ROLES) now, or None: an emergency role while it lasts, else its group's.
+
+    Looked up once per request (kept on the user object, which lives as long as the request).
+    """
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
-    if user.is_superuser:
-        return ADMINISTRATOR
+    if not hasattr(user, _CACHE):
+        setattr(user, _CACHE, _lookup(user))
+    return getattr(user, _CACHE)
+
+
+def _lookup(user):
+    from .models import EmergencyRole
+
+    emergency = EmergencyRole.objects.filter(user=user, ends_at__gt=timezone.now(), ended_at=None).first()
+    if emergency is not None:
+        return emergency.role
     names = set(user.groups.values_list("name", flat=True))
-    return next((role for role in ROLES if role in names), SUPERVISOR)
+    return next((role for role in ROLES if role in names), None)
+
+
+def forget(user):
+    """Drop the role kept on `user` (after it changed)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def can_read(user):
+    return role_of(user) in READERS
 
 
 def can_operate(user):
-    return role_of(user) in OPERATING_ROLES
+    return role_of(user) in OPERATORS
 
 
-def can_administer(user):
-    return role_of(user) == ADMINISTRATOR
+def can_administer_sites(user):
+    """Deleting, restoring and folding sites; opening staff accounts."""
+    return role_of(user) == SYSTEM
+
+
+def can_manage_accounts(user):
+    return role_of(user) == SECURITY
+
+
+def can_audit(user):
+    return role_of(user) == AUDITOR

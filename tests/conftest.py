@@ -207,10 +207,11 @@ def _back_to_public():
 
 @pytest.fixture
 def platform_admin(db):
+    """The console's system administrator (sites, lifecycle, backups): most console tests act as them."""
     from tenants import staff_roles
     from tests.factories import StaffFactory
 
-    return StaffFactory(username="console-admin", password="console-pass-1234", role=staff_roles.ADMINISTRATOR)
+    return StaffFactory(username="console-admin", password="console-pass-1234", role=staff_roles.SYSTEM)
 
 
 @pytest.fixture
@@ -218,6 +219,32 @@ def console_client(platform_admin):
     from tests.two_factor import signed_in
 
     return signed_in(platform_admin)
+
+
+@pytest.fixture
+def security_admin(db):
+    """The console's security administrator (accounts, roles, lockouts, second factors)."""
+    from tenants import staff_roles
+    from tests.factories import StaffFactory
+
+    return StaffFactory(username="anquan-admin", role=staff_roles.SECURITY)
+
+
+@pytest.fixture
+def security_client(security_admin):
+    from tests.two_factor import signed_in
+
+    return signed_in(security_admin)
+
+
+@pytest.fixture
+def audit_client(db):
+    """Signed in as the console's audit administrator (reads and exports the trail, nothing else)."""
+    from tenants import staff_roles
+    from tests.factories import StaffFactory
+    from tests.two_factor import signed_in
+
+    return signed_in(StaffFactory(username="shenji-admin", role=staff_roles.AUDITOR))
 
 
 @pytest.fixture

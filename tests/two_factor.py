@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name, schema_context
 from psycopg import sql
@@ -34,6 +35,14 @@ def wrong_code(device):
     """A code no window of the device accepts now."""
     accepted = {code(device, steps) for steps in (-1, 0, 1, 2)}
     return next(c for c in ("000000", "111111", "222222", "333333", "444444") if c not in accepted)
+
+
+def without_an_app(schema, username):
+    """Remove `username`'s apps and recovery codes in `schema`, inside the test's transaction: browser
+    tests leave committed apps on the fixture sites' administrators (fresh_code)."""
+    with schema_context(schema):
+        TOTPDevice.objects.filter(user__username=username).delete()
+        StaticDevice.objects.filter(user__username=username).delete()
 
 
 def mark_verified(client, user, schema=None):

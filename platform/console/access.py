@@ -11,8 +11,9 @@ from django.shortcuts import render
 from tenants import audit, staff_roles
 
 
-def staff_required(view, allowed=staff_roles.role_of):
-    """Signed-in platform staff only; `allowed(user)` decides what else it takes (tenants.staff_roles).
+def staff_required(view, allowed=staff_roles.can_read):
+    """Signed-in platform staff only; `allowed(user)` decides what else it takes (tenants.staff_roles):
+    by default a role that reads the sites (every role but the audit administrator's).
 
     The second factor is checked before any view, by tenants.two_factor.TwoFactorMiddleware.
     """
@@ -30,14 +31,29 @@ def staff_required(view, allowed=staff_roles.role_of):
     return wrapper
 
 
+def own_account(view):
+    """One's own login settings (the second factor): any staff account, with a role or not."""
+    return staff_required(view, allowed=lambda user: True)
+
+
 def operator_required(view):
-    """Changes to sites: administrators and operators; a supervisor's request is refused, nothing changes."""
+    """Changes to sites: system administrators and operators; anyone else is refused, nothing changes."""
     return staff_required(view, allowed=staff_roles.can_operate)
 
 
-def administrator_required(view):
-    """Accounts and roles: platform administrators only."""
-    return staff_required(view, allowed=staff_roles.can_administer)
+def system_required(view):
+    """Deleting, restoring and folding sites, opening staff accounts: system administrators only."""
+    return staff_required(view, allowed=staff_roles.can_administer_sites)
+
+
+def accounts_required(view):
+    """Accounts, roles, lockouts, second factors: security administrators only."""
+    return staff_required(view, allowed=staff_roles.can_manage_accounts)
+
+
+def audit_required(view):
+    """The audit trail: audit administrators only."""
+    return staff_required(view, allowed=staff_roles.can_audit)
 
 
 def client_ip(request):

@@ -2,7 +2,10 @@
 
 from functools import cache
 
+from django.utils import timezone
+
 from tenants import staff_roles
+from tenants.models import EmergencyRole
 
 
 def staff_role(request):
@@ -16,8 +19,18 @@ def staff_role(request):
     def role():
         return staff_roles.role_of(user)
 
+    @cache
+    def emergency():
+        if not user.is_authenticated:
+            return None
+        return EmergencyRole.objects.filter(user=user, ends_at__gt=timezone.now(), ended_at=None).first()
+
     return {
         "staff_role": role,
-        "can_operate": lambda: role() in staff_roles.OPERATING_ROLES,
-        "can_administer": lambda: role() == staff_roles.ADMINISTRATOR,
+        "emergency": emergency,
+        "can_read": lambda: role() in staff_roles.READERS,
+        "can_operate": lambda: role() in staff_roles.OPERATORS,
+        "can_administer_sites": lambda: role() == staff_roles.SYSTEM,
+        "can_manage_accounts": lambda: role() == staff_roles.SECURITY,
+        "can_audit": lambda: role() == staff_roles.AUDITOR,
     }

@@ -69,3 +69,9 @@ class RestoreAsNewForm(forms.Form):
     region_code = forms.CharField(label="区划代码", max_length=9)
     site_code = forms.CharField(label="网站标识码", max_length=10)
     domain = forms.CharField(label="域名", max_length=253)
+
+
+class StaffAccountForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, help_text="字母、数字或 @.+-_，在平台内唯一")
+    name = forms.CharField(label="姓名", max_length=150, required=False)
+    email = forms.CharField(label="电子邮件", max_length=254, required=False, help_text="用于接收登录锁定等通知")

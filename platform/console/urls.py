@@ -5,7 +5,7 @@ from django.urls import path
 
 from tenants.views import PasswordChangeView
 
-from .views import accounts, audit, distributions, health, jobs, lifecycle, sites, statistics, two_factor
+from .views import accounts, audit, distributions, health, jobs, lifecycle, sites, staff, statistics, two_factor
 
 app_name = "console"
 
@@ -16,7 +16,8 @@ urlpatterns = [
     path("login/verify/", two_factor.verify, name="two_factor_verify"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("two-factor/", two_factor.settings_page, name="two_factor"),
-    path("two-factor/reset/", two_factor.reset, name="two_factor_reset"),
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/<str:username>/", staff.staff_account, name="staff_account"),
     path("sites/new/", sites.provision, name="provision"),
     path("sites/<int:pk>/", sites.site_detail, name="site"),
     path("sites/<int:pk>/suspend/", lifecycle.lifecycle, {"op": "suspend"}, name="suspend"),

@@ -32,7 +32,7 @@ def _site_addresses(site):
 
 def _admin_addresses():
     return set(
-        get_user_model().objects.filter(is_active=True, groups__name=staff_roles.ADMINISTRATOR)
+        get_user_model().objects.filter(is_active=True, groups__name=staff_roles.SYSTEM)
         .exclude(email="").values_list("email", flat=True)
     )
 

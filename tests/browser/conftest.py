@@ -47,25 +47,36 @@ class Credentials:
     password: str
 
 
-@pytest.fixture(scope="session")
-def console_staff(django_db_setup, django_db_blocker):
-    """A committed platform staff user: the server process cannot see one made inside a test transaction.
-
-    Its name differs from `platform_admin`'s so the in-transaction fixture can still create that one.
-    """
-    staff = Credentials("browser-staff", "browser-staff-pass-1234")
+def _committed_staff(django_db_blocker, username, password, role):
+    staff = Credentials(username, password)
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         user, _ = get_user_model().objects.get_or_create(username=staff.username)
         user.is_staff = True
         user.set_password(staff.password)
         user.save()
-        user.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
+        user.groups.set([Group.objects.get(name=role)])
     return staff
 
 
 @pytest.fixture(scope="session")
-def live_server_url(fixture_sites, console_staff, tmp_path_factory):
+def console_staff(django_db_setup, django_db_blocker):
+    """A committed platform staff user, a system administrator: the server process cannot see one made
+    inside a test transaction.
+
+    Its name differs from `platform_admin`'s so the in-transaction fixture can still create that one.
+    """
+    return _committed_staff(django_db_blocker, "browser-staff", "browser-staff-pass-1234", staff_roles.SYSTEM)
+
+
+@pytest.fixture(scope="session")
+def console_auditor(django_db_setup, django_db_blocker):
+    """A committed audit administrator (三员分立: the trail is theirs alone)."""
+    return _committed_staff(django_db_blocker, "browser-auditor", "browser-auditor-pass-1234", staff_roles.AUDITOR)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(fixture_sites, console_staff, console_auditor, tmp_path_factory):
     """gunicorn with the production config, serving this run's test database; yields the console's address.
 
     It starts after the fixture sites and the staff user are committed, so its workers can see them.
@@ -225,14 +236,14 @@ def wagtail_login(site_url):
 
 @pytest.fixture
 def console_login(live_server_url, console_staff):
-    """console_login(page): sign in to the console as `console_staff`, through the login page and the
+    """console_login(page, staff=console_staff): sign in to the console through the login page and the
     code page (with a new app each time: each code is accepted once)."""
 
-    def login(page):
+    def login(page, staff=console_staff):
         page.goto(f"{live_server_url}/login/")
-        code = fresh_code(get_public_schema_name(), console_staff.username)
-        page.get_by_label("用户名").fill(console_staff.username)
-        page.get_by_label("密码").fill(console_staff.password)
+        code = fresh_code(get_public_schema_name(), staff.username)
+        page.get_by_label("用户名").fill(staff.username)
+        page.get_by_label("密码").fill(staff.password)
         page.get_by_role("button", name="登录").click()
         page.get_by_label("验证码").fill(code)
         page.get_by_role("button", name="验证并进入控制台").click()

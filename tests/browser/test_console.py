@@ -85,13 +85,30 @@ def test_site_tree_and_site_detail(console, axe, screenshot):
     axe(page)
     screenshot(page, "console-provision-form-errors")
 
-    page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="审计记录").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("审计记录")
+    page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="工作人员").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("工作人员")
+    expect(page.get_by_role("button", name="开设账号")).to_be_visible()  # a system administrator opens accounts
+    expect(page.get_by_role("button", name=re.compile("的角色$"))).to_have_count(0)  # roles are security's
+    axe(page)
+    screenshot(page, "console-staff")
+    expect(page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="审计记录")).to_have_count(0)
+
+
+def test_the_audit_administrator_reads_the_trail_and_nothing_else(
+    live_server_url, console_auditor, console_login, page, axe, screenshot
+):
+    console_login(page, console_auditor)
+    expect(page.get_by_role("heading", level=1)).to_have_text("审计记录")  # the console's home, for them
+    nav = page.get_by_role("navigation", name="控制台导航")
+    expect(nav.get_by_role("link", name="站点", exact=True)).to_have_count(0)
     page.get_by_label("站点区划代码").fill("510104")
     page.get_by_role("button", name="筛选").click()
     expect(page.get_by_role("cell", name="provision_site")).to_be_visible()
     axe(page)
     screenshot(page, "console-audit-trail")
+    assert page.goto(f"{live_server_url}/sites/new/").status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("无权访问")
+    axe(page)
 
 
 def test_provision_visit_suspend_and_resume_a_site(

@@ -16,10 +16,10 @@ def password_shown(response):
     return re.search(r'<code id="password">([^<]+)</code>', response.content.decode()).group(1)
 
 
-def test_an_administrator_creates_an_editor_who_can_sign_in_to_that_site_only(console_client, county, city):
-    page = console_client.get(f"/sites/{county.site.pk}/accounts/")
+def test_an_administrator_creates_an_editor_who_can_sign_in_to_that_site_only(security_client, county, city):
+    page = security_client.get(f"/sites/{county.site.pk}/accounts/")
     assert page.status_code == 200 and "admin" in page.content.decode()
-    created = console_client.post(f"/sites/{county.site.pk}/accounts/", {
+    created = security_client.post(f"/sites/{county.site.pk}/accounts/", {
         "username": "wangwu", "name": "王五", "email": "wangwu@example.gov.cn", "group": "编辑",
     })
     assert created.status_code == 201
@@ -34,16 +34,16 @@ def test_an_administrator_creates_an_editor_who_can_sign_in_to_that_site_only(co
     assert password not in str(event.detail)
 
 
-def test_disabling_ends_the_editors_sessions_and_reset_gives_a_new_password(console_client, county):
+def test_disabling_ends_the_editors_sessions_and_reset_gives_a_new_password(security_client, county):
     editor = county.admin_client()
     assert editor.get("/admin/").status_code == 200
-    response = console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "disable"})
+    response = security_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "disable"})
     assert response.status_code == 302
     assert editor.get("/admin/").status_code == 302, "the disabled editor's session must end"
     assert county.client().post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 200
 
-    assert console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "enable"}).status_code == 302
-    reset = console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "reset"})
+    assert security_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "enable"}).status_code == 302
+    reset = security_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "reset"})
     new_password = password_shown(reset)
     client = county.client()
     assert client.post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 200
@@ -53,7 +53,7 @@ def test_disabling_ends_the_editors_sessions_and_reset_gives_a_new_password(cons
     assert sorted(actions) == ["disable_site_account", "enable_site_account", "reset_site_account_password"]
 
 
-def test_bad_input_is_explained_and_changes_nothing(console_client, county):
+def test_bad_input_is_explained_and_changes_nothing(security_client, county):
     url = f"/sites/{county.site.pk}/accounts/"
     for data, message in (
         ({"username": "admin", "group": "编辑"}, "已有账号 admin"),
@@ -61,12 +61,12 @@ def test_bad_input_is_explained_and_changes_nothing(console_client, county):
         ({"username": "zhaoliu", "group": "站长"}, "选择一个有效的选项"),
         ({"username": "zhaoliu", "group": "编辑", "email": "not-an-address"}, "有效的电子邮件"),
     ):
-        response = console_client.post(url, data)
+        response = security_client.post(url, data)
         assert response.status_code == 400 and message in response.content.decode(), data
-    missing = console_client.post(f"/sites/{county.site.pk}/accounts/nobody/", {"op": "reset"})
+    missing = security_client.post(f"/sites/{county.site.pk}/accounts/nobody/", {"op": "reset"})
     assert missing.status_code == 302
-    assert "没有账号 nobody" in console_client.get(url).content.decode()
-    assert console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "explode"}).status_code == 302
+    assert "没有账号 nobody" in security_client.get(url).content.decode()
+    assert security_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "explode"}).status_code == 302
     with schema_context(county.schema):
         assert not get_user_model().objects.filter(username="zhaoliu").exists()
 

@@ -58,7 +58,7 @@ def test_the_source_is_the_visitors_address_behind_the_edge(county, settings):
     assert site_events(county, "site:wagtail.publish").get(detail__label="来源测试").source == "203.0.113.9"
 
 
-def test_console_lists_filters_and_exports_the_trail_read_only(console_client, county, city):
+def test_console_lists_filters_and_exports_the_trail_read_only(audit_client, county, city):
     from tenants import actions
 
     actions.suspend_site(GovSite.objects.get(pk=county.site.pk), acting_user=None, source="198.51.100.7")
@@ -66,17 +66,17 @@ def test_console_lists_filters_and_exports_the_trail_read_only(console_client, c
     AuditEvent.objects.create(actor_label="=cmd|' /C calc'!A0", action="site:wagtail.publish", site=county.site,
                               site_label=str(county.site), detail={"label": "+危险公式"}, source="10.0.0.1")
 
-    page = console_client.get("/audit/", {"site": "510104"})
+    page = audit_client.get("/audit/", {"site": "510104"})
     assert page.status_code == 200
     body = page.content.decode()
     assert "暂停站点" in body and "198.51.100.7" in body and "198.51.100.8" not in body
     assert "站内：发布" in body
-    only_console = console_client.get("/audit/", {"action": "suspend"}).content.decode()
+    only_console = audit_client.get("/audit/", {"action": "suspend"}).content.decode()
     assert "198.51.100.8" in only_console and "+危险公式" not in only_console
-    found = console_client.get("/audit/", {"q": "危险公式"}).content.decode()
+    found = audit_client.get("/audit/", {"q": "危险公式"}).content.decode()
     assert "+危险公式" in found and "198.51.100.7" not in found
 
-    export = console_client.get("/audit/", {"site": "510104", "format": "csv"})
+    export = audit_client.get("/audit/", {"site": "510104", "format": "csv"})
     assert export["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0] == ["时间", "操作人", "操作", "站点", "来源", "详情"]
@@ -84,13 +84,13 @@ def test_console_lists_filters_and_exports_the_trail_read_only(console_client, c
     assert {row[3] for row in rows[1:]} == {"锦江区（510104）"}, "only the county's events"
     assert "suspend_site" in {row[2] for row in rows[1:]}
     exported = AuditEvent.objects.get(action=AuditAction.EXPORT_AUDIT)
-    assert exported.detail["filters"] == {"site": "510104"} and exported.actor_label == "console-admin"
+    assert exported.detail["filters"] == {"site": "510104"} and exported.actor_label == "shenji-admin"
 
     # Bad filters are ignored and said so, never a 500; nothing in the trail can be changed.
-    bad = console_client.get("/audit/", {"start": "2024-13-45", "site": "x" * 50})
+    bad = audit_client.get("/audit/", {"start": "2024-13-45", "site": "x" * 50})
     assert bad.status_code == 200
     before = AuditEvent.objects.count()
-    assert console_client.post("/audit/", {"action": "x"}).status_code == 405
+    assert audit_client.post("/audit/", {"action": "x"}).status_code == 405
     assert AuditEvent.objects.count() == before
 
 

@@ -4,9 +4,11 @@ import csv
 import io
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from tenants import staff_roles
 from tenants.models import AuditAction, AuditEvent, Domain, GovSite
 from tests.factories import ArticleFactory
 from tests.two_factor import mark_verified
@@ -19,7 +21,8 @@ def test_console_requires_login(db):
 
 def test_staff_login_works_and_non_staff_is_forbidden(db):
     User = get_user_model()
-    User.objects.create_user("guanliyuan", password="staff-pass-1234", is_staff=True)
+    User.objects.create_user("guanliyuan", password="staff-pass-1234", is_staff=True).groups.add(
+        Group.objects.get(name=staff_roles.SUPERVISOR))
     User.objects.create_user("visitor", password="visitor-pass-1234")
     client = Client(HTTP_HOST="localhost")
     assert client.post("/login/", {"username": "guanliyuan", "password": "staff-pass-1234"}).status_code == 302

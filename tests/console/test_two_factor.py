@@ -64,21 +64,21 @@ def test_an_account_without_an_app_reaches_only_the_set_up_page_until_it_has_one
     events = AuditEvent.objects.count()
     assert goes_to_set_up(client.post(f"/sites/{county.site.pk}/suspend/"))
     assert GovSite.objects.get(pk=county.site.pk).status == "active" and AuditEvent.objects.count() == events
-    page = client.get("/two-factor/?next=/audit/")
+    page = client.get("/two-factor/?next=/health/")
     assert page.status_code == 200 and "请先设置两步验证" in page.content.decode()
     assert "必须使用两步验证" in page.content.decode()
     assert client.get("/password/").status_code == 200, "the password page stays open"
 
-    assert client.post("/two-factor/?next=/audit/", {"op": "start", "next": "/audit/"}).status_code == 302
+    assert client.post("/two-factor/?next=/health/", {"op": "start", "next": "/health/"}).status_code == 302
     pending = TOTPDevice.objects.get(user=user)
     assert goes_to_set_up(client.get("/")), "a device set up but not confirmed lets nothing through"
-    shown = client.post("/two-factor/", {"op": "confirm", "code": code(pending), "next": "/audit/"})
+    shown = client.post("/two-factor/", {"op": "confirm", "code": code(pending), "next": "/health/"})
     page = shown.content.decode()
     assert shown.status_code == 200 and "请保存恢复码" in page and shown["Cache-Control"] == "no-store"
     codes = [t.token for t in StaticToken.objects.filter(device__user=user)]
     assert len(codes) == 10 and all(f"{c[:4]}-{c[4:]}" in page for c in codes)
-    assert 'href="/audit/"' in page, "on to the page the gate had stopped"
-    assert client.get("/audit/").status_code == 200
+    assert 'href="/health/"' in page, "on to the page the gate had stopped"
+    assert client.get("/health/").status_code == 200
     assert client.get(f"/sites/{county.site.pk}/").status_code == 200
     assert AuditEvent.objects.get(action="enable_two_factor").detail == {"username": "wu-shebei",
                                                                           "replaced_device": False}
@@ -111,7 +111,7 @@ def test_with_an_app_every_console_page_waits_for_the_code(county):
 
 def test_a_wrong_code_is_refused_audited_and_repeated_failures_are_throttled(db, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 60  # waits of 60, 120... seconds: the test cannot outrun them
-    user = StaffFactory(username="cuowu")
+    user = StaffFactory(username="cuowu", role=staff_roles.SUPERVISOR)
     device = device_for(user)
     client = password_login("cuowu")
     right, wrong = code(device), wrong_code(device)
@@ -146,7 +146,7 @@ def test_a_wrong_code_is_refused_audited_and_repeated_failures_are_throttled(db,
 
 
 def test_a_recovery_code_stands_in_for_the_phone_once(db):
-    user = StaffFactory(username="huifu")
+    user = StaffFactory(username="huifu", role=staff_roles.AUDITOR)
     client = signed_in(user)
     codes = actions.new_recovery_codes(acting_user=user)
     assert len(set(codes)) == 10
@@ -189,7 +189,7 @@ def test_setting_up_shows_the_secret_and_a_qr_code(db):
 
 
 def test_a_new_phone_replaces_the_old_one_only_once_confirmed_and_it_cannot_be_turned_off(db):
-    user = StaffFactory(username="huanji")
+    user = StaffFactory(username="huanji", role=staff_roles.SUPERVISOR)
     old = device_for(user)
     client = verified_login(user, old)
     page = client.get("/two-factor/").content.decode()
@@ -207,21 +207,21 @@ def test_a_new_phone_replaces_the_old_one_only_once_confirmed_and_it_cannot_be_t
     assert AuditEvent.objects.get(action="enable_two_factor").detail["replaced_device"] is True
 
 
-def test_an_administrator_resets_a_lost_phone_and_it_is_audited(console_client, platform_admin):
+def test_the_security_administrator_resets_a_lost_phone_and_it_is_audited(security_client, security_admin):
     lost = StaffFactory(username="diushouji", role=staff_roles.OPERATOR)
     device_for(lost)
     device_for(lost, confirmed=False)  # an unfinished set-up goes too
     lost_codes = actions.new_recovery_codes(acting_user=lost)
-    page = console_client.get("/two-factor/").content.decode()
+    page = security_client.get("/staff/").content.decode()
     assert "重置 diushouji 的两步验证" in page
 
     laptop = signed_in(lost)  # the session on the laptop that went with the phone
-    response = console_client.post("/two-factor/reset/", {"username": "diushouji"})
+    response = security_client.post("/staff/diushouji/", {"op": "reset_two_factor"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=lost).exists()
     assert not StaticToken.objects.filter(device__user=lost).exists()
     event = AuditEvent.objects.get(action="reset_staff_two_factor")
-    assert event.actor == platform_admin and event.detail == {"username": "diushouji", "sessions_ended": 1}
+    assert event.actor == security_admin and event.detail == {"username": "diushouji", "sessions_ended": 1}
     assert laptop.get("/")["Location"].startswith("/login/"), "the reset ends the account's sessions"
     assert event.action_display == "重置工作人员的两步验证"
     after = password_login("diushouji")
@@ -229,22 +229,20 @@ def test_an_administrator_resets_a_lost_phone_and_it_is_audited(console_client, 
     assert after.post("/login/verify/", {"code": lost_codes[0]}).status_code == 302  # nothing to verify
     assert goes_to_set_up(after.get("/"))
 
-    again = console_client.post("/two-factor/reset/", {"username": "diushouji"}, follow=True)
+    again = security_client.post("/staff/diushouji/", {"op": "reset_two_factor"}, follow=True)
     assert "diushouji 没有开启两步验证" in again.content.decode()
     with pytest.raises(actions.SiteActionError, match="不能重置自己的两步验证"):
-        actions.reset_staff_two_factor(platform_admin, acting_user=platform_admin, source="test")
+        actions.reset_staff_two_factor(security_admin, acting_user=security_admin, source="test")
     assert AuditEvent.objects.filter(action="reset_staff_two_factor").count() == 1
 
 
-def test_a_supervisor_cannot_reset_anyone(db):
+def test_only_the_security_administrator_resets_anyone(db):
     target = StaffFactory(username="mubiao", role=staff_roles.OPERATOR)
     device_for(target)
-    supervisor = signed_in(StaffFactory(username="jiandu-2fa", role=staff_roles.SUPERVISOR))
-    assert "mubiao" not in supervisor.get("/two-factor/").content.decode()  # only administrators see everyone's
-    operator = signed_in(StaffFactory(username="yunwei-2fa", role=staff_roles.OPERATOR))
-    for who, client in (("jiandu-2fa", supervisor), ("yunwei-2fa", operator)):
-        response = client.post("/two-factor/reset/", {"username": "mubiao"})
-        assert response.status_code == 403 and "只读" in response.content.decode(), who
+    for role in (staff_roles.SUPERVISOR, staff_roles.OPERATOR, staff_roles.SYSTEM, staff_roles.AUDITOR):
+        client = signed_in(StaffFactory(username=f"2fa-{role}", role=role))
+        response = client.post("/staff/mubiao/", {"op": "reset_two_factor"})
+        assert response.status_code == 403 and "不能进行这项操作" in response.content.decode(), role
     assert TOTPDevice.objects.filter(user=target, confirmed=True).exists()
     assert not AuditEvent.objects.filter(action="reset_staff_two_factor").exists()
 

@@ -427,7 +427,7 @@ def committed_admin(committed_db):
     """A platform administrator's console session, committed like everything else here."""
     from tenants import staff_roles
 
-    user = StaffFactory(username="backup-admin", password="backup-pass-1234", role=staff_roles.ADMINISTRATOR)
+    user = StaffFactory(username="backup-admin", password="backup-pass-1234", role=staff_roles.SYSTEM)
     yield signed_in(user)
     # Not user.delete(): its cascade looks for Wagtail's per-site tables, which public does not have.
     with raw_connection() as conn:

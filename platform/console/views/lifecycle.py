@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from tenants import actions, jobs, staff_roles
 from tenants.models import UNFINISHED, GovSite, JobKind, SiteBackup, SiteJob, SiteStatus
 
-from ..access import add_errors, administrator_required, client_ip, forbidden, staff_required
+from ..access import add_errors, client_ip, forbidden, staff_required, system_required
 from ..forms import ArchiveForm, DeleteSiteForm, RestoreAsNewForm, RestoreForm
 
 
@@ -31,7 +31,7 @@ class Step:
     run: Callable | None  # (site, cleaned_data, acting_user, source); None: a job of `job` kind does it
     success: str
     form: type | None = None
-    administrators_only: bool = False
+    system_only: bool = False
     precheck: Callable | None = None  # raises SiteActionError when the step cannot apply to this site
     job: JobKind | None = None  # a long step: checked here (`check`), done by the job worker
     check: Callable | None = None  # (site, cleaned_data): what the job would refuse, found before it is queued
@@ -71,7 +71,7 @@ STEPS = {
         "乡镇（街道）网站的全部栏目、文章、图片、附件和群众留言将移入上级县级站点新建的“专栏”栏目；"
         "原网址全部 301 跳转到新地址，原域名继续跳转；乡镇站点的数据库模式保留归档，不会删除。此操作不能撤销。",
         "确认并入", (SiteStatus.ACTIVE, SiteStatus.SUSPENDED), None, "",
-        administrators_only=True, precheck=actions.check_foldable, job=JobKind.FOLD,
+        system_only=True, precheck=actions.check_foldable, job=JobKind.FOLD,
         check=lambda site, data: actions.check_foldable(site),
     ),
     "delete": Step(
@@ -79,7 +79,7 @@ STEPS = {
         "将永久删除站点的数据库模式、图片和附件，并释放其域名。站点的备份和审计记录会保留，可以用备份恢复为新站点。"
         "只有已暂停或已归档、且有其后校验通过的备份的站点才能删除。",
         "永久删除", (SiteStatus.SUSPENDED, SiteStatus.ARCHIVED), None, "",
-        form=DeleteSiteForm, administrators_only=True, job=JobKind.DELETE,
+        form=DeleteSiteForm, system_only=True, job=JobKind.DELETE,
         check=lambda site, data: actions.check_deletable(site, data["confirm_name"]),
     ),
 }
@@ -90,7 +90,7 @@ def lifecycle(request, pk, op):
     """GET: what the step will do, and its form; POST: do it."""
     step = STEPS[op]
     site = get_object_or_404(GovSite.objects.select_related("parent", "successor").prefetch_related("domains"), pk=pk)
-    allowed = staff_roles.can_administer if step.administrators_only else staff_roles.can_operate
+    allowed = staff_roles.can_administer_sites if step.system_only else staff_roles.can_operate
     if not allowed(request.user):
         return forbidden(request)
     form = None
@@ -144,7 +144,7 @@ def site_backups_view(request, pk):
 
 def _backup_post(request, site):
     op = request.POST.get("op")
-    needs = staff_roles.can_administer if op == "delete" else staff_roles.can_operate
+    needs = staff_roles.can_administer_sites if op == "delete" else staff_roles.can_operate
     if not needs(request.user):
         return forbidden(request)
     source = client_ip(request)
@@ -199,7 +199,7 @@ def all_backups(request):
     })
 
 
-@administrator_required
+@system_required
 def restore(request, backup_pk):
     """Restore a site over itself from one of its backups (confirmation, then the restore)."""
     backup = get_object_or_404(SiteBackup.objects.select_related("site"), pk=backup_pk)
@@ -220,7 +220,7 @@ def restore(request, backup_pk):
                   status=400 if form.errors else 200)
 
 
-@administrator_required
+@system_required
 def restore_new(request, backup_pk):
     """Make a new site from a backup (a deleted site's, or a copy beside the original)."""
     backup = get_object_or_404(SiteBackup.objects.select_related("site"), pk=backup_pk)

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from library.models import ResourceItem
-from tenants import actions, audit, site_stats
+from tenants import actions, audit, site_stats, staff_roles
 from tenants.models import UNFINISHED, AuditAction, AuditEvent, GovSite, SiteJob, SiteLevel, SiteStats, SiteStatus
 from tenants.spreadsheets import csv_download, csv_safe
 
-from ..access import add_errors, client_ip, operator_required, staff_required
+from ..access import add_errors, client_ip, forbidden, operator_required, own_account, staff_required
 from ..forms import DomainForm, ProvisionSiteForm
 
 
@@ -25,9 +25,14 @@ class SiteFilterForm(forms.Form):
                              help_text="该站点及其下级全部站点")
 
 
-@staff_required
+@own_account
 def site_tree(request):
-    """The province's sites as a tree, filtered by name, status, level or subtree; CSV with ?format=csv."""
+    """The province's sites as a tree, filtered by name, status, level or subtree; CSV with ?format=csv.
+
+    The console's home: an audit administrator, who reads nothing but the trail, is sent there.
+    """
+    if not staff_roles.can_read(request.user):
+        return redirect("console:audit") if staff_roles.can_audit(request.user) else forbidden(request)
     sites = list(GovSite.objects.prefetch_related("domains").annotate(child_count=Count("children")))
     by_parent = {}
     for site in sites:

@@ -1,4 +1,5 @@
-"""Give a platform staff account its role: 平台管理员, 运维人员 or 监督员 (tenants.staff_roles)."""
+"""Give a platform staff account its role (tenants.staff_roles) from the command line: the host's operator, as at
+the first setup or when no security administrator can sign in; audited."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -8,13 +9,13 @@ from tenants import actions, audit, staff_roles
 
 
 class Command(BaseCommand):
-    help = "设置平台工作人员的角色（平台管理员、运维人员、监督员）"
+    help = "设置平台工作人员的角色（系统管理员、安全管理员、审计管理员、运维人员、监督员）"
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="平台账号（不是站点账号）")
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--role", choices=staff_roles.ROLES, help="角色")
-        which.add_argument("--clear", action="store_true", help="取消角色（账号变为只读）")
+        which.add_argument("--clear", action="store_true", help="取消角色（账号不能再使用控制台）")
 
     def handle(self, *args, **options):
         user = get_user_model().objects.filter(username=options["username"]).first()

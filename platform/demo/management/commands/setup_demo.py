@@ -14,12 +14,18 @@ from tqdm import tqdm
 
 from demo.content import add_missing_demo_content
 from syndication.demo import distribute_demo_item
-from tenants import actions, audit, regions
+from tenants import actions, audit, regions, staff_roles
 from tenants.management.commands.import_regions import report, write_credentials
 from tenants.models import GovSite
 
 DATA_FILE = settings.BASE_DIR / "tenants" / "data" / "regions-sichuan.csv"
 DEMO_CITY = "510100"  # 成都市: its counties are in the default demo
+# The console's three administrators (三员分立), each a person of their own.
+DEMO_STAFF = [
+    ("admin", "省级系统管理员", staff_roles.SYSTEM),
+    ("anquan", "省级安全管理员", staff_roles.SECURITY),
+    ("shenji", "省级审计管理员", staff_roles.AUDITOR),
+]
 DEMO_TOWNSHIPS = [
     # Township rows are not in the national data set; two are generated under 锦江区.
     regions.RegionRow(line=0, region_code="510104001", name="春熙路街道", level="township", parent_code="510104"),
@@ -66,12 +72,16 @@ class Command(BaseCommand):
         self.stdout.write(f"账号与初始密码：{credentials}")
 
     def _platform_admin(self, credentials):
-        if get_user_model().objects.filter(username="admin").exists():
-            return
-        password = actions.create_platform_admin(
-            "admin", first_name="省级管理员", acting_user=None, source=audit.cli_source()
-        )
+        """The console's three administrators (三员分立): sites, accounts, the audit trail."""
         console_url = f"http://{settings.PLATFORM_CONSOLE_HOSTS[0]}:{settings.PLATFORM_SITE_PORT}/"
-        write_credentials(credentials, [("平台控制台", "", console_url, "admin", password)])
-        self.stdout.write(f"已创建平台管理员 admin（密码写入 {credentials}）")
+        rows = []
+        for username, name, role in DEMO_STAFF:
+            if get_user_model().objects.filter(username=username).exists():
+                continue
+            password = actions.create_staff_account(username, name=name, role=role, acting_user=None,
+                                                    source=audit.cli_source())
+            rows.append((f"平台控制台（{role}）", "", console_url, username, password))
+        if rows:
+            write_credentials(credentials, rows)
+            self.stdout.write(f"已创建平台控制台的系统、安全、审计管理员（密码写入 {credentials}）")
 
