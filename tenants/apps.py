@@ -8,6 +8,7 @@ class TenantsConfig(AppConfig):
 
     def ready(self):
         from . import (
+            admin_links,
             checks,  # noqa: F401  (registers system checks)
             logins,
             site_audit,
@@ -15,6 +16,7 @@ class TenantsConfig(AppConfig):
 
         site_audit.connect()  # every site's Wagtail log entries into the platform's audit trail
         logins.connect()  # logins, failures, lockouts and logouts of the console and every site's admin
+        admin_links.connect()  # Wagtail's e-mails link to the editor's own site, not WAGTAILADMIN_BASE_URL
 
         from .db.public_rules import keep_staff_rules_in_public
 

@@ -73,6 +73,20 @@ def test_reviewer_approval_publishes(county):
     assert "审核通过的新闻" in county.client().get("/xwdt/approved-news/").content.decode()
 
 
+def test_the_reviewers_e_mail_links_to_the_sites_own_admin(county, mailoutbox, settings):
+    """Not to WAGTAILADMIN_BASE_URL: one address for the installation, where no site's admin is."""
+    settings.WAGTAILADMIN_BASE_URL = "https://console.example.gov.cn"
+    make_user(county, "shenhe-mail", REVIEWER)
+    with schema_context(county.schema):
+        get_user_model().objects.filter(username="shenhe-mail").update(email="shenhe@jinjiang.example.gov.cn")
+    article = submit_article(make_user(county, "bianji-mail", EDITOR), county, "待审核的通知", "mail-news")
+    sent = [m for m in mailoutbox if "shenhe@jinjiang.example.gov.cn" in m.to]
+    assert sent, "the reviewer is told"
+    body = sent[0].body + "".join(alt[0] for alt in getattr(sent[0], "alternatives", []))
+    assert f"{county.site.base_url()}/admin/pages/{article.pk}/" in body
+    assert "console.example.gov.cn" not in body
+
+
 def test_a_reviewer_of_one_site_cannot_approve_in_another(city, county):
     editor = make_user(county, "bianji", EDITOR)
     article = submit_article(editor, county, "只属于锦江区", "county-only")
