@@ -18,7 +18,7 @@ from tenants import audit
 from tenants.models import AuditAction
 from tenants.spreadsheets import csv_download, csv_safe
 
-from . import actions
+from . import actions, privacy
 from .forms import AssignForm, InvalidForm, ReplyForm
 from .models import ConsultationPage, Message, Status, statistics
 
@@ -66,10 +66,14 @@ def _forms(message, data=None, which=None):
 
 @permission_required(PERMISSION, raise_exception=True)
 def detail(request, pk):
+    """One message: its contact details masked, in full after 查看完整信息 (a POST, audited)."""
     message = get_object_or_404(Message.objects.select_related("assignee", "replied_by"), pk=pk)
     which = request.POST.get("action") if request.method == "POST" else None
     forms = _forms(message, request.POST, which)
-    if request.method == "POST":
+    revealed = which == "reveal" and not message.anonymised_at
+    if revealed:
+        audit.record_here(AuditAction.VIEW_PERSONAL_DATA, user=request.user, message=message.tracking_code)
+    elif request.method == "POST":
         try:
             if _apply(request, message, which, forms):
                 return redirect("interaction_admin:detail", pk=message.pk)
@@ -77,11 +81,15 @@ def detail(request, pk):
             flash.error(request, str(exc))
             return redirect("interaction_admin:detail", pk=message.pk)
     today = timezone.localdate()
-    return render(request, "interaction/admin/detail.html", {
+    response = render(request, "interaction/admin/detail.html", {
         "message": message, "urgency": message.urgency(today),
         "days_left": message.working_days_left(today) if message.is_open else None,
-        "Status": Status, **forms,
+        "Status": Status, "revealed": revealed, "masked_name": privacy.mask_name(message.name),
+        "masked_contact": privacy.masked_contact(message), **forms,
     }, status=400 if which and any(f.errors for f in forms.values()) else 200)
+    if revealed:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def _apply(request, message, which, forms):
@@ -143,6 +151,9 @@ def consultation_feedback(request, pk):
     paginator = Paginator(consultation.feedback.all(), INBOX_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("p"))
     rows = [(feedback, feedback.answer_rows(questions)) for feedback in page_obj]
+    for feedback, _answers in rows:  # masked here; in full only in the audited CSV export
+        feedback.masked_name, feedback.masked_contact = privacy.mask_name(feedback.name), privacy.mask_contact(
+            feedback.contact)
     return render(request, "interaction/admin/consultation_feedback.html", {
         "consultation": consultation, "questions": questions, "rows": rows, "page_obj": page_obj,
         "paginator": paginator,

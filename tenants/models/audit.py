@@ -66,6 +66,8 @@ class AuditAction(models.TextChoices):
     INVALID_MESSAGE = "invalid_message", "标记无效留言"
     DOWNLOAD_ATTACHMENT = "download_attachment", "下载留言附件"
     EXPORT_PERSONAL_DATA = "export_personal_data", "导出含个人信息的数据"
+    VIEW_PERSONAL_DATA = "view_personal_data", "查看留言人完整信息"
+    ANONYMISE_PERSONAL_DATA = "anonymise_personal_data", "清除过期的个人信息"
     EXPORT_AUDIT = "export_audit", "导出审计记录"
     EXPORT_SITE_LIST = "export_site_list", "导出站点列表"
 

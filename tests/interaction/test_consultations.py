@@ -131,7 +131,8 @@ def test_editors_read_and_export_feedback_and_spreadsheet_formulas_are_neutralis
     listing = client.get("/admin/messages/consultations/")
     assert "公园管理办法征求意见" in listing.text and "1 条" in listing.text
     detail = client.get(f"/admin/messages/consultations/{page.pk}/")
-    assert "建议夏季延长到23点。" in detail.text and "13900000000" in detail.text
+    assert "建议夏季延长到23点。" in detail.text and "139****0000" in detail.text and "赵*" in detail.text
+    assert "13900000000" not in detail.text and "赵六" not in detail.text, "in full only in the audited export"
     assert "<script>alert" not in detail.text
     export = client.get(f"/admin/messages/consultations/{page.pk}/csv/")
     assert export["Content-Type"].startswith("text/csv")

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from interaction import actions
 from interaction.models import MailboxPage, Message, Status
+from tenants.models import AuditAction, AuditEvent
 from tests import files
 
 
@@ -62,10 +63,21 @@ def test_the_inbox_lists_overdue_messages_first_with_their_deadline_colour(count
     assert fresh.urgency() in ("on-time", "due-soon") and overdue.urgency() == "overdue"
 
 
-def test_an_editor_sees_the_contact_details_the_public_never_sees(county):
+def test_an_editor_sees_the_contact_details_masked_and_in_full_on_request_which_is_audited(county):
     message = new_message(county)
-    response = county.admin_client().get(f"/admin/messages/{message.pk}/")
-    assert "13800000000" in response.text and "citizen@example.com" in response.text
+    client = county.admin_client()
+    masked = client.get(f"/admin/messages/{message.pk}/").content.decode()
+    assert "138****0000" in masked and "c***@example.com" in masked
+    assert "13800000000" not in masked and "citizen@example.com" not in masked
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW_PERSONAL_DATA, site=county.site).exists()
+
+    full = client.post(f"/admin/messages/{message.pk}/", {"action": "reveal"})
+    assert full.status_code == 200 and "no-store" in full["Cache-Control"]
+    assert "13800000000" in full.content.decode() and "citizen@example.com" in full.content.decode()
+    assert "本次查看已记入审计记录" in full.content.decode()
+    viewed = AuditEvent.objects.get(action=AuditAction.VIEW_PERSONAL_DATA, site=county.site)
+    assert viewed.actor_label == "admin" and viewed.detail == {"message": message.tracking_code}
+    assert "13800000000" not in client.get(f"/admin/messages/{message.pk}/").content.decode(), "masked again"
 
 
 def test_assigning_mails_the_colleague_and_a_crafted_subject_cannot_inject_headers(

@@ -466,6 +466,10 @@ ANALYTICS_PAGE_DAYS = int(env("ANALYTICS_PAGE_DAYS", "400"))
 INTERACTION_REPLY_WORKING_DAYS = int(env("INTERACTION_REPLY_WORKING_DAYS", "15"))
 # A message turns amber in the inbox when this many working days or fewer are left.
 INTERACTION_DUE_SOON_WORKING_DAYS = 2
+# Years after which a handled message's and a closed consultation's personal data (name, phone, e-mail,
+# attachment) is cleared (manage.py anonymise_personal_data, weekly; interaction/privacy.py). Three: long
+# enough for a follow-up or a complaint about the answer, and no longer than the work needs.
+PERSONAL_DATA_RETENTION_YEARS = int(env("PERSONAL_DATA_RETENTION_YEARS", "3"))
 INTERACTION_BODY_MAX_CHARS = 3000
 INTERACTION_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Per client IP and site (django-ratelimit counts in the tenant-keyed default cache).

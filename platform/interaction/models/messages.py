@@ -130,6 +130,8 @@ class Message(models.Model):
     invalid_reason = models.CharField("无效原因", max_length=20, choices=InvalidReason.choices, blank=True)
     invalid_note = models.CharField("说明", max_length=200, blank=True)
     is_published = models.BooleanField("公开答复", default=False)
+    # When its name, phone, e-mail and attachment were cleared, after the retention period (interaction.privacy).
+    anonymised_at = models.DateTimeField("个人信息清除时间", null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MessageQuerySet.as_manager()
