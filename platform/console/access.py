@@ -6,7 +6,8 @@ Roles are the registry's (tenants.staff_roles); these decide per request.
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from tenants import audit, staff_roles
 
@@ -54,6 +55,14 @@ def accounts_required(view):
 def audit_required(view):
     """The audit trail: audit administrators only."""
     return staff_required(view, allowed=staff_roles.can_audit)
+
+
+def back_or(request, *default, **kwargs):
+    """A redirect to the posted `next` (a page of the console, e.g. 安全 after one of its buttons), else `default`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(*default, **kwargs)
 
 
 def client_ip(request):

@@ -5,7 +5,19 @@ from django.urls import path
 
 from tenants.views import PasswordChangeView
 
-from .views import accounts, audit, distributions, health, jobs, lifecycle, sites, staff, statistics, two_factor
+from .views import (
+    accounts,
+    audit,
+    distributions,
+    health,
+    jobs,
+    lifecycle,
+    security,
+    sites,
+    staff,
+    statistics,
+    two_factor,
+)
 
 app_name = "console"
 
@@ -44,4 +56,5 @@ urlpatterns = [
     path("distributions/", distributions.distributions, name="distributions"),
     path("distributions/<int:pk>/", distributions.distribution, name="distribution"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("security/", security.security, name="security"),
 ]

@@ -56,6 +56,7 @@ class AuditAction(models.TextChoices):
     UNLOCK_LOGIN = "unlock_login", "解除登录锁定"
     CHANGE_PASSWORD = "change_password", "修改密码"
     PRUNE_AUDIT = "prune_audit", "清理超过保留期的审计记录"
+    VERIFY_AUDIT = "verify_audit", "校验审计记录的校验链"
     BACKUP_PLATFORM = "backup_platform", "备份平台公共数据"
     # Handling citizens' messages and their personal data inside a site (interaction), and exports.
     ASSIGN_MESSAGE = "assign_message", "分办留言"

@@ -106,6 +106,11 @@ def test_the_audit_administrator_reads_the_trail_and_nothing_else(
     expect(page.get_by_role("cell", name="provision_site")).to_be_visible()
     axe(page)
     screenshot(page, "console-audit-trail")
+    nav.get_by_role("link", name="安全").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("安全")
+    expect(page.get_by_role("heading", name="审计记录校验")).to_be_visible()
+    axe(page)
+    screenshot(page, "console-security")
     assert page.goto(f"{live_server_url}/sites/new/").status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("无权访问")
     axe(page)

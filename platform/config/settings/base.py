@@ -409,6 +409,9 @@ PLATFORM_BACKUP_COPY = env("PLATFORM_BACKUP_COPY", "")
 # The audit trail is kept this many days (tenants/audit_chain.py; 等保: at least six months, so
 # anything below 180 counts as 180), then pruned by `prune_audit`.
 AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "365"))
+# An account without a login for this many days is listed as stale on the console's 安全 page (等保: idle accounts
+# found and disabled); 90, the assessors' usual figure.
+STALE_ACCOUNT_DAYS = int(env("STALE_ACCOUNT_DAYS", "90"))
 # Scheduled backups kept per site (`backup_sites --scheduled` removes older ones; manual ones stay).
 SITE_BACKUP_KEEP = int(env("SITE_BACKUP_KEEP", "7"))
 

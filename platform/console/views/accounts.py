@@ -6,13 +6,13 @@ actions (tenants.actions.site_accounts).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
 from tenants import accounts, actions, staff_roles
 from tenants.models import GovSite
 
-from ..access import accounts_required, add_errors, client_ip, forbidden, staff_required
+from ..access import accounts_required, add_errors, back_or, client_ip, forbidden, staff_required
 from ..forms import SiteAccountForm
 
 
@@ -80,4 +80,4 @@ def site_account(request, pk, username):
             messages.error(request, "未知操作。")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    return redirect("console:site_accounts", pk=pk)
+    return back_or(request, "console:site_accounts", pk=pk)

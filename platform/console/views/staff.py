@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tenants import accounts, actions, staff_roles
 from tenants.models import EmergencyRole
 
-from ..access import accounts_required, add_errors, client_ip, forbidden, staff_required
+from ..access import accounts_required, add_errors, back_or, client_ip, forbidden, staff_required
 from ..forms import StaffAccountForm
 
 
@@ -86,4 +86,4 @@ def staff_account(request, username):
             messages.error(request, "未知操作。")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    return redirect("console:staff")
+    return back_or(request, "console:staff")
