@@ -62,6 +62,8 @@ def logged_in(sender, request, user, **kwargs):
     _record(AuditAction.LOGIN, request, _username(user), user)
     if request is not None and passwords.change_required(connection.schema_name, _username(user)):
         request.session[sessions.MUST_CHANGE_PASSWORD] = True  # tenants.sessions.PasswordChangeMiddleware
+    elif request is not None and passwords.expired(user):
+        request.session[sessions.MUST_CHANGE_PASSWORD] = "expired"
 
 
 def logged_out(sender, request, user, **kwargs):

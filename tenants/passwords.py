@@ -13,16 +13,21 @@ list; these add what a Chinese assessor asks for, with messages in Chinese.
 
 A password the console issues (a new account, a reset) is random and must be replaced by its owner
 at the first login (`require_change`; tenants.sessions.PasswordChangeMiddleware holds the account to
-the change page until it is done).
+the change page until it is done). With PASSWORD_EXPIRY_DAYS set, a password older than that is
+held the same way at the next login (`expired`).
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
+from django_password_validators.password_history.models import PasswordHistory
 from django_password_validators.password_history.password_validation import UniquePasswordsValidator
 
 from .models import PasswordChangeRequired
@@ -97,6 +102,20 @@ def require_change(schema_name, username, reason):
 
 def change_required(schema_name, username):
     return PasswordChangeRequired.objects.filter(schema_name=schema_name, username=username).exists()
+
+
+def expired(user, now=None):
+    """Whether the account's password is older than PASSWORD_EXPIRY_DAYS (0: passwords do not expire).
+
+    Its age is counted from its last change in the password history (the connection's schema), or
+    from the account's creation when it was never changed since the history began.
+    """
+    days = settings.PASSWORD_EXPIRY_DAYS
+    if not days:
+        return False
+    last = (PasswordHistory.objects.filter(user_config__user=user).order_by("-date")
+            .values_list("date", flat=True).first()) or user.date_joined
+    return last < (now or timezone.now()) - timedelta(days=days)
 
 
 class PasswordHistoryValidator(UniquePasswordsValidator):

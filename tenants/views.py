@@ -170,4 +170,5 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_context_data(self, **kwargs):
         must = self.request.session.get(sessions.MUST_CHANGE_PASSWORD, False)
-        return super().get_context_data(**kwargs, must_change=must, in_console=sessions.in_console())
+        return super().get_context_data(**kwargs, must_change=must, in_console=sessions.in_console(),
+                                        expiry_days=settings.PASSWORD_EXPIRY_DAYS)

@@ -78,3 +78,33 @@ def test_common_chinese_patterns_are_refused(password):
 @pytest.mark.parametrize("password", ["Tq7#mZ2!rL9x", "lu-ming-shan-9X", "Jinjiang_Wtfk93", "青城山-Dujiang-2026"])
 def test_strong_passwords_pass(password):
     validate_password(password)
+
+
+def test_an_expired_password_is_changed_at_the_next_login_when_expiry_is_on(county, settings):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django_tenants.utils import schema_context
+
+    with schema_context(county.schema):
+        user = get_user_model().objects.create_user("laomima", password="Tq7#mZ2!rL9x")
+        user.groups.add(Group.objects.get(name="编辑"))
+        get_user_model().objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=100))
+
+    def login():
+        client = county.client()
+        assert client.post("/admin/login/", {"username": "laomima", "password": "Tq7#mZ2!rL9x"}).status_code == 302
+        return client
+
+    assert login().get("/admin/").status_code == 200, "expiry is off by default"
+    settings.PASSWORD_EXPIRY_DAYS = 90
+    client = login()
+    assert client.get("/admin/pages/")["Location"] == "/admin/password/"
+    assert "您的密码已使用超过 90 天" in client.get("/admin/password/").content.decode()
+    done = client.post("/admin/password/", {"old_password": "Tq7#mZ2!rL9x", "new_password1": "Lu-ming-shan-9X",
+                                            "new_password2": "Lu-ming-shan-9X"})
+    assert done.status_code == 302 and client.get("/admin/").status_code == 200
+    fresh = county.client()
+    assert fresh.post("/admin/login/", {"username": "laomima", "password": "Lu-ming-shan-9X"}).status_code == 302
+    assert fresh.get("/admin/").status_code == 200, "the new password is counted from its change"

@@ -412,6 +412,9 @@ AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "365"))
 # An account without a login for this many days is listed as stale on the console's 安全 page (等保: idle accounts
 # found and disabled); 90, the assessors' usual figure.
 STALE_ACCOUNT_DAYS = int(env("STALE_ACCOUNT_DAYS", "90"))
+# Days after which a password must be changed at the next login (tenants/passwords.py); 0, the default, turns
+# expiry off: NIST SP 800-63B advises against forced rotation, and some assessors still ask for 90.
+PASSWORD_EXPIRY_DAYS = int(env("PASSWORD_EXPIRY_DAYS", "0"))
 # Scheduled backups kept per site (`backup_sites --scheduled` removes older ones; manual ones stay).
 SITE_BACKUP_KEEP = int(env("SITE_BACKUP_KEEP", "7"))
 
