@@ -3,7 +3,9 @@
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import OperationalError, connection, transaction
 from django_tenants.utils import get_public_schema_name
 
@@ -117,3 +119,20 @@ def schema_key(schema):
 def schema_restore(schema):
     """Hold the schema's restore lock for the whole restore, or refuse at once."""
     return advisory_lock(SCHEMA_RESTORE_LOCK, schema_key(schema), f"数据库模式 {schema} 正在恢复中，请等它完成后再试")
+
+
+def account_field_errors(username, email):
+    """What is wrong with a new account's user name and e-mail address, by field (empty: nothing)."""
+    def valid(validator, value):
+        try:
+            validator(value)
+        except ValidationError:
+            return False
+        return True
+
+    errors = {}
+    if not (0 < len(username) <= 150 and valid(UnicodeUsernameValidator(), username)):
+        errors["username"] = ["用户名为 1–150 个字母、数字或 @.+-_ 字符"]
+    if email and not valid(validate_email, email):
+        errors["email"] = ["请输入有效的电子邮件地址"]
+    return errors

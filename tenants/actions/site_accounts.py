@@ -12,9 +12,6 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -22,15 +19,7 @@ from .. import audit, passwords, two_factor
 from ..models import AuditAction, PasswordChangeRequired
 from ..provisioning.site_groups import EDITOR, SITE_GROUPS
 from ..sessions import end_sessions
-from .base import SiteActionError, require_public_schema
-
-
-def _valid(validator, value):
-    try:
-        validator(value)
-    except ValidationError:
-        return False
-    return True
+from .base import SiteActionError, account_field_errors, require_public_schema
 
 
 def _new_password():
@@ -41,11 +30,7 @@ def create_account(site, *, username, name="", email="", group=EDITOR, acting_us
     """A new account in `site` with one of the site's groups; returns its initial password."""
     require_public_schema()
     username = (username or "").strip()
-    errors = {}
-    if not (0 < len(username) <= 150 and _valid(UnicodeUsernameValidator(), username)):
-        errors["username"] = ["用户名为 1–150 个字母、数字或 @.+-_ 字符"]
-    if email and not _valid(validate_email, email):
-        errors["email"] = ["请输入有效的电子邮件地址"]
+    errors = account_field_errors(username, email)
     if group not in SITE_GROUPS:
         errors["group"] = [f"角色应为：{'、'.join(SITE_GROUPS)}"]
     if errors:

@@ -6,9 +6,6 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
@@ -16,7 +13,7 @@ from django_tenants.utils import get_public_schema_name
 from .. import audit, passwords, staff_roles, two_factor
 from ..models import AuditAction, EmergencyRole, PasswordChangeRequired
 from ..sessions import end_sessions
-from .base import SiteActionError, require_public_schema
+from .base import SiteActionError, account_field_errors, require_public_schema
 
 
 def create_staff_account(username, *, name="", email="", role=None, acting_user, source=""):
@@ -28,10 +25,8 @@ def create_staff_account(username, *, name="", email="", role=None, acting_user,
     """
     require_public_schema()
     username = (username or "").strip()
-    if not (0 < len(username) <= 150 and _valid(UnicodeUsernameValidator(), username)):
-        raise SiteActionError({"username": ["用户名为 1–150 个字母、数字或 @.+-_ 字符"]})
-    if email and not _valid(validate_email, email):
-        raise SiteActionError({"email": ["请输入有效的电子邮件地址"]})
+    if errors := account_field_errors(username, email):
+        raise SiteActionError(errors)
     if role is not None and acting_user is not None:
         raise SiteActionError({"role": ["角色由安全管理员在“工作人员”页设置"]})
     _known(role)
@@ -47,14 +42,6 @@ def create_staff_account(username, *, name="", email="", role=None, acting_user,
         audit.record(AuditAction.CREATE_STAFF_ACCOUNT, acting_user=acting_user, source=source, username=username,
                      role=role or "")
     return password
-
-
-def _valid(validator, value):
-    try:
-        validator(value)
-    except ValidationError:
-        return False
-    return True
 
 
 def _known(role):
