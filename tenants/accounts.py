@@ -65,8 +65,8 @@ def locked_usernames():
 
 
 FIND_LIMIT = 200
-# Sites per UNION ALL statement when looking accounts up across the province.
-_FIND_CHUNK = 300
+# Sites per UNION ALL statement when reading accounts across the province.
+_CHUNK = 300
 
 
 @dataclass
@@ -75,40 +75,49 @@ class FoundAccount:
     account: Account
 
 
+def across_sites(select, params, *, limit):
+    """The rows of `select` in every site, read by schema-qualified names (no switch of schema per site).
+
+    `select` is one site's query with `{s}` for its schema and its first column `%s`, the site's id
+    (then `params`); one UNION ALL statement per few hundred sites. Returns (rows, capped): at most
+    `limit` rows, each (site, *columns), sites in region-code order, and whether more matched.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        existing = {row[0] for row in cursor.fetchall()}
+    sites = [s for s in GovSite.objects.prefetch_related("domains").order_by("region_code")
+             if s.schema_name in existing]
+    by_id = {site.pk: site for site in sites}
+    rows = []
+    for start in range(0, len(sites), _CHUNK):
+        chunk = sites[start:start + _CHUNK]
+        parts = [sql.SQL("(" + select + ")").format(s=sql.Identifier(site.schema_name)) for site in chunk]
+        query = sql.SQL(" UNION ALL ").join(parts) + sql.SQL(" LIMIT %s")
+        with connection.cursor() as cursor:
+            cursor.execute(query, [p for site in chunk for p in (site.pk, *params)] + [limit + 1 - len(rows)])
+            rows += [(by_id[row[0]], *row[1:]) for row in cursor.fetchall()]
+        if len(rows) > limit:
+            return rows[:limit], True
+    return rows, False
+
+
 def find_accounts(text, *, limit=FIND_LIMIT):
     """Who has access where: accounts of any site whose user name, name or e-mail contains `text`.
 
-    One UNION ALL statement per few hundred sites, reading each site's auth tables by their
-    schema-qualified names (no switch of schema per site). Returns (found, capped): at most
-    `limit` accounts, sites in region-code order, and whether more matched.
+    Returns (found, capped): at most `limit` accounts, sites in region-code order, and whether
+    more matched (`across_sites`).
     """
     text = (text or "").strip()[:100]
     if not text:
         return [], False
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nspname FROM pg_namespace")
-        existing = {row[0] for row in cursor.fetchall()}
-    sites = [s for s in GovSite.objects.order_by("region_code") if s.schema_name in existing]
-    by_id = {site.pk: site for site in sites}
-    found = []
-    for start in range(0, len(sites), _FIND_CHUNK):
-        parts, params = [], []
-        for site in sites[start:start + _FIND_CHUNK]:
-            schema = sql.Identifier(site.schema_name)
-            parts.append(sql.SQL(
-                "(SELECT %s AS site_id, u.username, u.first_name, u.email, u.is_active, u.last_login, u.date_joined,"
-                " array(SELECT g.name FROM {s}.auth_user_groups ug JOIN {s}.auth_group g ON g.id = ug.group_id"
-                " WHERE ug.user_id = u.id ORDER BY g.name) AS groups"
-                " FROM {s}.auth_user u WHERE u.username ILIKE %s OR u.first_name ILIKE %s OR u.email ILIKE %s)"
-            ).format(s=schema))
-            params += [site.pk, pattern, pattern, pattern]
-        query = sql.SQL(" UNION ALL ").join(parts) + sql.SQL(" LIMIT %s")
-        with connection.cursor() as cursor:
-            cursor.execute(query, [*params, limit + 1 - len(found)])
-            for site_id, username, name, email, active, last_login, joined, groups in cursor.fetchall():
-                found.append(FoundAccount(by_id[site_id], Account(username, name, email, list(groups), active,
-                                                                  last_login, joined)))
-        if len(found) > limit:
-            return found[:limit], True
-    return found, False
+    rows, capped = across_sites(
+        "SELECT %s AS site_id, u.username, u.first_name, u.email, u.is_active, u.last_login, u.date_joined,"
+        " array(SELECT g.name FROM {s}.auth_user_groups ug JOIN {s}.auth_group g ON g.id = ug.group_id"
+        " WHERE ug.user_id = u.id ORDER BY g.name) AS groups"
+        " FROM {s}.auth_user u WHERE u.username ILIKE %s OR u.first_name ILIKE %s OR u.email ILIKE %s",
+        [pattern, pattern, pattern], limit=limit,
+    )
+    found = [FoundAccount(site, Account(username, name, email, list(groups), active, last_login, joined))
+             for site, username, name, email, active, last_login, joined, groups in rows]
+    return found, capped

@@ -3,8 +3,8 @@ every site — locked accounts, administrators without a second factor, accounts
 STALE_ACCOUNT_DAYS, recent login failures by site, and the audit chain's last verification.
 
 Lockouts and failures are read from the audit trail (one table, every site); accounts from each
-site's auth tables by their schema-qualified names, a few hundred sites per UNION ALL statement
-(as tenants.accounts.find_accounts does), never switching schema.
+site's auth tables by their schema-qualified names (tenants.accounts.across_sites), never
+switching schema.
 """
 
 from dataclasses import dataclass
@@ -12,18 +12,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from psycopg import sql
 
+from .accounts import across_sites
 from .actions.base import require_public_schema
-from .models import AuditAction, AuditEvent, GovSite
+from .models import AuditAction, AuditEvent
 from .provisioning.site_groups import SITE_ADMIN
 
 LIMIT = 500
-_CHUNK = 300
 
 
 @dataclass
@@ -33,31 +31,6 @@ class Person:
     last_login: object = None
     date_joined: object = None
     at: object = None  # when it was locked
-
-
-def _sites():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nspname FROM pg_namespace")
-        existing = {row[0] for row in cursor.fetchall()}
-    return [s for s in GovSite.objects.prefetch_related("domains").order_by("region_code")
-            if s.schema_name in existing]
-
-
-def _across_sites(select, params):
-    """Rows of `select` (a query over {s}.auth_user u, its first column the site's id) in every site."""
-    sites = _sites()
-    by_id = {site.pk: site for site in sites}
-    rows = []
-    for start in range(0, len(sites), _CHUNK):
-        chunk = sites[start:start + _CHUNK]
-        parts = [sql.SQL("(" + select + ")").format(s=sql.Identifier(site.schema_name)) for site in chunk]
-        query = sql.SQL(" UNION ALL ").join(parts) + sql.SQL(" LIMIT %s")
-        with connection.cursor() as cursor:
-            cursor.execute(query, [p for site in chunk for p in (site.pk, *params)] + [LIMIT + 1 - len(rows)])
-            rows += [(by_id[row[0]], *row[1:]) for row in cursor.fetchall()]
-        if len(rows) > LIMIT:
-            break
-    return rows[:LIMIT], len(rows) > LIMIT
 
 
 def locked_accounts(now=None):
@@ -86,12 +59,12 @@ def without_two_factor():
     staff = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(
         Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))).order_by("username")
     people = [Person(None, u.username, u.last_login, u.date_joined) for u in staff]
-    rows, capped = _across_sites(
+    rows, capped = across_sites(
         "SELECT %s, u.username, u.last_login, u.date_joined FROM {s}.auth_user u WHERE u.is_active AND"
         " (u.is_superuser OR EXISTS (SELECT 1 FROM {s}.auth_user_groups ug JOIN {s}.auth_group g"
         " ON g.id = ug.group_id WHERE ug.user_id = u.id AND g.name = %s))"
         " AND NOT EXISTS (SELECT 1 FROM {s}.otp_totp_totpdevice d WHERE d.user_id = u.id AND d.confirmed)",
-        [SITE_ADMIN],
+        [SITE_ADMIN], limit=LIMIT,
     )
     return people + [Person(*row) for row in rows], capped
 
@@ -103,10 +76,10 @@ def stale_accounts(now=None):
     staff = get_user_model().objects.filter(is_active=True, is_staff=True).filter(
         Q(last_login__lt=cutoff) | Q(last_login=None, date_joined__lt=cutoff)).order_by("username")
     people = [Person(None, u.username, u.last_login, u.date_joined) for u in staff]
-    rows, capped = _across_sites(
+    rows, capped = across_sites(
         "SELECT %s, u.username, u.last_login, u.date_joined FROM {s}.auth_user u WHERE u.is_active"
         " AND coalesce(u.last_login, u.date_joined) < %s",
-        [cutoff],
+        [cutoff], limit=LIMIT,
     )
     return people + [Person(*row) for row in rows], capped
 

@@ -40,25 +40,32 @@ _CACHE = "_govsites_staff_role"
 
 
 def role_of(user):
-    """The account's role (one of ROLES) now, or None: an emergency role while it lasts, else its group's.
-
-    Looked up once per request (kept on the user object, which lives as long as the request).
-    """
+    """The account's role (one of ROLES) now, or None: an emergency role while it lasts, else its group's."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
+    return _looked_up(user)[0]
+
+
+def emergency_of(user):
+    """The account's emergency role in force now (an EmergencyRole), or None."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    return _looked_up(user)[1]
+
+
+def _looked_up(user):
+    """(role, emergency grant), looked up once per request: kept on the user object, which lives as long."""
     if not hasattr(user, _CACHE):
-        setattr(user, _CACHE, _lookup(user))
+        from .models import EmergencyRole
+
+        emergency = EmergencyRole.objects.filter(user=user, ends_at__gt=timezone.now(), ended_at=None).first()
+        if emergency is not None:
+            role = emergency.role
+        else:
+            names = set(user.groups.values_list("name", flat=True))
+            role = next((role for role in ROLES if role in names), None)
+        setattr(user, _CACHE, (role, emergency))
     return getattr(user, _CACHE)
-
-
-def _lookup(user):
-    from .models import EmergencyRole
-
-    emergency = EmergencyRole.objects.filter(user=user, ends_at__gt=timezone.now(), ended_at=None).first()
-    if emergency is not None:
-        return emergency.role
-    names = set(user.groups.values_list("name", flat=True))
-    return next((role for role in ROLES if role in names), None)
 
 
 def forget(user):

@@ -2,10 +2,7 @@
 
 from functools import cache
 
-from django.utils import timezone
-
 from tenants import staff_roles
-from tenants.models import EmergencyRole
 
 
 def staff_role(request):
@@ -19,15 +16,9 @@ def staff_role(request):
     def role():
         return staff_roles.role_of(user)
 
-    @cache
-    def emergency():
-        if not user.is_authenticated:
-            return None
-        return EmergencyRole.objects.filter(user=user, ends_at__gt=timezone.now(), ended_at=None).first()
-
     return {
         "staff_role": role,
-        "emergency": emergency,
+        "emergency": lambda: staff_roles.emergency_of(user),
         "can_read": lambda: role() in staff_roles.READERS,
         "can_operate": lambda: role() in staff_roles.OPERATORS,
         "can_administer_sites": lambda: role() == staff_roles.SYSTEM,
