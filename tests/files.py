@@ -55,3 +55,12 @@ def docx(macros=False):
         if macros:
             archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 vba")
     return buffer.getvalue()
+
+
+def jpeg():
+    """A small photo, as a phone's scan of an identity card would be."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 25), (200, 180, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()

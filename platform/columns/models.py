@@ -26,6 +26,7 @@ class ColumnType(models.TextChoices):
     ABOUT = "about", "概况信息"
     ORGANISATION = "organisation", "机构职能"
     DISCLOSURE = "disclosure", "政府信息公开"
+    APPLICATION = "application", "依申请公开"
     POLICY = "policy", "政策文件"
     INTERPRETATION = "interpretation", "政策解读"
     NEWS = "news", "新闻动态"
@@ -132,7 +133,7 @@ class ColumnPage(MandatedPageMixin, Page):
     subpage_types = [
         "columns.ColumnPage", "columns.ArticlePage", "policies.PolicyLibraryPage", "policies.PolicyDocumentPage",
         "policies.PolicyInterpretationPage", "services.ServiceGuidePage", "interaction.MailboxPage",
-        "interaction.ConsultationPage", "syndication.ReprintPage",
+        "interaction.ConsultationPage", "syndication.ReprintPage", "disclosure.ApplicationPage",
     ]
     parent_page_types = ["columns.HomePage", "columns.ColumnPage"]
 

@@ -28,7 +28,10 @@ SHORT_NAME_PLACEHOLDER = "{short}"
 STANDARD_COLUMNS = (
     Column(
         "信息公开", "xxgk", ColumnType.DISCLOSURE,
-        (Column("政策文件", "zcwj", ColumnType.POLICY, page_type="policies.PolicyLibraryPage"),),
+        (
+            Column("政策文件", "zcwj", ColumnType.POLICY, page_type="policies.PolicyLibraryPage"),
+            Column("依申请公开", "ysqgk", ColumnType.APPLICATION, page_type="disclosure.ApplicationPage"),
+        ),
     ),
     Column("新闻动态", "xwdt", ColumnType.NEWS),
     Column("通知公告", "tzgg", ColumnType.NOTICE),

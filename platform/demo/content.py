@@ -1,5 +1,8 @@
 """Each app's demo content for one site, added only where the site has none of that kind yet."""
 
+from disclosure.demo import add_demo_applications
+from disclosure.models import Application
+
 from columns.demo import add_demo_articles
 from columns.models import ArticlePage
 from interaction.demo import add_demo_consultations, add_demo_messages
@@ -14,7 +17,8 @@ from tenants.provisioning.template import apply_site_standard
 
 
 def add_missing_demo_content(site):
-    """Demo articles, policies, service guides, mailbox messages and consultations, each only if the site has none.
+    """Demo articles, policies, service guides, mailbox messages, consultations and applications for disclosure,
+    each only if the site has none.
 
     So an interrupted `make run` completes the content on the next run instead of starting over.
     Runs in the site's schema.
@@ -26,6 +30,6 @@ def add_missing_demo_content(site):
         index.rebuild(site)
     for model, add in ((ArticlePage, add_demo_articles), (PolicyDocumentPage, add_demo_policies),
                        (ServiceGuidePage, add_demo_services), (Message, add_demo_messages),
-                       (ConsultationPage, add_demo_consultations)):
+                       (ConsultationPage, add_demo_consultations), (Application, add_demo_applications)):
         if not model.objects.exists():
             add(site)

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from edge import purge
 from tenants.models import current_site
-from tenants.provisioning.site_groups import SITE_GROUPS, grant
+from tenants.provisioning.site_groups import CONTENT_GROUPS, grant
 from tenants.signals import apply_site_standard
 
 from .models import Message
@@ -13,8 +13,8 @@ from .models import Message
 
 @receiver(apply_site_standard)
 def message_handlers(sender, **kwargs):
-    """Every standard group handles citizen messages in the admin's 群众留言 inbox."""
-    grant(SITE_GROUPS, [("interaction", "handle_message")])
+    """Every content group handles citizen messages in the admin's 群众留言 inbox."""
+    grant(CONTENT_GROUPS, [("interaction", "handle_message")])
 
 
 @receiver(post_save, sender=Message)

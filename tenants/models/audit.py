@@ -69,6 +69,17 @@ class AuditAction(models.TextChoices):
     EXPORT_PERSONAL_DATA = "export_personal_data", "导出含个人信息的数据"
     VIEW_PERSONAL_DATA = "view_personal_data", "查看留言人完整信息"
     ANONYMISE_PERSONAL_DATA = "anonymise_personal_data", "清除过期的个人信息"
+    # Applications for disclosure inside a site (disclosure): each step of the office, and the system's lapse.
+    REGISTER_APPLICATION = "register_application", "登记政府信息公开申请"
+    REQUEST_COMPLETION = "request_completion", "告知补正政府信息公开申请"
+    RECEIVE_COMPLETION = "receive_completion", "收到补正后的政府信息公开申请"
+    EXTEND_APPLICATION = "extend_application", "延长政府信息公开申请答复期限"
+    START_CONSULTATION = "start_consultation", "就政府信息公开申请征求第三方意见"
+    END_CONSULTATION = "end_consultation", "结束第三方意见征询"
+    ANSWER_APPLICATION = "answer_application", "答复政府信息公开申请"
+    LAPSE_APPLICATION = "lapse_application", "逾期未补正的申请不再处理"
+    VIEW_APPLICANT_DATA = "view_applicant_data", "查看政府信息公开申请人完整信息"
+    DOWNLOAD_APPLICATION_FILE = "download_application_file", "下载政府信息公开申请文件"
     EXPORT_AUDIT = "export_audit", "导出审计记录"
     EXPORT_SITE_LIST = "export_site_list", "导出站点列表"
 

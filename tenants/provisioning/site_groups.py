@@ -1,4 +1,5 @@
-"""The default groups of every site: 编辑 (editor), 审核 (reviewer), 站点管理员 (site administrator).
+"""The default groups of every site: 编辑 (editor), 审核 (reviewer), 站点管理员 (site administrator), and
+信息公开办 (the disclosure office: applications for disclosure only, no pages).
 
 Wagtail's migrations create "Editors" and "Moderators" with page permissions on
 the root and the "Moderators approval" workflow; they are renamed here and a
@@ -11,8 +12,10 @@ answers tenants.signals.apply_site_standard (`grant`).
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Task, Workflow
 
-EDITOR, REVIEWER, SITE_ADMIN = "编辑", "审核", "站点管理员"
-SITE_GROUPS = [EDITOR, REVIEWER, SITE_ADMIN]
+EDITOR, REVIEWER, SITE_ADMIN, DISCLOSURE_OFFICE = "编辑", "审核", "站点管理员", "信息公开办"
+SITE_GROUPS = [EDITOR, REVIEWER, SITE_ADMIN, DISCLOSURE_OFFICE]
+# The groups that work on the site's content (pages, documents, citizens' messages).
+CONTENT_GROUPS = [EDITOR, REVIEWER, SITE_ADMIN]
 
 _RENAMES = {"Editors": EDITOR, "Moderators": REVIEWER}
 _PAGE_PERMS = {
@@ -36,6 +39,7 @@ _MODEL_PERMS = {
     REVIEWER: [("wagtailadmin", "access_admin")],
     SITE_ADMIN: [("wagtailadmin", "access_admin"), ("auth", "add_user"), ("auth", "change_user"),
                  ("auth", "delete_user"), ("auth", "view_user")],
+    DISCLOSURE_OFFICE: [("wagtailadmin", "access_admin")],
 }
 
 
@@ -56,15 +60,15 @@ def ensure_site_groups():
         Group.objects.filter(name=old).update(name=new)
     root_collection = Collection.get_first_root_node()
     root_page = Page.get_first_root_node()
-    for name in (EDITOR, REVIEWER, SITE_ADMIN):
+    for name in SITE_GROUPS:
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set([_perm(app, code) for app, code in _MODEL_PERMS[name]])
         GroupPagePermission.objects.filter(group=group).exclude(page=root_page).delete()
-        for codename in _PAGE_PERMS[name]:
+        for codename in _PAGE_PERMS.get(name, []):
             GroupPagePermission.objects.get_or_create(
                 group=group, page=root_page, permission=_perm("wagtailcore", codename)
             )
-        for app, codename in _COLLECTION_PERMS[name]:
+        for app, codename in _COLLECTION_PERMS.get(name, []):
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=root_collection, permission=_perm(app, codename)
             )

@@ -23,3 +23,19 @@ def test_demo_content_is_added_once_and_completed_when_missing(county):
         ServiceGuidePage.objects.all().delete()
         add_missing_demo_content(county.site)
         assert counts() == first, "a missing kind is completed, the rest left alone"
+
+
+def test_the_demo_shows_applications_for_disclosure_in_every_state_of_the_clock(county):
+    from disclosure.models import Application
+    from django.utils import timezone
+
+    with schema_context(county.schema):
+        Application.objects.all().delete()
+        add_missing_demo_content(county.site)
+        applications = list(Application.objects.all())
+        today = timezone.localdate()
+        assert {a.urgency(today) for a in applications} == {"", "overdue", "due-soon", "on-time", "paused"}
+        assert {a.status for a in applications} == {"processing", "completion", "consulting", "closed"}
+        assert {a.channel for a in applications} == {"online", "letter"}
+        [answered] = [a for a in applications if a.status == "closed"]
+        assert answered.answered_on <= answered.due_date and "锦江" in answered.info_title

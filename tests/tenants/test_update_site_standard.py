@@ -29,6 +29,25 @@ def test_a_site_made_before_the_mailbox_existed_gets_it_and_its_permission(count
     assert county.client().get("/hdjl/ldxx/").status_code == 200
 
 
+def test_a_site_made_before_disclosure_on_application_gets_the_page_the_office_and_its_permission(county):
+    from disclosure.models import ApplicationPage
+
+    with schema_context(county.schema):
+        ApplicationPage.objects.get().delete()
+        Group.objects.filter(name="信息公开办").delete()
+        out = StringIO()
+        call_command("update_site_standard", stdout=out)
+        assert "新增栏目：依申请公开" in out.getvalue()
+        page = ApplicationPage.objects.get()
+        assert page.get_parent().slug == "xxgk" and page.is_mandated
+        office = Group.objects.get(name="信息公开办")
+        assert list(office.permissions.values_list("codename", flat=True).order_by("codename")) == [
+            "access_admin", "handle_application"]
+        assert Group.objects.get(name="站点管理员").permissions.filter(codename="handle_application").exists()
+        assert not Group.objects.get(name="编辑").permissions.filter(codename="handle_application").exists()
+    assert county.client().get("/xxgk/ysqgk/").status_code == 200
+
+
 def test_it_refuses_to_run_in_the_public_schema(db):
     with pytest.raises(CommandError, match="for_each_site update_site_standard"):
         call_command("update_site_standard")

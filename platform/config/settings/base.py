@@ -76,6 +76,8 @@ TENANT_APPS = [
     "policies",
     "services",
     "interaction",
+    # 依申请公开: each site's applications for disclosure, their legal clock and answers.
+    "disclosure",
     # 政府网站工作年度报表: each site's report page; published figures go to library.PublishedReport (public).
     "reports",
     # Chinese search: each site's own index (jieba-segmented, PostgreSQL full text).
@@ -463,6 +465,19 @@ ANALYTICS_BEACON_RATE = env("ANALYTICS_BEACON_RATE", "300/m")
 # Per-page view counters are kept this many days (manage.py prune_page_views, daily); the
 # per-site daily totals are kept for good (one row per site and day).
 ANALYTICS_PAGE_DAYS = int(env("ANALYTICS_PAGE_DAYS", "400"))
+
+# ---------------------------------------------------------------------------
+# Disclosure on application (依申请公开; the statutory periods are in disclosure/clock.py)
+# ---------------------------------------------------------------------------
+
+# An application turns amber in the office's inbox with this many working days or fewer left: a week,
+# since an answer needs drafting, review and the head of the office's signature.
+DISCLOSURE_DUE_SOON_WORKING_DAYS = 5
+# The longest 补正 period the office may give (Art. 30 asks for a reasonable one; the notice proposes 15).
+DISCLOSURE_MAX_COMPLETION_DAYS = 30
+DISCLOSURE_COMPLETION_DAYS = 15
+# A proof of identity (a scan or a photo): larger than a mailbox attachment, since scans of both sides are big.
+DISCLOSURE_PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 # ---------------------------------------------------------------------------
 # Citizen interaction (互动交流)
