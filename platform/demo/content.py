@@ -1,10 +1,9 @@
 """Each app's demo content for one site, added only where the site has none of that kind yet."""
 
-from disclosure.demo import add_demo_applications
-from disclosure.models import Application
-
 from columns.demo import add_demo_articles
 from columns.models import ArticlePage
+from disclosure.demo import add_demo_applications
+from disclosure.models import Application
 from interaction.demo import add_demo_consultations, add_demo_messages
 from interaction.models import ConsultationPage, Message
 from policies.demo import add_demo_policies

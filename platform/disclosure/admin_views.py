@@ -11,14 +11,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from wagtail.models import Site
 
-from columns.models import SiteSettings
 from interaction import privacy
 from tenants import audit
 from tenants.models import AuditAction
 
-from . import actions, notices
+from . import actions, notices, pdf
 from .choices import OPEN_STATUSES, Status
 from .forms import (
     AnswerForm,
@@ -98,12 +96,6 @@ def register(request):
     return render(request, "disclosure/admin/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _organiser():
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    settings = SiteSettings.for_site(site) if site else None
-    return settings.organiser if settings and settings.organiser else "（本机关）"
-
-
 @permission_required(PERMISSION, raise_exception=True)
 def detail(request, pk):
     application = get_object_or_404(Application.objects.select_related("answered_by", "created_by"), pk=pk)
@@ -122,7 +114,7 @@ def detail(request, pk):
         result, reason = request.POST.get("answer-result", ""), request.POST.get("answer-reason", "")
         forms["answer"] = AnswerForm(prefix="answer", initial={
             "result": result, "reason": reason,
-            "notice": notices.draft(application, result=result, reason=reason, organiser=_organiser(),
+            "notice": notices.draft(application, result=result, reason=reason, organiser=notices.site_organiser(),
                                     today=timezone.localdate()),
         })
     elif which in forms:
@@ -172,7 +164,7 @@ def _apply(request, application, which, data):
         actions.end_consultation(application, outcome=data["outcome"], acting_user=user)
         return f"征求意见结束，答复期限顺延至 {application.due_date:%Y-%m-%d}"
     notice = data["notice"] or notices.draft(application, result=data["result"], reason=data["reason"],
-                                             organiser=_organiser(), today=timezone.localdate())
+                                             organiser=notices.site_organiser(), today=timezone.localdate())
     actions.answer(application, result=data["result"], reason=data["reason"], notice=notice,
                    files=data["files"], acting_user=user)
     return "已答复：" + application.result_summary
@@ -189,3 +181,10 @@ def download(request, pk, file_pk):
     audit.record_here(AuditAction.DOWNLOAD_APPLICATION_FILE, user=request.user,
                       application=row.application.tracking_code, file=row.name)
     return FileResponse(handle, as_attachment=True, filename=row.name)
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def notice(request, pk):
+    """The 告知书 as the applicant receives it (PDF), once the application is answered."""
+    application = get_object_or_404(Application, pk=pk, status=Status.CLOSED)
+    return pdf.response(application)

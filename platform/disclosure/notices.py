@@ -5,6 +5,10 @@ applicant's remedies: administrative review within 60 days (行政复议法) and
 months (行政诉讼法) of receiving the notice.
 """
 
+from wagtail.models import Site
+
+from columns.models import SiteSettings
+
 from .choices import ApplicantKind, Result
 
 LAW = "《中华人民共和国政府信息公开条例》"
@@ -90,6 +94,13 @@ BODIES = {
     ),
     (Result.OTHER, "other"): "【请写明处理情况及依据】",
 }
+
+
+def site_organiser():
+    """The body that answers: the site's 主办单位 (站点设置), in the schema the connection is in."""
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    settings = SiteSettings.for_site(site) if site else None
+    return settings.organiser if settings and settings.organiser else "（本机关）"
 
 
 def _day(date):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("register/", admin_views.register, name="register"),
     path("<int:pk>/", admin_views.detail, name="detail"),
     path("<int:pk>/files/<int:file_pk>/", admin_views.download, name="download"),
+    path("<int:pk>/notice.pdf", admin_views.notice, name="notice"),
 ]
 
 

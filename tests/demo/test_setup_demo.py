@@ -26,8 +26,9 @@ def test_demo_content_is_added_once_and_completed_when_missing(county):
 
 
 def test_the_demo_shows_applications_for_disclosure_in_every_state_of_the_clock(county):
-    from disclosure.models import Application
     from django.utils import timezone
+
+    from disclosure.models import Application
 
     with schema_context(county.schema):
         Application.objects.all().delete()

@@ -2,11 +2,11 @@
 
 import datetime
 
-from disclosure import actions
-from disclosure.models import ApplicationPage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
+from disclosure import actions
+from disclosure.models import ApplicationPage
 from tests import files
 
 PAGE = "/xxgk/ysqgk/"

@@ -4,12 +4,12 @@ import html
 import re
 
 import pytest
-from disclosure import actions
-from disclosure.choices import Status
-from disclosure.models import Application
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
+from disclosure import actions
+from disclosure.choices import Status
+from disclosure.models import Application
 from interaction import workdays
 from tests import files
 from tests.disclosure.helpers import CREDIT_CODE, PAGE, form_data, new_application, proof

@@ -1,12 +1,12 @@
 """The legal clock: 20 working days, one extension of at most 20, 补正 restarts it, consultation pauses it."""
 
 import pytest
-from disclosure import actions
-from disclosure.choices import Result, Status
-from disclosure.models import Application
 from django.core import mail
 from django_tenants.utils import schema_context
 
+from disclosure import actions
+from disclosure.choices import Result, Status
+from disclosure.models import Application
 from interaction import workdays
 from tests.disclosure.helpers import day, new_application
 

@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from disclosure import identity
 
+from disclosure import identity
 from tests.disclosure.helpers import CREDIT_CODE, RESIDENT_ID
 
 

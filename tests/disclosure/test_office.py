@@ -3,15 +3,15 @@
 import re
 
 import pytest
-from disclosure import notices
-from disclosure.choices import REASONS, Result, Status
-from disclosure.models import Application
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from disclosure import notices
+from disclosure.choices import REASONS, Result, Status
+from disclosure.models import Application
 from tenants.models import AuditAction, AuditEvent
 from tests import files
 from tests.disclosure.helpers import RESIDENT_ID, form_data, new_application

@@ -5,7 +5,8 @@ Routes under the page's URL, none of them cached (CSRF tokens, captchas, persona
 - ``query/``            look an application up with its tracking code and query password (POST):
                         its status, deadline and history in plain words, and its answer;
 - ``file/?t=<token>``   a file of the answer, by a signed link the status page hands out (1 hour); the
-                        token is in the query since Wagtail's page paths take no ":".
+                        token is in the query since Wagtail's page paths take no ":";
+- ``notice/?t=<token>`` the answer's 告知书 as PDF, by a signed link of the same kind.
 """
 
 from django.conf import settings
@@ -23,9 +24,11 @@ from columns.models import ColumnPage, ColumnType, in_column_of_type
 from interaction.limits import limited
 
 from .. import clock
+from ..choices import Status
 from .applications import ApplicationFile, FileKind
 
 FILE_LINK_SALT = "disclosure.answer-file"
+NOTICE_LINK_SALT = "disclosure.notice"
 FILE_LINK_SECONDS = 3600
 
 
@@ -94,11 +97,25 @@ class ApplicationPage(RoutablePageMixin, ColumnPage):
         context = {"form": form, "application": application}
         if application is not None:
             context["events"] = application.events.all()
+            context["notice_token"] = signing.dumps({"c": application.tracking_code}, salt=NOTICE_LINK_SALT)
             context["answer_files"] = [
                 (row, signing.dumps({"c": application.tracking_code, "f": row.pk}, salt=FILE_LINK_SALT))
                 for row in application.files.filter(kind=FileKind.ANSWER)
             ]
         return self._render(request, "disclosure/application_query.html", context, status=status)
+
+    @path("notice/")
+    def notice(self, request):
+        from .. import pdf  # WeasyPrint loads Pango: only when a 告知书 is asked for
+
+        try:
+            ids = signing.loads(request.GET.get("t", "")[:200], salt=NOTICE_LINK_SALT, max_age=FILE_LINK_SECONDS)
+        except signing.BadSignature:
+            raise Http404("链接已失效，请重新查询后下载") from None
+        application = self.applications.filter(tracking_code=ids.get("c"), status=Status.CLOSED).first()
+        if application is None:
+            raise Http404("没有这份告知书")
+        return pdf.response(application)
 
     @path("file/")
     def answer_file(self, request):
