@@ -5,6 +5,8 @@ set -euo pipefail
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium chromium-driver)
 fc-list :lang=zh 2>/dev/null | grep -q . || packages+=(fonts-wqy-microhei)
+# Pango for WeasyPrint (the 告知书 PDFs); Chromium brings it too, but the PDF tests need it on their own.
+ldconfig -p | grep -q libpangoft2-1.0.so.0 || packages+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ ${#packages[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "[browser] installing Debian's ${packages[*]}" >&2

@@ -10,7 +10,6 @@ import re
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
-from weasyprint import HTML
 
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
@@ -21,6 +20,8 @@ def _no_fetching(url, *args, **kwargs):
 
 def notice_pdf(application):
     """The PDF bytes of `application`'s 告知书."""
+    from weasyprint import HTML  # loads Pango: a machine without it loses the PDF, not the whole admin
+
     lines = application.notice.splitlines()
     # A notice ending with the body's name and the date (as drafted) is signed at the bottom right.
     signed = len(lines) >= 2 and _DATE_LINE.match(lines[-1].strip())

@@ -23,7 +23,7 @@ from wagtail.models import Page
 from columns.models import ColumnPage, ColumnType, in_column_of_type
 from interaction.limits import limited
 
-from .. import clock
+from .. import clock, pdf
 from ..choices import Status
 from .applications import ApplicationFile, FileKind
 
@@ -68,7 +68,7 @@ class ApplicationPage(RoutablePageMixin, ColumnPage):
                 return self._render(request, "disclosure/application_page.html", {"form": form, "limited": True},
                                     status=429)
             if form.is_valid():
-                from .. import actions
+                from .. import actions  # actions import these models: not at module level
 
                 with transaction.atomic():
                     application, password = actions.submit_application(self, form.cleaned_data)
@@ -106,8 +106,6 @@ class ApplicationPage(RoutablePageMixin, ColumnPage):
 
     @path("notice/")
     def notice(self, request):
-        from .. import pdf  # WeasyPrint loads Pango: only when a 告知书 is asked for
-
         try:
             ids = signing.loads(request.GET.get("t", "")[:200], salt=NOTICE_LINK_SALT, max_age=FILE_LINK_SECONDS)
         except signing.BadSignature:
