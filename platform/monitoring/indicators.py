@@ -8,7 +8,8 @@ line. Thresholds are the setting MONITORING_THRESHOLDS, the national values by d
 `compute(site)` runs in the site's schema (the caller switches, at the edge); it reads
 pages and messages with a handful of queries per site and changes nothing.
 Availability and broken links are read from what the probes (monitoring.probes) and the crawler
-(monitoring.crawler) stored in the public schema.
+(monitoring.crawler) stored in the public schema. Applications for disclosure past their legal
+deadline are not an inspection veto but a breach of the 条例: a warning, with the applications.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from columns.models import HOME_BLOCK_TYPES, ColumnPage, ColumnType, HomePage, path_on_site
+from disclosure.models import Application
 from interaction.models import Message
 from tenants.models import require_schema
 
@@ -84,6 +86,7 @@ def compute(site, now=None):
                              and indicator.days_left <= margin)
     indicators.append(_availability(site, now, limits))
     indicators.append(_broken_links(site, limits))
+    indicators.append(_overdue_applications(base, timezone.localdate(now)))
     return [asdict(i) for i in indicators]
 
 
@@ -240,3 +243,16 @@ def _broken_links(site, limits):
     checked = f"{timezone.localtime(run.finished_at):%Y-%m-%d %H:%M} 检测 {run.pages} 个页面、{run.checked} 个链接"
     return Indicator("broken_links", "不可用链接", count, "个", limit, count >= limit, 0 if count >= limit else None,
                      detail=detail, note=checked)
+
+
+def _overdue_applications(base, today):
+    """Applications for disclosure past their answer deadline (disclosure.clock): a warning while any is."""
+    overdue = list(Application.objects.overdue(today).order_by("due_date")[:200])
+    open_count = Application.objects.open().count()
+    detail = [{"title": a.info_title, "url": "", "admin_url": f"{base}/admin/disclosure/{a.pk}/",
+               "note": f"{a.received_on:%Y-%m-%d} 收到，答复期限 {a.due_date:%Y-%m-%d}，已超期 "
+                       f"{-a.working_days_left(today)} 个工作日"} for a in overdue]
+    indicator = Indicator("overdue_applications", "依申请公开超期未答复", len(overdue), "件", 1, False, None,
+                          detail=detail, note=f"办理中的申请 {open_count} 件")
+    indicator.warning = bool(overdue)
+    return indicator
