@@ -111,6 +111,6 @@ def test_citizen_applies_office_extends_and_answers_citizen_reads_it(
     with page.expect_download() as download:
         page.get_by_role("link", name="下载告知书（PDF）").click()
     assert download.value.suggested_filename == f"告知书-{code}.pdf"
-    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    assert download.value.path().read_bytes()[:5] == b"%PDF-"
     page.goto(site_url(host, PAGE))
     axe(page)  # the form in elder mode
