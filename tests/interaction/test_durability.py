@@ -25,7 +25,9 @@ CODE = re.compile(r'id="tracking-code">([0-9A-Z]+)<')
 
 
 class Citizen:
-    """One browser-like client: fetches the form (CSRF cookie and token), then posts messages."""
+    """One browser-like client: fetches the form (CSRF cookie and token), then keeps posting it."""
+
+    form_path = MAILBOX
 
     def __init__(self, port, host, name):
         self.port, self.host, self.name = port, host, name
@@ -38,7 +40,7 @@ class Citizen:
 
     def _token(self):
         conn = self._connect()
-        conn.request("GET", MAILBOX, headers={"Host": self.host})
+        conn.request("GET", self.form_path, headers={"Host": self.host})
         response = conn.getresponse()
         html = response.read().decode()
         cookie = response.getheader("Set-Cookie").split(";")[0]
@@ -46,12 +48,20 @@ class Citizen:
         conn.close()
         return cookie, token
 
+    def fields(self, subject):
+        return {"category": "enquiry", "subject": subject, "body": "压力测试留言内容，请忽略。",
+                "phone": "028-12345678", "captcha_0": "k", "captcha_1": "PASSED"}
+
+    def encode(self, fields):
+        return urllib.parse.urlencode(fields), "application/x-www-form-urlencoded"
+
     def post(self, path, cookie, fields):
         """(status, html) of a form POST with the CSRF cookie and token a browser would send."""
+        body, content_type = self.encode(fields)
         conn = self._connect()
         try:
-            conn.request("POST", path, body=urllib.parse.urlencode(fields), headers={
-                "Host": self.host, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+            conn.request("POST", path, body=body, headers={
+                "Host": self.host, "Cookie": cookie, "Content-Type": content_type,
             })
             response = conn.getresponse()
             return response.status, response.read().decode()
@@ -68,13 +78,8 @@ class Citizen:
         while not stop.is_set():
             n += 1
             subject = f"{self.name}-{n}"
-            fields = {
-                "csrfmiddlewaretoken": token, "category": "enquiry", "subject": subject,
-                "body": "压力测试留言内容，请忽略。", "phone": "028-12345678",
-                "captcha_0": "k", "captcha_1": "PASSED",
-            }
             try:
-                _, html = self.post(MAILBOX, cookie, fields)
+                _, html = self.post(self.form_path, cookie, {**self.fields(subject), "csrfmiddlewaretoken": token})
             except ConnectionRefusedError:
                 self.refused += 1
                 time.sleep(0.05)
@@ -85,6 +90,37 @@ class Citizen:
             match = CODE.search(html)
             assert match, f"a complete answer without a code: {html[:500]}"
             self.shown.append((subject, match.group(1)))
+
+
+def kill_mid_submission(site, tmp_path, client_class, stored):
+    """Clients of `client_class` submit to a real gunicorn until its whole process group is killed;
+    up to three times, until a kill cuts a request off. Fails if a code shown is not in `stored()`
+    ({subject: code}); returns (codes shown, subjects cut off, what is stored)."""
+    for attempt in range(3):  # a kill between two requests proves nothing: try again
+        with gunicorn_server(tmp_path / f"gunicorn-{attempt}.log", workers=2,
+                             INTERACTION_SUBMIT_RATE="100000/m") as server:
+            stop = threading.Event()
+            clients = [client_class(server.port, site.host, f"c{attempt}{i}") for i in range(4)]
+            threads = [threading.Thread(target=c.run, args=(stop,)) for c in clients]
+            for thread in threads:
+                thread.start()
+            time.sleep(2.0)
+            os.killpg(server.pid, signal.SIGKILL)  # master and workers, no clean-up
+            server.wait()
+            time.sleep(0.5)
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
+        shown = [pair for c in clients for pair in c.shown]
+        cut_off = [subject for c in clients for subject in c.cut_off]
+        rows = stored()
+        lost = [(subject, code) for subject, code in shown if rows.get(subject) != code]
+        assert not lost, f"codes shown but not stored: {lost}"
+        assert shown, "nothing was submitted before the kill"
+        print(f"attempt {attempt}: {len(shown)} codes shown, {len(cut_off)} cut off, {len(rows)} stored")
+        if cut_off:
+            return shown, cut_off, rows
+    raise AssertionError("three kills never hit a request in flight")
 
 
 def stored_messages(schema):
@@ -102,31 +138,8 @@ def test_every_code_a_citizen_saw_survives_killing_the_server(fixture_sites, tmp
     county = fixture_sites["county"]
     clear_messages(county.schema)
     try:
-        for attempt in range(3):  # a kill between two requests proves nothing: try again
-            with gunicorn_server(tmp_path / f"gunicorn-{attempt}.log", workers=2,
-                                 INTERACTION_SUBMIT_RATE="100000/m") as server:
-                stop = threading.Event()
-                citizens = [Citizen(server.port, county.host, f"c{attempt}{i}") for i in range(4)]
-                threads = [threading.Thread(target=c.run, args=(stop,)) for c in citizens]
-                for thread in threads:
-                    thread.start()
-                time.sleep(2.0)
-                os.killpg(server.pid, signal.SIGKILL)  # master and workers, no clean-up
-                server.wait()
-                time.sleep(0.5)
-                stop.set()
-                for thread in threads:
-                    thread.join(timeout=30)
-            shown = [pair for c in citizens for pair in c.shown]
-            cut_off = [subject for c in citizens for subject in c.cut_off]
-            stored = stored_messages(county.schema)
-            lost = [(subject, code) for subject, code in shown if stored.get(subject) != code]
-            assert not lost, f"codes shown but not stored: {lost}"
-            assert shown, "no submission completed before the kill"
-            print(f"attempt {attempt}: {len(shown)} codes shown, {len(cut_off)} cut off, {len(stored)} stored")
-            if cut_off:
-                break
-        assert cut_off, "three kills never hit a request in flight"
+        _shown, cut_off, stored = kill_mid_submission(county, tmp_path, Citizen,
+                                                      lambda: stored_messages(county.schema))
         # What was cut off is either stored (committed before the kill) or absent; never half-stored.
         for subject in cut_off:
             assert subject not in stored or len(stored[subject]) == 14
