@@ -28,3 +28,9 @@ def test_an_overdue_application_is_a_warning_of_its_site_with_the_application_in
     assert "依申请公开超期" in console_client.get("/health/").content.decode()
     # A warning with no countdown says so, not "还剩 None 天".
     assert "None 天" not in console_client.get("/health/").content.decode()
+
+
+def test_the_application_page_is_not_an_empty_column(county):
+    """Its content is its applications, like the mailbox's messages: it must not count towards 空白栏目."""
+    empty = refresh(county.site).indicator("empty_columns")
+    assert "依申请公开" not in [item["title"] for item in empty["detail"]]
