@@ -9,14 +9,13 @@ trail in the same transaction. Mail to the applicant goes out on commit and neve
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
 from interaction.models.messages import random_code
 from interaction.sanitise import one_line, plain_text
-from interaction.storage import PrivateSiteStorage
+from interaction.storage import PrivateSiteStorage, free_name, save_after_commit
 from interaction.workdays import add_working_days
 from tenants import audit
 from tenants.models import AuditAction
@@ -24,6 +23,7 @@ from tenants.models import AuditAction
 from . import clock
 from .choices import Channel, EventKind, Result, Status, reasons_of
 from .models import Application, ApplicationEvent, ApplicationFile, FileKind, file_path
+from .notices import day_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ APPLICANT_FIELDS = [
 
 class ApplicationActionError(Exception):
     """The step is not allowed now; the message says why, in Chinese."""
-
-
-def _day(date):
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 def _actor(user):
@@ -83,7 +79,7 @@ def submit_application(page, data, *, received_at=None):
         application.received_at = received_at
         application.save(update_fields=["received_at"])
     _event(application, EventKind.RECEIVED, (
-        f"{_day(application.received_on)}收到您的申请。答复期限为{_day(application.due_date)}"
+        f"{day_text(application.received_on)}收到您的申请。答复期限为{day_text(application.due_date)}"
         f"（收到申请之日起 {clock.ANSWER_DAYS} 个工作日，法定节假日顺延）。"
     ))
     _attach(application, FileKind.PROOF, data.get("proof"))
@@ -100,7 +96,7 @@ def register_application(data, *, channel, received_on, acting_user, today=None)
         raise ApplicationActionError("收到日期不能晚于今天")
     application, password = _new(data, channel=channel, received_on=received_on, user=acting_user)
     _event(application, EventKind.REGISTERED, (
-        f"{_day(received_on)}收到您通过{Channel(channel).label}提交的申请。答复期限为{_day(application.due_date)}"
+        f"{day_text(received_on)}收到您通过{Channel(channel).label}提交的申请。答复期限为{day_text(application.due_date)}"
         f"（收到申请之日起 {clock.ANSWER_DAYS} 个工作日，法定节假日顺延）。"
     ), user=acting_user)
     _attach(application, FileKind.PROOF, data.get("proof"))
@@ -120,7 +116,7 @@ def request_completion(application, *, items, period_days, acting_user, today=No
     if today > last_day:
         raise ApplicationActionError(
             f"补正告知应在收到申请之日起 {clock.COMPLETION_NOTICE_DAYS} 个工作日内发出"
-            f"（最迟{_day(last_day)}），已经超过"
+            f"（最迟{day_text(last_day)}），已经超过"
         )
     items = plain_text(items)
     if not items:
@@ -132,7 +128,7 @@ def request_completion(application, *, items, period_days, acting_user, today=No
     application.completion_due = add_working_days(today, period_days)
     application.save()
     text = (
-        f"{_day(today)}告知您补正申请：{items}\n请在{_day(application.completion_due)}前补正。"
+        f"{day_text(today)}告知您补正申请：{items}\n请在{day_text(application.completion_due)}前补正。"
         f"答复期限自收到补正后的申请之日起重新计算；无正当理由逾期不补正的，视为放弃申请。"
     )
     _event(application, EventKind.COMPLETION_REQUESTED, text, user=acting_user)
@@ -154,7 +150,7 @@ def receive_completion(application, *, note="", late_reason="", acting_user, tod
     application.refresh_due_date()
     application.save()
     _event(application, EventKind.COMPLETED, (
-        f"{_day(today)}收到您补正后的申请。答复期限自该日起重新计算，为{_day(application.due_date)}。"
+        f"{day_text(today)}收到您补正后的申请。答复期限自该日起重新计算，为{day_text(application.due_date)}。"
     ), user=acting_user, note=plain_text(note))
     _audit(AuditAction.RECEIVE_COMPLETION, application, acting_user, late_reason=late_reason)
     return application
@@ -181,7 +177,8 @@ def extend(application, *, days, approver, reason, acting_user, today=None):
     application.extension_reason = reason[:200]
     application.refresh_due_date()
     application.save()
-    text = f"{_day(today)}告知您：因{reason}，经批准，答复期限延长 {days} 个工作日，至{_day(application.due_date)}。"
+    text = (f"{day_text(today)}告知您：因{reason}，经批准，答复期限延长 {days} 个工作日，"
+            f"至{day_text(application.due_date)}。")
     _event(application, EventKind.EXTENDED, text, user=acting_user)
     _audit(AuditAction.EXTEND_APPLICATION, application, acting_user, days=days, approver=approver)
     _notify(application, "延期答复告知", text)
@@ -201,8 +198,8 @@ def start_consultation(application, *, third_party, acting_user, today=None):
     application.consultation_due = clock.third_party_due(today)
     application.save()
     # The applicant learns that a third party is consulted, not who it is.
-    text = (f"{_day(today)}起就您申请的信息书面征求第三方意见（第三方应在 {clock.THIRD_PARTY_DAYS} 个工作日内答复）。"
-            "征求意见所需时间不计算在答复期限内。")
+    text = (f"{day_text(today)}起就您申请的信息书面征求第三方意见"
+            f"（第三方应在 {clock.THIRD_PARTY_DAYS} 个工作日内答复）。征求意见所需时间不计算在答复期限内。")
     _event(application, EventKind.CONSULTATION_STARTED, text, user=acting_user)
     _audit(AuditAction.START_CONSULTATION, application, acting_user, third_party=third_party)
     _notify(application, "征求第三方意见告知", text)
@@ -223,7 +220,7 @@ def end_consultation(application, *, outcome, acting_user, today=None):
     _end_pause(application, today)
     application.save()
     _event(application, EventKind.CONSULTATION_ENDED, (
-        f"{_day(today)}第三方意见征询结束，答复期限相应顺延至{_day(application.due_date)}。"
+        f"{day_text(today)}第三方意见征询结束，答复期限相应顺延至{day_text(application.due_date)}。"
     ), user=acting_user, note=plain_text(outcome))
     _audit(AuditAction.END_CONSULTATION, application, acting_user)
     return application
@@ -254,11 +251,11 @@ def answer(application, *, result, reason, notice, files=(), acting_user, today=
         _attach(application, FileKind.ANSWER, upload)
     late = today > application.due_date
     _event(application, EventKind.ANSWERED, (
-        f"{_day(today)}已对您的申请作出答复：{application.result_summary}。请查看告知书"
+        f"{day_text(today)}已对您的申请作出答复：{application.result_summary}。请查看告知书"
         + ("及所附信息。" if files else "。")
     ), user=acting_user)
     _audit(AuditAction.ANSWER_APPLICATION, application, acting_user, result=result, reason=reason, late=late)
-    _notify(application, "政府信息公开申请答复", f"您的申请已于{_day(today)}答复：{application.result_summary}。")
+    _notify(application, "政府信息公开申请答复", f"您的申请已于{day_text(today)}答复：{application.result_summary}。")
     return application
 
 
@@ -274,12 +271,12 @@ def lapse_overdue_completions(today=None):
         application.result, application.reason = Result.OTHER, "no_completion"
         application.answered_on = today
         application.notice = (
-            f"本机关于{_day(application.completion_requested_on)}告知您补正申请，补正期限至"
-            f"{_day(application.completion_due)}。您在期限内未补正，根据《中华人民共和国政府信息公开条例》"
+            f"本机关于{day_text(application.completion_requested_on)}告知您补正申请，补正期限至"
+            f"{day_text(application.completion_due)}。您在期限内未补正，根据《中华人民共和国政府信息公开条例》"
             "第三十条，视为放弃申请，本机关不再处理该政府信息公开申请。"
         )
         application.save()
-        _event(application, EventKind.LAPSED, f"{_day(today)}：补正期限已过，未收到补正，视为放弃申请，不再处理。")
+        _event(application, EventKind.LAPSED, f"{day_text(today)}：补正期限已过，未收到补正，视为放弃申请，不再处理。")
         _audit(AuditAction.LAPSE_APPLICATION, application, None)
         closed.append(application.tracking_code)
     return closed
@@ -293,21 +290,11 @@ def _attach(application, kind, upload):
     if not upload:
         return None
     storage = PrivateSiteStorage(schema=connection.schema_name)
-    row = ApplicationFile(application=application, kind=kind, name=one_line(upload.name)[:255] or "file")
-    while True:  # a random name (96 bits): free at the first try in practice
-        row.file.name = file_path(row, upload.name)
-        if not storage.exists(row.file.name):
-            break
+    row = ApplicationFile(application=application, kind=kind, name=one_line(upload.name)[:255] or "file",
+                          file=free_name(storage, lambda: file_path(None, upload.name)))
     row.save()
-    name, content = row.file.name, ContentFile(upload.read())
-    transaction.on_commit(lambda: _store(storage, name, content), robust=True)
+    save_after_commit(storage, row.file.name, upload)
     return row
-
-
-def _store(storage, name, content):
-    stored = storage.save(name, content)
-    if stored != name:
-        logger.error("disclosure file %s stored as %s: its row points to the first name", name, stored)
 
 
 def _notify(application, subject, text):

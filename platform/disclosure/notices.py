@@ -103,7 +103,8 @@ def site_organiser():
     return settings.organiser if settings and settings.organiser else "（本机关）"
 
 
-def _day(date):
+def day_text(date):
+    """2026年12月3日: dates as official documents write them."""
     return f"{date.year}年{date.month}月{date.day}日"
 
 
@@ -114,13 +115,13 @@ def draft(application, *, result, reason, organiser, today):
     body = body.replace("您", you)
     lines = [
         f"{application.name}：",
-        f"　　本机关于{_day(application.received_on)}收到{you}提交的政府信息公开申请"
+        f"　　本机关于{day_text(application.received_on)}收到{you}提交的政府信息公开申请"
         f"（查询码 {application.tracking_code}），"
         f"申请获取“{application.info_title}”。",
         f"　　{body}",
         f"　　{REMEDIES.replace('您', you)}",
         "",
         organiser,
-        _day(today),
+        day_text(today),
     ]
     return "\n".join(lines)

@@ -8,7 +8,6 @@ trail (等保: who handled which citizen's message, from where), written in the 
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,7 +17,7 @@ from tenants.models import AuditAction
 
 from .models.messages import Message, Status, attachment_path, random_code
 from .sanitise import one_line, plain_text, reply_html
-from .storage import PrivateSiteStorage
+from .storage import PrivateSiteStorage, free_name, save_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -48,23 +47,11 @@ def submit_message(mailbox, data, *, received_at=None):
         message.tracking_code = message.tracking_code[:8] + random_code(6)
     if attachment:
         storage = PrivateSiteStorage(schema=connection.schema_name)
-        while True:  # a random name (96 bits): free at the first try in practice
-            message.attachment.name = attachment_path(message, attachment.name)
-            if not storage.exists(message.attachment.name):
-                break
+        message.attachment.name = free_name(storage, lambda: attachment_path(message, attachment.name))
     message.save()
     if attachment:
-        # The bytes (5 MB at most) are read now: the callback may outlive the request's upload.
-        name, content = message.attachment.name, ContentFile(attachment.read())
-        transaction.on_commit(lambda: _store_attachment(storage, name, content), robust=True)
+        save_after_commit(storage, message.attachment.name, attachment)
     return message, password
-
-
-def _store_attachment(storage, name, content):
-    """After the commit: the file, under the name its row already holds."""
-    stored = storage.save(name, content)
-    if stored != name:
-        logger.error("mailbox attachment %s stored as %s: its message points to the first name", name, stored)
 
 
 def _require(message, *statuses):

@@ -6,11 +6,15 @@ PRIVATE_MEDIA_ROOT/<schema>/, that no URL maps to; editors download them through
 an admin view that checks their permission.
 """
 
+import logging
 import os
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
-from django.db import connection
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
 
 
 class PrivateSiteStorage(FileSystemStorage):
@@ -36,3 +40,24 @@ class PrivateSiteStorage(FileSystemStorage):
         # Migrations record the class only: the location is a setting, per site.
         return ("interaction.storage.PrivateSiteStorage", (), {})
 
+
+
+def free_name(storage, make_name):
+    """The first name `make_name()` gives that `storage` does not hold (random names: the first, in practice)."""
+    while True:
+        name = make_name()
+        if not storage.exists(name):
+            return name
+
+
+def save_after_commit(storage, name, upload):
+    """Write `upload` under `name` once the transaction commits, so a rollback leaves no file with a
+    citizen's personal data behind. The bytes are read now: the callback may outlive the request's upload."""
+    content = ContentFile(upload.read())
+
+    def store():
+        stored = storage.save(name, content)
+        if stored != name:
+            logger.error("private file %s stored as %s: its row points to the first name", name, stored)
+
+    transaction.on_commit(store, robust=True)
