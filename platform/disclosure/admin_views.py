@@ -16,7 +16,7 @@ from interaction import privacy
 from tenants import audit
 from tenants.models import AuditAction
 
-from . import actions, notices, pdf
+from . import actions, notices, pdf, remedies
 from .choices import OPEN_STATUSES, Status
 from .forms import (
     AnswerForm,
@@ -24,8 +24,10 @@ from .forms import (
     CompletionForm,
     ConsultationEndForm,
     ConsultForm,
+    DecisionForm,
     ExtendForm,
     RegisterForm,
+    RemedyForm,
 )
 from .models import Application, ApplicationFile
 
@@ -47,7 +49,9 @@ ACTION_FORMS = {
     "consult": (ConsultForm, [Status.PROCESSING]),
     "consultation_end": (ConsultationEndForm, [Status.CONSULTING]),
     "answer": (AnswerForm, [Status.PROCESSING, Status.CONSULTING]),
+    "remedy": (RemedyForm, [Status.CLOSED]),
 }
+DECIDE = "decide-"  # the action of recording a case's outcome: "decide-<case pk>"
 
 
 def mask_id(number):
@@ -106,6 +110,10 @@ def detail(request, pk):
                          prefix=name)
         for name, (form_class, statuses) in ACTION_FORMS.items() if application.status in statuses
     }
+    cases = list(application.remedies.all())
+    for case in cases:
+        name = f"{DECIDE}{case.pk}"
+        case.form = forms[name] = DecisionForm(request.POST if which == name else None, prefix=name)
     revealed = which == "reveal"
     if revealed:
         audit.record_here(AuditAction.VIEW_APPLICANT_DATA, user=request.user, application=application.tracking_code)
@@ -133,7 +141,7 @@ def detail(request, pk):
     _annotate(application, today)
     response = render(request, "disclosure/admin/detail.html", {
         "application": application, "Status": Status, "revealed": revealed, "forms": forms,
-        "is_open": application.status in OPEN_STATUSES, "events": application.events.all(),
+        "is_open": application.status in OPEN_STATUSES, "events": application.events.all(), "cases": cases,
         "proofs": application.files.filter(kind="proof"), "answer_files": application.files.filter(kind="answer"),
         "masked_name": privacy.mask_name(application.name), "masked_id": mask_id(application.id_number),
         "masked_phone": privacy.mask_phone(application.phone), "masked_email": privacy.mask_email(application.email),
@@ -160,6 +168,16 @@ def _apply(request, application, which, data):
     if which == "consult":
         actions.start_consultation(application, third_party=data["third_party"], acting_user=user)
         return f"已征求第三方意见，第三方答复期限 {application.consultation_due:%Y-%m-%d}，其间暂停计时"
+    if which == "remedy":
+        case = remedies.record_case(application, kind=data["kind"], filed_on=data["filed_on"],
+                                    authority=data["authority"], case_number=data["case_number"], note=data["note"],
+                                    acting_user=user)
+        return f"已登记{case.get_kind_display()}"
+    if which.startswith(DECIDE):
+        case = get_object_or_404(application.remedies, pk=which.removeprefix(DECIDE))
+        remedies.decide_case(case, outcome=data["outcome"], decided_on=data["decided_on"], note=data["note"],
+                             acting_user=user)
+        return f"已登记{case.get_kind_display()}结果：{case.get_outcome_display()}"
     if which == "consultation_end":
         actions.end_consultation(application, outcome=data["outcome"], acting_user=user)
         return f"征求意见结束，答复期限顺延至 {application.due_date:%Y-%m-%d}"

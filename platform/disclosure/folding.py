@@ -1,5 +1,5 @@
 """Folding a township into its county, disclosure's part: applications follow their page
-(columns.signals.pages_copied) with their history and files, tracking codes unchanged, so an
+(columns.signals.pages_copied) with their history, files and 复议/诉讼 records, tracking codes unchanged, so an
 applicant's code still finds the answer on the county's site and the county's annual report
 counts them. Accounts of the township's schema are not carried: the rows keep their names."""
 
@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 
 from columns.signals import pages_copied
 
-from .models import Application, ApplicationEvent, ApplicationFile
+from .models import Application, ApplicationEvent, ApplicationFile, RemedyCase
 
 
 @receiver(pages_copied)
@@ -22,6 +22,7 @@ def copy_applications(sender, source, target, fold, **kwargs):
         applications = list(Application.objects.values())
         events = list(ApplicationEvent.objects.values())
         files = list(ApplicationFile.objects.values())
+        cases = list(RemedyCase.objects.values())
     new_ids = {}
     for values in applications:
         old_id = values.pop("id")
@@ -31,6 +32,11 @@ def copy_applications(sender, source, target, fold, **kwargs):
     ApplicationEvent.objects.bulk_create(
         ApplicationEvent(**{**values, "id": None, "application_id": new_ids[values["application_id"]]})
         for values in events
+    )
+    RemedyCase.objects.bulk_create(
+        RemedyCase(**{**values, "id": None, "recorded_by_id": None,
+                      "application_id": new_ids[values["application_id"]]})
+        for values in cases
     )
     private_source = Path(settings.PRIVATE_MEDIA_ROOT) / source.schema_name
     for values in files:

@@ -25,6 +25,7 @@ from .choices import (
     IdType,
     Result,
 )
+from .models import Outcome, RemedyKind
 
 PROOF_KINDS = ["pdf", "image"]
 # Passports and permits: letters and digits, as printed.
@@ -265,3 +266,18 @@ class AnswerForm(forms.Form):
             except UploadRefused as exc:
                 raise ValidationError(f"{upload.name}：{exc}") from exc
         return self.cleaned_data["files"]
+
+
+class RemedyForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=RemedyKind.choices)
+    filed_on = forms.DateField(label="申请复议或起诉日期", widget=forms.DateInput(attrs={"type": "date"}))
+    authority = forms.CharField(label="复议机关或人民法院", max_length=100)
+    case_number = forms.CharField(label="案号（选填）", max_length=100, required=False)
+    note = forms.CharField(label="备注（选填）", max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label="结果", choices=[c for c in Outcome.choices if c[0] != Outcome.PENDING])
+    decided_on = forms.DateField(label="决定或判决日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="备注（选填）", max_length=2000, required=False)

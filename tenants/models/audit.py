@@ -80,6 +80,8 @@ class AuditAction(models.TextChoices):
     LAPSE_APPLICATION = "lapse_application", "逾期未补正的申请不再处理"
     VIEW_APPLICANT_DATA = "view_applicant_data", "查看政府信息公开申请人完整信息"
     DOWNLOAD_APPLICATION_FILE = "download_application_file", "下载政府信息公开申请文件"
+    RECORD_REMEDY = "record_remedy", "登记政府信息公开行政复议、行政诉讼"
+    DECIDE_REMEDY = "decide_remedy", "登记政府信息公开行政复议、行政诉讼结果"
     EXPORT_AUDIT = "export_audit", "导出审计记录"
     EXPORT_SITE_LIST = "export_site_list", "导出站点列表"
 
