@@ -11,7 +11,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from themes.palettes import DEFAULT_PALETTE, PALETTE_CHOICES, get_palette
@@ -27,6 +27,7 @@ class ColumnType(models.TextChoices):
     ORGANISATION = "organisation", "机构职能"
     DISCLOSURE = "disclosure", "政府信息公开"
     APPLICATION = "application", "依申请公开"
+    DISCLOSURE_REPORT = "disclosure_report", "政府信息公开年报"
     POLICY = "policy", "政策文件"
     INTERPRETATION = "interpretation", "政策解读"
     NEWS = "news", "新闻动态"
@@ -134,6 +135,7 @@ class ColumnPage(MandatedPageMixin, Page):
         "columns.ColumnPage", "columns.ArticlePage", "policies.PolicyLibraryPage", "policies.PolicyDocumentPage",
         "policies.PolicyInterpretationPage", "services.ServiceGuidePage", "interaction.MailboxPage",
         "interaction.ConsultationPage", "syndication.ReprintPage", "disclosure.ApplicationPage",
+        "reports.DisclosureReportPage",
     ]
     parent_page_types = ["columns.HomePage", "columns.ColumnPage"]
 
@@ -249,6 +251,13 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "站点设置"
+
+    @classmethod
+    def here(cls):
+        """The settings of the site whose schema the connection is in (its one Wagtail Site); None before
+        the site has any."""
+        site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+        return cls.for_site(site) if site else None
 
     @property
     def palette(self):

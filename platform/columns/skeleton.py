@@ -31,6 +31,8 @@ STANDARD_COLUMNS = (
         (
             Column("政策文件", "zcwj", ColumnType.POLICY, page_type="policies.PolicyLibraryPage"),
             Column("依申请公开", "ysqgk", ColumnType.APPLICATION, page_type="disclosure.ApplicationPage"),
+            # Its pages are the yearly reports (reports.DisclosureReportPage), made by generating one.
+            Column("政府信息公开年报", "gknb", ColumnType.DISCLOSURE_REPORT),
         ),
     ),
     Column("新闻动态", "xwdt", ColumnType.NEWS),

@@ -57,10 +57,11 @@ def _require(application, *statuses):
         raise ApplicationActionError(f"申请当前状态为“{application.get_status_display()}”，不能进行此操作")
 
 
-def _new(data, *, page=None, channel=Channel.ONLINE, received_on=None, user=None):
+def _new(data, *, page=None, channel=Channel.ONLINE, received_on=None, received_at=None, user=None):
     password = random_code(8)
     application = Application.new(
-        password=password, received_on=received_on, page=page, channel=channel, created_by=user,
+        password=password, received_on=received_on, received_at=received_at, page=page, channel=channel,
+        created_by=user,
         **{field: data.get(field) or "" for field in APPLICANT_FIELDS},
     )
     for _ in range(5):  # a tracking code collision is astronomically rare; retry rather than fail
@@ -74,10 +75,7 @@ def _new(data, *, page=None, channel=Channel.ONLINE, received_on=None, user=None
 def submit_application(page, data, *, received_at=None):
     """An online application (Art. 31: received the day the platform acknowledges it); returns it and its
     query password (shown once, stored hashed). The caller commits before showing the code."""
-    application, password = _new(data, page=page)
-    if received_at is not None:
-        application.received_at = received_at
-        application.save(update_fields=["received_at"])
+    application, password = _new(data, page=page, received_at=received_at)
     _event(application, EventKind.RECEIVED, (
         f"{day_text(application.received_on)}收到您的申请。答复期限为{day_text(application.due_date)}"
         f"（收到申请之日起 {clock.ANSWER_DAYS} 个工作日，法定节假日顺延）。"

@@ -5,7 +5,6 @@ applicant's remedies: administrative review within 60 days (行政复议法) and
 months (行政诉讼法) of receiving the notice.
 """
 
-from wagtail.models import Site
 
 from columns.models import SiteSettings
 
@@ -98,8 +97,7 @@ BODIES = {
 
 def site_organiser():
     """The body that answers: the site's 主办单位 (站点设置), in the schema the connection is in."""
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    settings = SiteSettings.for_site(site) if site else None
+    settings = SiteSettings.here()
     return settings.organiser if settings and settings.organiser else "（本机关）"
 
 

@@ -152,8 +152,14 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.distribution_id} → {self.site_id} {self.state}"
 
+class ReportKind(models.TextChoices):
+    WEBSITE = "website", "政府网站工作年度报表"
+    DISCLOSURE = "disclosure", "政府信息公开工作年度报告"
+
+
 class PublishedReport(models.Model):
-    """A site's published 政府网站工作年度报表 (reports.AnnualReportPage): its figures, for the sites above it.
+    """A site's published annual report (reports.AnnualReportPage, reports.DisclosureReportPage): its
+    figures, for the sites above it.
 
     Written when the report is published and removed when it is withdrawn (reports/signals.py), so
     the province's gathering page reads one table instead of every site's schema. Drafts never
@@ -161,17 +167,20 @@ class PublishedReport(models.Model):
     """
 
     site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="published_reports")
+    kind = models.CharField("报告类别", max_length=20, choices=ReportKind.choices, default=ReportKind.WEBSITE)
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("标题", max_length=255)
     url = models.URLField("地址", max_length=600)
     published_at = models.DateTimeField("发布时间")
-    # {figure key: value} as published (keys of reports.figures.FIGURES).
+    # {figure key: value} as published (keys of reports.figures.FIGURES or reports.disclosure_figures.FIGURES).
     figures = models.JSONField("报表数据", default=dict)
 
     class Meta:
         verbose_name = "已发布年度报表"
         verbose_name_plural = "已发布年度报表"
-        constraints = [models.UniqueConstraint(fields=["site", "year"], name="library_report_per_site_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "kind", "year"], name="library_report_per_site_kind_year"),
+        ]
 
     def __str__(self):
         return f"{self.site_id} {self.year}"

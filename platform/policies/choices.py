@@ -29,6 +29,14 @@ class Topic(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class DocumentKind(models.TextChoices):
+    """What the annual disclosure report's 主动公开 table counts a document as (条例 Art. 20 (1))."""
+
+    RULE = "rule", "规章"
+    NORMATIVE = "normative", "行政规范性文件"
+    OTHER = "other", "其他文件"
+
+
 class Validity(models.TextChoices):
     IN_FORCE = "in_force", "有效"
     AMENDED = "amended", "已修订"

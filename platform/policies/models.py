@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from columns.models import ColumnPage, ColumnType, in_column_of_type
 
-from .choices import VALIDITY_VERBS, InterpretationKind, Topic, Validity
+from .choices import VALIDITY_VERBS, DocumentKind, InterpretationKind, Topic, Validity
 from .forms import PolicyInterpretationForm
 from .library import library_context
 from .numbers import normalise_document_number
@@ -47,6 +47,10 @@ class PolicyDocumentPage(Page):
         validators=[RegexValidator(r"^[A-Za-z0-9/-]+$", "索引号只能包含字母、数字、“-”和“/”。")],
     )
     topic = models.CharField("主题分类", max_length=30, choices=Topic.choices)
+    document_kind = models.CharField(
+        "文件类别", max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER,
+        help_text="规章、行政规范性文件计入政府信息公开工作年度报告的主动公开情况",
+    )
     issuing_organ = models.CharField("发文机关", max_length=100, help_text="例如 锦江区人民政府")
     document_number = models.CharField(
         "发文字号", max_length=50, blank=True, help_text="例如 锦府发〔2025〕12号；无文号可留空"
@@ -69,7 +73,7 @@ class PolicyDocumentPage(Page):
         *Page.content_panels,
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("index_number"), FieldPanel("topic")]),
+                FieldRowPanel([FieldPanel("index_number"), FieldPanel("topic"), FieldPanel("document_kind")]),
                 FieldRowPanel([FieldPanel("issuing_organ"), FieldPanel("document_number")]),
                 FieldRowPanel([FieldPanel("written_date"), FieldPanel("published_date")]),
                 FieldPanel("keywords"),

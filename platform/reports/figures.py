@@ -171,8 +171,9 @@ class ReportYearError(ReportError):
     """A report year the platform cannot produce a report for."""
 
 
-def check_year(year, today=None):
-    """`year` as an int, or ReportYearError saying which years are possible.
+def check_year(year, today=None, first=FIRST_YEAR):
+    """`year` as an int, or ReportYearError saying which years are possible (from `first`, the first
+    year of the report's national format).
 
     The year in progress is allowed (a draft in December, regenerated in January); a future one is not.
     """
@@ -181,8 +182,8 @@ def check_year(year, today=None):
         year = int(year)
     except (TypeError, ValueError):
         raise ReportYearError(f"年度“{year}”不是有效的年份") from None
-    if not FIRST_YEAR <= year <= today.year:
-        raise ReportYearError(f"年度 {year} 超出范围：只能生成 {FIRST_YEAR} 至 {today.year} 年的年度报表")
+    if not first <= year <= today.year:
+        raise ReportYearError(f"年度 {year} 超出范围：只能生成 {first} 至 {today.year} 年的年度报告")
     return year
 
 

@@ -6,7 +6,7 @@ all of them, and those in service), one for their reports, whatever the number o
 
 from dataclasses import dataclass
 
-from library.models import PublishedReport
+from library.models import PublishedReport, ReportKind
 from tenants.models import GovSite, SiteStatus, sites_below
 
 from .figures import FIGURES, MAIN_KEYS, display
@@ -35,7 +35,7 @@ def gather(site, year):
     """
     sites = [site, *sites_below(site)]
     in_service = {site.pk, *(s.pk for s in sites_below(site, statuses=[SiteStatus.ACTIVE]))}
-    reports = {r.site_id: r for r in PublishedReport.objects.filter(site__in=sites, year=year)}
+    reports = {r.site_id: r for r in PublishedReport.objects.filter(site__in=sites, kind=ReportKind.WEBSITE, year=year)}
     published = [Row(s, reports[s.pk]) for s in sites if s.pk in reports]
     missing = [s for s in sites if s.pk not in reports and s.pk in in_service]
     return published, missing

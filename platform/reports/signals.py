@@ -1,7 +1,8 @@
 """Keep the sites' published reports (library.PublishedReport, public schema) in step with publishing.
 
 Runs in the schema of the site whose report changed, in the same transaction as the change.
-Only a report directly under the home page is the site's report: a folded township's reports,
+Only a report in its standard place is the site's own (`own_depth`: the website's report under the
+home page, the disclosure report under 信息公开 → 政府信息公开年报): a folded township's reports,
 copied into a column of its county, stay the township's (their rows keep its site).
 """
 
@@ -10,28 +11,32 @@ from wagtail.signals import page_published, page_unpublished
 
 from columns.models import path_on_site
 from edge.purge import request_purge
-from library.models import PublishedReport
+from library.models import PublishedReport, ReportKind
 from tenants.models import current_site, require_schema
 from tenants.signals import site_content_replaced
 
-from .models import AnnualReportPage
+from .models import AnnualReportPage, DisclosureReportPage
+
+KINDS = {AnnualReportPage: ReportKind.WEBSITE, DisclosureReportPage: ReportKind.DISCLOSURE}
+# Where the sites above list a kind's reports.
+GATHERING_PATHS = {ReportKind.WEBSITE: "/ndbb/{year}/", ReportKind.DISCLOSURE: "/gknb/{year}/"}
 
 
 def _is_sites_report(page):
-    return page.depth == 3
+    return page.depth == page.own_depth
 
 
-def _gatherings_changed(site, year):
-    """The sites above show this report in their 年度报表汇总: clear those pages at the edge too."""
+def _gatherings_changed(site, kind, year):
+    """The sites above show this report in their gathering: clear those pages at the edge too."""
     parent = site.parent
     while parent is not None:
-        request_purge(parent, [f"/ndbb/{year}/"])
+        request_purge(parent, [GATHERING_PATHS[kind].format(year=year)])
         parent = parent.parent
 
 
 def _store(site, page):
     PublishedReport.objects.update_or_create(
-        site=site, year=page.year,
+        site=site, kind=KINDS[type(page)], year=page.year,
         defaults={
             "title": page.title, "url": (site.base_url() or "") + path_on_site(page.url_path),
             "published_at": page.last_published_at or page.first_published_at,
@@ -45,7 +50,7 @@ def on_publish(sender, instance, **kwargs):
     if site is None or not _is_sites_report(instance):
         return
     _store(site, instance)
-    _gatherings_changed(site, instance.year)
+    _gatherings_changed(site, KINDS[sender], instance.year)
 
 
 @receiver(site_content_replaced)
@@ -54,14 +59,15 @@ def resync(sender, site, **kwargs):
     (no publish signal ran), the gatherings above show what the restored site has published."""
     require_schema(site)
 
-    live = {page.year: page for page in AnnualReportPage.objects.live().filter(depth=3)}
-    gone = PublishedReport.objects.filter(site=site).exclude(year__in=live)
-    years = {*gone.values_list("year", flat=True), *live}
-    gone.delete()
-    for page in live.values():
-        _store(site, page)
-    for year in sorted(years):
-        _gatherings_changed(site, year)
+    for page_class, kind in KINDS.items():
+        live = {page.year: page for page in page_class.objects.live().filter(depth=page_class.own_depth)}
+        gone = PublishedReport.objects.filter(site=site, kind=kind).exclude(year__in=live)
+        years = {*gone.values_list("year", flat=True), *live}
+        gone.delete()
+        for page in live.values():
+            _store(site, page)
+        for year in sorted(years):
+            _gatherings_changed(site, kind, year)
 
 
 def on_unpublish(sender, instance, **kwargs):
@@ -69,9 +75,11 @@ def on_unpublish(sender, instance, **kwargs):
     site = current_site()
     if site is None or not _is_sites_report(instance):
         return
-    PublishedReport.objects.filter(site=site, year=instance.year).delete()
-    _gatherings_changed(site, instance.year)
+    PublishedReport.objects.filter(site=site, kind=KINDS[sender], year=instance.year).delete()
+    _gatherings_changed(site, KINDS[sender], instance.year)
 
 
-page_published.connect(on_publish, sender=AnnualReportPage, dispatch_uid="reports.on_publish")
-page_unpublished.connect(on_unpublish, sender=AnnualReportPage, dispatch_uid="reports.on_unpublish")
+for _page_class in KINDS:
+    page_published.connect(on_publish, sender=_page_class, dispatch_uid=f"reports.on_publish.{_page_class.__name__}")
+    page_unpublished.connect(on_unpublish, sender=_page_class,
+                             dispatch_uid=f"reports.on_unpublish.{_page_class.__name__}")

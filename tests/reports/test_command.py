@@ -27,7 +27,8 @@ def site_args(codes=CODES):
 def test_generates_a_draft_in_every_chosen_site_and_reports_progress(fixture_sites, db):
     out, _ = run("--year", str(YEAR), *site_args())
     assert "[1/4] 四川省（510000）：已生成 2025 年度报表草稿" in out
-    assert "已生成 4 个站点的 2025 年度报表草稿" in out
+    assert "[1/4] 四川省（510000）：已生成 2025 年政府信息公开工作年度报告草稿" in out
+    assert "已生成 4 个站点的 2025 年度报告草稿（2 类）" in out
     for fixture in fixture_sites.values():
         with schema_context(fixture.schema):
             assert AnnualReportPage.objects.filter(year=YEAR, live=False).count() == 1
@@ -68,6 +69,6 @@ def test_without_a_year_it_is_the_year_just_ended(fixture_sites, db):
 
     last_year = timezone.localdate().year - 1
     out, _ = run(*site_args(["510104"]))
-    assert f"已生成 1 个站点的 {last_year} 年度报表草稿" in out
+    assert f"已生成 1 个站点的 {last_year} 年度报告草稿（2 类）" in out
     with schema_context(fixture_sites["county"].schema):
         assert AnnualReportPage.objects.filter(year=last_year).exists()

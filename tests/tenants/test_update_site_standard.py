@@ -51,3 +51,18 @@ def test_a_site_made_before_disclosure_on_application_gets_the_page_the_office_a
 def test_it_refuses_to_run_in_the_public_schema(db):
     with pytest.raises(CommandError, match="for_each_site update_site_standard"):
         call_command("update_site_standard")
+
+
+def test_a_site_made_before_the_disclosure_report_gets_its_column_and_can_generate_one(county):
+    from columns.models import ColumnPage, ColumnType
+    from reports.actions import generate_disclosure_report
+
+    with schema_context(county.schema):
+        ColumnPage.objects.get(column_type=ColumnType.DISCLOSURE_REPORT).delete()
+        out = StringIO()
+        call_command("update_site_standard", stdout=out)
+        assert "新增栏目：政府信息公开年报" in out.getvalue()
+        column = ColumnPage.objects.get(column_type=ColumnType.DISCLOSURE_REPORT)
+        assert column.get_parent().slug == "xxgk" and column.is_mandated
+        assert generate_disclosure_report(county.site, 2025).page.get_parent().pk == column.pk
+    assert county.client().get("/xxgk/gknb/").status_code == 200

@@ -15,9 +15,9 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from .figures import SECTIONS, display
-from .forms import AnnualReportForm, field_name
-from .gathering import has_sites_below
+from ..figures import SECTIONS, display
+from ..forms import AnnualReportForm, field_name
+from ..gathering import has_sites_below
 
 
 def report_slug(year):
@@ -53,6 +53,8 @@ class AnnualReportPage(Page):
     subpage_types = []
     # Created by "生成年度报表" (or the command) only: the page needs its year and its counts.
     is_creatable = False
+    # The site's own report is a child of its home page (reports.signals).
+    own_depth = 3
 
     class Meta:
         verbose_name = "年度报表"
@@ -64,6 +66,9 @@ class AnnualReportPage(Page):
         siblings = AnnualReportPage.objects.child_of(parent) if parent else AnnualReportPage.objects.none()
         if siblings.filter(year=self.year).exclude(pk=self.pk).exists():
             raise ValidationError({"year": f"本站已有 {self.year} 年度的年度报表"})
+
+    def report_name(self):
+        return f"{self.year} 年度报表"
 
     def sections(self):
         """[(section, [{label, unit, value, computed}])] for the page's tables."""
