@@ -1,8 +1,10 @@
-"""The annual report as a citizen meets it in Chromium: the home page's link, the report's tables, and the
-province's 年度报表汇总; axe (WCAG 2.1 A/AA) in normal and elder mode.
+"""The annual reports as a citizen meets them in Chromium: the home page's link, the report's tables, the
+province's 年度报表汇总, and the 政府信息公开工作年度报告 with its nested tables; axe (WCAG 2.1 A/AA) in
+normal and elder mode.
 
 The live gunicorn sees committed data only: `reports` generates and publishes the 2025 reports of
-锦江区 and 四川省 for this module and deletes them afterwards (which withdraws them from the gathering).
+锦江区 and 四川省 for this module (`disclosure_report` 锦江区's disclosure report) and deletes them
+afterwards (which withdraws them from the gathering).
 """
 
 import pytest
@@ -10,8 +12,8 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from reports.actions import generate_annual_report
-from reports.models import AnnualReportPage
+from reports.actions import generate_annual_report, generate_disclosure_report
+from reports.models import AnnualReportPage, DisclosureReportPage
 
 pytestmark = pytest.mark.browser
 
@@ -64,3 +66,44 @@ def test_the_province_gathers_the_published_reports(fixture_sites, site_url, pag
 def test_report_pages_have_no_axe_violations(fixture_sites, audit_pages, reports, mode):
     audit_pages(fixture_sites["county"].host, {"home": "/", "report": reports}, mode, "report-county")
     audit_pages(fixture_sites["province"].host, {"gathering": f"/ndbb/{YEAR}/"}, mode, "report-province")
+
+
+@pytest.fixture(scope="module")
+def disclosure_report(fixture_sites, django_db_blocker):
+    county = fixture_sites["county"]
+    try:
+        with django_db_blocker.unblock(), schema_context(county.schema):
+            page = generate_disclosure_report(county.site, YEAR).page
+            draft = page.get_latest_revision_as_object()
+            draft.figures = {**draft.figures, "licensing": 1520, "penalty": 36, "enforcement": 0, "fees": 0,
+                             "app_new_person": 3, "app_carried_out_person": 1, "app_disclosed_person": 2}
+            draft.problems = "<p>依申请公开答复的规范性有待提高。</p>"
+            draft.save_revision().publish()
+            url = draft.url_path.removeprefix("/home")
+        connection.set_schema_to_public()
+        yield url
+    finally:
+        with django_db_blocker.unblock(), schema_context(county.schema):
+            for page in DisclosureReportPage.objects.all():
+                page.delete()
+        connection.set_schema_to_public()
+
+
+def test_the_disclosure_report_reads_as_the_national_tables(fixture_sites, site_url, page, disclosure_report):
+    county = fixture_sites["county"]
+    page.goto(site_url(county.host, "/xxgk/gknb/"))
+    page.get_by_role("link", name="2025年政府信息公开工作年度报告").click()
+    expect(page.get_by_role("heading", name="三、收到和处理政府信息公开申请情况")).to_be_visible()
+    applications = page.get_by_role("table", name="收到和处理政府信息公开申请情况（单位：件）")
+    expect(applications.get_by_role("columnheader", name="法人或其他组织")).to_be_visible()
+    expect(applications.get_by_role("rowheader", name="1.属于国家秘密")).to_be_visible()
+    total = applications.get_by_role("row", name="（七）总计")
+    expect(total.get_by_role("cell").last).to_have_text("2")
+    expect(page.get_by_role("table", name="第二十条第（五）项、第（六）项")).to_contain_text("1520")
+    expect(page.get_by_text("依申请公开答复的规范性有待提高。")).to_be_visible()
+
+
+@pytest.mark.parametrize("mode", ["normal", "elder"])
+def test_the_disclosure_report_has_no_axe_violations(fixture_sites, audit_pages, disclosure_report, mode):
+    audit_pages(fixture_sites["county"].host, {"disclosure-report": disclosure_report, "column": "/xxgk/gknb/"},
+                mode, "disclosure-report")
