@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from analytics.views import beacon
+from reports.urls import disclosure_urlpatterns as disclosure_reports_urls
 from search.views import search
 from tenants.two_factor_views import SettingsView as TwoFactorSettingsView
 from tenants.two_factor_views import VerifyView as TwoFactorVerifyView
@@ -28,6 +29,8 @@ urlpatterns = [
     path("search/", search, name="site_search"),
     # 年度报表汇总: the annual reports of this site and the sites below it (sites with sites below only).
     path("ndbb/", include("reports.urls")),
+    # 政府信息公开工作年度报告汇总, the same for the disclosure reports, with each site's deadline.
+    path("gknb/", include(disclosure_reports_urls)),
     # 网站地图, sitemap.xml, RSS feeds; robots.txt and the pattern library (DEBUG only).
     path("", include("columns.urls")),
     path("", include("themes.urls")),

@@ -7,9 +7,13 @@
   once and shown by every receiving site from here.
 """
 
+import datetime
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+
+from tenants.models import SiteLevel
 
 
 class ResourceItem(models.Model):
@@ -155,6 +159,18 @@ class Delivery(models.Model):
 class ReportKind(models.TextChoices):
     WEBSITE = "website", "政府网站工作年度报表"
     DISCLOSURE = "disclosure", "政府信息公开工作年度报告"
+
+
+def report_due(kind, level, year):
+    """The last day to publish `year`'s report of `kind` for a site of `level` (tenants.SiteLevel).
+
+    Both are due by 31 January of the next year, except the disclosure report of a government at
+    county level and above: its disclosure office publishes the government's report by 31 March
+    (政府信息公开条例 Art. 49; departments and townships report by 31 January).
+    """
+    if kind == ReportKind.DISCLOSURE and level != SiteLevel.TOWNSHIP:
+        return datetime.date(year + 1, 3, 31)
+    return datetime.date(year + 1, 1, 31)
 
 
 class PublishedReport(models.Model):

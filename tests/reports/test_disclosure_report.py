@@ -180,3 +180,37 @@ def test_a_site_without_the_column_and_a_year_before_the_format_are_told_why(cou
             generate_disclosure_report(county.site, 2025)
     response = admin.post(ADMIN_URL, {"year": "2025"})
     assert response.status_code == 200 and "没有“政府信息公开年报”栏目" in response.content.decode()
+
+
+def publish_disclosure_report(site, year=2025, **figures):
+    with schema_context(site.schema):
+        page = generate_disclosure_report(site.site, year).page
+        draft = page.get_latest_revision_as_object()
+        draft.figures = {**draft.figures, **figures}
+        draft.save_revision().publish()
+
+
+def test_the_province_gathers_disclosure_reports_with_each_sites_deadline(province, city, county, township):
+    from tests.reports.test_gathering import publish_report
+
+    publish_disclosure_report(county, app_new_person=4, app_carried_out_person=4)
+    publish_disclosure_report(township)
+    publish_report(city)  # the city's website report: not a disclosure report
+    # The township published on 20 January (on time), the county only now (its day was 31 March).
+    PublishedReport.objects.filter(site=township.site, kind=ReportKind.DISCLOSURE).update(
+        published_at=utc("2026-01-20T02:00:00"))
+
+    response = province.client().get("/gknb/2025/")
+    assert response.status_code == 200
+    published, missing = response.content.decode().split("尚未发布的网站")
+    rows = {name: published.split(name)[1].split("</tr>")[0] for name in ("锦江区人民政府", "春熙路街道人民政府")}
+    assert "（逾期发布）" in rows["锦江区人民政府"] and "2026-03-31" in rows["锦江区人民政府"]
+    assert ">4<" in rows["锦江区人民政府"]
+    assert "（逾期发布）" not in rows["春熙路街道人民政府"] and "2026-01-31" in rows["春熙路街道人民政府"]
+    assert "成都市人民政府：发布期限 2026-03-31，<strong>已逾期</strong>" in missing
+    assert "四川省人民政府" in missing
+    # The county's report links the gathering of the sites below it; the province redirects to last year.
+    assert "/gknb/2025/" in county.client().get("/xxgk/gknb/gknb-2025/").content.decode()
+    assert province.client().get("/gknb/")["Location"] == f"/gknb/{datetime.date.today().year - 1}/"
+    assert province.client().get("/gknb/2019/").status_code == 404
+    assert township.client().get("/gknb/2025/").status_code == 404  # nothing below a township

@@ -18,6 +18,7 @@ from columns.models import ColumnType, in_column_of_type
 
 from .. import disclosure_figures as df
 from ..forms import DisclosureReportForm, field_name
+from ..gathering import has_sites_below
 from ..panels import FigureTablePanel
 
 OVERVIEW_KEY = "overview"
@@ -123,4 +124,6 @@ class DisclosureReportPage(Page):
         context["remedy_groups"] = df.REMEDY_GROUPS
         context["outcomes"] = [label for _, label in df.OUTCOMES]
         context["remedies"] = df.remedy_table(figures)
+        site = getattr(request, "site_tenant", None)
+        context["gathering_url"] = f"/gknb/{self.year}/" if site is not None and has_sites_below(site) else ""
         return context
