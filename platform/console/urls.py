@@ -8,6 +8,7 @@ from tenants.views import PasswordChangeView
 from .views import (
     accounts,
     audit,
+    disclosure,
     distributions,
     health,
     jobs,
@@ -51,6 +52,7 @@ urlpatterns = [
     path("accounts/", accounts.find_accounts, name="find_accounts"),
     path("health/", health.dashboard, name="health"),
     path("health/<int:pk>/", health.site_health, name="site_health"),
+    path("applications/", disclosure.applications, name="applications"),
     path("search-stats/", statistics.search_stats, name="search_stats"),
     path("analytics/", statistics.page_views, name="analytics"),
     path("distributions/", distributions.distributions, name="distributions"),

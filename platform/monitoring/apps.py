@@ -7,4 +7,4 @@ class MonitoringConfig(AppConfig):
     verbose_name = "网站监测"
 
     def ready(self):
-        from . import signals  # noqa: F401 (a site's indicators follow its publishing and its mailbox)
+        from . import applications, signals  # noqa: F401 (indicators follow publishing, the mailbox, applications)

@@ -23,6 +23,7 @@ from wagtail.models import Page
 from columns.models import HOME_BLOCK_TYPES, ColumnPage, ColumnType, HomePage, path_on_site
 from disclosure.models import Application
 from interaction.models import Message
+from library.models import PublishedReport, ReportKind, report_due
 from tenants.models import require_schema
 
 from .models import BrokenLink, CrawlRun, ProbeDay
@@ -87,6 +88,7 @@ def compute(site, now=None):
     indicators.append(_availability(site, now, limits))
     indicators.append(_broken_links(site, limits))
     indicators.append(_overdue_applications(base, timezone.localdate(now)))
+    indicators.append(_disclosure_report(site, timezone.localdate(now)))
     return [asdict(i) for i in indicators]
 
 
@@ -256,4 +258,24 @@ def _overdue_applications(base, today):
     indicator = Indicator("overdue_applications", "依申请公开超期未答复", len(overdue), "件", 1, False, None,
                           detail=detail, note=f"办理中的申请 {open_count} 件")
     indicator.warning = bool(overdue)
+    return indicator
+
+
+def _disclosure_report(site, today):
+    """Last year's 政府信息公开工作年度报告 not published by its day (library.report_due): a warning, its
+    value the days since. A site opened on the platform after that year ended is not asked: its report
+    may be on its former website."""
+    year = today.year - 1
+    due = report_due(ReportKind.DISCLOSURE, site.level, year)
+    published = PublishedReport.objects.filter(site=site, kind=ReportKind.DISCLOSURE, year=year).first()
+    opened_after = site.created_at is not None and timezone.localtime(site.created_at).year > year
+    if published is not None:
+        note = f"{year} 年报告已于 {timezone.localtime(published.published_at):%Y-%m-%d} 发布（期限 {due:%Y-%m-%d}）"
+    elif opened_after:
+        note = f"本站 {timezone.localtime(site.created_at):%Y-%m-%d} 开通，不要求在本平台发布 {year} 年报告"
+    else:
+        note = f"{year} 年报告尚未发布，发布期限 {due:%Y-%m-%d}"
+    late = (today - due).days if published is None and not opened_after and today > due else 0
+    indicator = Indicator("disclosure_report", "政府信息公开年报未按期发布", late, "天", 1, False, None, note=note)
+    indicator.warning = late > 0
     return indicator

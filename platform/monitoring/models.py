@@ -125,3 +125,35 @@ class BrokenLink(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.url}"
+
+
+class TrackedApplication(models.Model):
+    """An application for disclosure of some site, as the province follows it: its clock and outcome,
+    no personal data (name, identity, contact stay in the site's schema, for its office only).
+
+    Kept in step by monitoring.applications on every save of the site's Application, and rebuilt
+    from the site's schema whenever its indicators are computed (a missed update heals by night).
+    """
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="tracked_applications")
+    application_id = models.PositiveIntegerField("申请编号")  # its pk in the site's schema
+    tracking_code = models.CharField("查询码", max_length=20)
+    info_title = models.CharField("所需信息的名称", max_length=200)
+    applicant_kind = models.CharField("申请人类型", max_length=20)
+    channel = models.CharField("申请渠道", max_length=20)
+    received_on = models.DateField("收到申请日期")
+    due_date = models.DateField("答复期限")
+    status = models.CharField("状态", max_length=20)
+    result = models.CharField("答复结果", max_length=20, blank=True)
+    reason = models.CharField("具体情形", max_length=30, blank=True)
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "政府信息公开申请（全省）"
+        verbose_name_plural = "政府信息公开申请（全省）"
+        constraints = [models.UniqueConstraint(fields=["site", "application_id"], name="one_row_per_application")]
+        indexes = [models.Index(fields=["status", "due_date"], name="monitoring_application_clock"),
+                   models.Index(fields=["received_on"], name="monitoring_application_day")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.tracking_code}"

@@ -1,4 +1,4 @@
-"""A site's indicators follow what happens in it: publishing, unpublishing, moving, messages.
+"""A site's indicators follow what happens in it: publishing, unpublishing, moving, messages, applications.
 
 Recomputed once per transaction, after it commits (a publish of ten pages is one refresh),
 in the schema the change happened in. A failure is logged and never undoes the change:
@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 from django_tenants.utils import schema_context
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from disclosure.models import Application
 from interaction.models import Message
 from tenants.models import current_site
 
@@ -51,12 +52,10 @@ page_unpublished.connect(site_changed, dispatch_uid="monitoring.unpublished")
 post_page_move.connect(site_changed, dispatch_uid="monitoring.moved")
 
 
-def _message_saved(sender, **kwargs):
+def _row_saved(sender, **kwargs):
     site_changed()
 
 
-def connect_messages():
-    post_save.connect(_message_saved, sender=Message, dispatch_uid="monitoring.message")
-
-
-connect_messages()
+# A message or an application answered (or registered) changes the site's counts of them.
+post_save.connect(_row_saved, sender=Message, dispatch_uid="monitoring.message")
+post_save.connect(_row_saved, sender=Application, dispatch_uid="monitoring.application")

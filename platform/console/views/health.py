@@ -22,6 +22,7 @@ COLUMNS = [
     ("homepage", "首页更新"), ("stale_key_columns", "重点栏目不更新"), ("stale_columns", "应更新栏目不更新"),
     ("empty_columns", "空白栏目"), ("unanswered_messages", "留言超三个月未答复"), ("availability", "监测失败率"),
     ("broken_links", "不可用链接"), ("overdue_applications", "依申请公开超期"),
+    ("disclosure_report", "公开年报逾期（天）"),
 ]
 
 
@@ -49,7 +50,7 @@ def dashboard(request):
         if data["level"]:
             rows = rows.filter(site__level=data["level"])
         if data["parent"]:
-            rows = rows.filter(site__region_code__startswith=_code_prefix(data["parent"].strip()))
+            rows = rows.filter(site__region_code__startswith=code_prefix(data["parent"].strip()))
     totals = {
         "sites": SiteHealth.objects.count(),
         "vetoed": SiteHealth.objects.filter(vetoes__gt=0).count(),
@@ -69,7 +70,7 @@ def dashboard(request):
     })
 
 
-def _code_prefix(code):
+def code_prefix(code):
     """Region codes below `code`: 510100 -> 5101, 510104 -> 510104 (a county's townships extend it)."""
     if len(code) == 6 and code.endswith("0000"):
         return code[:2]

@@ -1,6 +1,7 @@
 """Recompute every site's inspection indicators and mail alerts (the scheduled job; publishing keeps them current).
 
-Time passes even where nothing happens: a column goes stale on its own. One site's failure
+Time passes even where nothing happens: a column goes stale on its own. Each site's applications
+for disclosure are copied again for the console's province-wide list (monitoring.applications). One site's failure
 is reported and the others go on; the exit status says whether any failed.
 """
 
@@ -9,8 +10,10 @@ import traceback
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import schema_context
 from tqdm import tqdm
 
+from monitoring import applications
 from monitoring.alerts import send_alerts, send_digest
 from monitoring.health import MONITORED, refresh
 from monitoring.models import SiteHealth
@@ -36,6 +39,8 @@ class Command(BaseCommand):
         alerted = []
         for site in tqdm(list(sites), desc="监测指标", unit="站", disable=None):
             try:
+                with schema_context(site.schema_name):
+                    applications.resync(site)
                 alerted += [(site, indicator) for indicator in send_alerts(site, refresh(site, now), now)]
             except Exception:
                 failed.append(site)
