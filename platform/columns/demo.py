@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import ArticlePage, ColumnPage
+from .models import ArticlePage, ColumnPage, SiteSettings
 
 NEWS_TEMPLATES = [
     ("{short}召开优化营商环境推进会", "会议通报了{short}营商环境评价结果，部署下一阶段“放管服”改革重点任务。"),
@@ -77,3 +77,44 @@ def add_demo_articles(site, *, news=16, notices=8, seed=None):
             article.save_revision().publish()
             made += 1
     return made
+
+
+# One or two items for each column of 法定主动公开内容 (skeleton), by the column's slug.
+CATALOGUE_TEMPLATES = {
+    "jgzn": [("{site}主要职责", "{site}贯彻落实党中央、国务院和省委、省政府决策部署，依法履行经济调节、市场监管、"
+                                 "社会管理、公共服务、生态环境保护等职责。")],
+    "ghjh": [("{short}国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要",
+              "纲要明确了{short}发展的主要目标和重点任务。"),
+             ("{short}2025年国民经济和社会发展统计公报", "2025年，{short}经济运行总体平稳、稳中有进。")],
+    "czxx": [("{site}2025年部门预算", "现将{site}2025年部门预算公开如下，包括收支总表、“三公”经费预算等。"),
+             ("{site}2024年部门决算", "现将{site}2024年部门决算公开如下。")],
+    "xzzf": [("{short}2025年行政许可事项清单", "根据有关规定，现将{short}行政许可事项清单予以公布。"),
+             ("{short}行政处罚决定公示", "依据《中华人民共和国行政处罚法》，现将近期作出的行政处罚决定予以公示。")],
+    "rsxx": [("{short}2025年考试录用公务员公告",
+              "根据公务员录用有关规定，{short}2025年考试录用公务员，现将有关事项公告如下。")],
+    "zdly": [("{short}2025年义务教育阶段招生入学工作方案", "为做好义务教育阶段招生入学工作，制定本方案。"),
+             ("{short}突发事件总体应急预案", "为提高应对突发事件的能力，保障公众生命财产安全，制定本预案。")],
+}
+
+
+def add_demo_disclosure_catalogue(site):
+    """The 政府信息公开工作机构 in 站点设置, and items in the 法定主动公开内容 columns, where the site has none."""
+    settings = SiteSettings.here()
+    if settings is not None and not settings.disclosure_office:
+        settings.disclosure_office = f"{site.display_name}办公室"
+        settings.disclosure_address = f"{site.short_name}人民政府政务服务中心一楼政府信息公开受理窗口"
+        settings.disclosure_hours = "工作日 9:00—12:00，13:30—17:30"
+        settings.disclosure_phone = settings.disclosure_phone or "028-12345678"
+        settings.save()
+    values = {"short": site.short_name, "site": site.display_name}
+    now = timezone.now()
+    for slug, templates in CATALOGUE_TEMPLATES.items():
+        column = ColumnPage.objects.filter(slug=slug).first()
+        if column is None or column.get_children().exists():
+            continue
+        for index, (title, text) in enumerate(templates):
+            item = ArticlePage(title=title.format(**values), slug=f"{slug}-{index + 1}", source=values["site"],
+                               summary=text.format(**values), body=f"<p>{text.format(**values)}</p>",
+                               first_published_at=now - timedelta(days=30 * (index + 1)))
+            column.add_child(instance=item)
+            item.save_revision().publish()

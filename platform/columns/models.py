@@ -27,6 +27,8 @@ class ColumnType(models.TextChoices):
     ORGANISATION = "organisation", "机构职能"
     DISCLOSURE = "disclosure", "政府信息公开"
     APPLICATION = "application", "依申请公开"
+    GUIDE = "guide", "政府信息公开指南"
+    RULES = "rules", "政府信息公开制度"
     DISCLOSURE_REPORT = "disclosure_report", "政府信息公开年报"
     POLICY = "policy", "政策文件"
     INTERPRETATION = "interpretation", "政策解读"
@@ -135,6 +137,7 @@ class ColumnPage(MandatedPageMixin, Page):
         "columns.ColumnPage", "columns.ArticlePage", "policies.PolicyLibraryPage", "policies.PolicyDocumentPage",
         "policies.PolicyInterpretationPage", "services.ServiceGuidePage", "interaction.MailboxPage",
         "interaction.ConsultationPage", "syndication.ReprintPage", "disclosure.ApplicationPage",
+        "disclosure.GuidePage", "disclosure.RulesPage",
         "reports.DisclosureReportPage",
     ]
     parent_page_types = ["columns.HomePage", "columns.ColumnPage"]
@@ -230,6 +233,18 @@ class SiteSettings(BaseSiteSetting):
     contact_phone = models.CharField("联系电话", max_length=50, blank=True)
     contact_email = models.EmailField("联系邮箱", blank=True)
     contact_address = models.CharField("联系地址", max_length=200, blank=True)
+    # The disclosure office (政府信息公开工作机构), as the 政府信息公开指南 tells the public how to reach it.
+    disclosure_office = models.CharField("政府信息公开工作机构", max_length=100, blank=True,
+                                         help_text="例如 锦江区人民政府办公室；留空则为主办单位")
+    disclosure_address = models.CharField("受理地址", max_length=200, blank=True, help_text="留空则为联系地址")
+    disclosure_postcode = models.CharField(
+        "邮政编码", max_length=6, blank=True, validators=[RegexValidator(r"^\d{6}$", "邮政编码为 6 位数字")],
+    )
+    disclosure_hours = models.CharField("受理时间", max_length=100, blank=True,
+                                        help_text="例如 工作日 9:00—12:00，13:30—17:30")
+    disclosure_phone = models.CharField("咨询电话", max_length=50, blank=True, help_text="留空则为联系电话")
+    disclosure_fax = models.CharField("传真", max_length=50, blank=True)
+    disclosure_email = models.EmailField("电子邮箱", blank=True, help_text="留空则为联系邮箱")
     logo = models.ForeignKey(
         "wagtailimages.Image", verbose_name="站点标志", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -246,6 +261,12 @@ class SiteSettings(BaseSiteSetting):
             [FieldPanel("contact_phone"), FieldPanel("contact_email"), FieldPanel("contact_address")],
             heading="联系方式",
         ),
+        MultiFieldPanel(
+            [FieldPanel("disclosure_office"), FieldPanel("disclosure_address"), FieldPanel("disclosure_postcode"),
+             FieldPanel("disclosure_hours"), FieldPanel("disclosure_phone"), FieldPanel("disclosure_fax"),
+             FieldPanel("disclosure_email")],
+            heading="政府信息公开工作机构（显示在政府信息公开指南中）",
+        ),
         MultiFieldPanel([FieldPanel("logo"), FieldPanel("colour_scheme")], heading="外观"),
     ]
 
@@ -255,9 +276,19 @@ class SiteSettings(BaseSiteSetting):
     @classmethod
     def here(cls):
         """The settings of the site whose schema the connection is in (its one Wagtail Site); None before
-        the site has any."""
+        the site has any (unlike `for_site`, never creates the row: a GET must not write)."""
         site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-        return cls.for_site(site) if site else None
+        return cls.objects.filter(site=site).first() if site else None
+
+    def disclosure_contact(self):
+        """The office's name and how to reach it, each falling back to the site's general contact."""
+        return {
+            "office": self.disclosure_office or self.organiser,
+            "address": self.disclosure_address or self.contact_address,
+            "postcode": self.disclosure_postcode, "hours": self.disclosure_hours,
+            "phone": self.disclosure_phone or self.contact_phone, "fax": self.disclosure_fax,
+            "email": self.disclosure_email or self.contact_email,
+        }
 
     @property
     def palette(self):

@@ -20,6 +20,7 @@ class Column:
     # "app_label.Model" of a ColumnPage subclass: resolved at build time, so the skeleton
     # can use page types of apps that import this module's models.
     page_type: str = "columns.ColumnPage"
+    description: str = ""
 
 
 SITE_NAME_PLACEHOLDER = "{site}"
@@ -29,6 +30,25 @@ STANDARD_COLUMNS = (
     Column(
         "信息公开", "xxgk", ColumnType.DISCLOSURE,
         (
+            Column("政府信息公开指南", "gkzn", ColumnType.GUIDE, page_type="disclosure.GuidePage"),
+            Column("政府信息公开制度", "gkzd", ColumnType.RULES, page_type="disclosure.RulesPage"),
+            # The items 政府信息公开条例 Art. 20 makes public, as the national guidelines group them
+            # (政策文件 has its own column below, with its library).
+            Column("法定主动公开内容", "fdzdgknr", ColumnType.DISCLOSURE, (
+                Column("机构职能", "jgzn", ColumnType.ORGANISATION,
+                       description="第二十条第（二）项：机构设置、职能、办事程序"),
+                Column("规划计划", "ghjh", ColumnType.DISCLOSURE,
+                       description="第二十条第（三）（四）项：国民经济和社会发展规划、专项规划、区域规划及统计信息"),
+                Column("财政信息", "czxx", ColumnType.DISCLOSURE,
+                       description="第二十条第（七）（八）（九）项：财政预算、决算，行政事业性收费，政府集中采购"),
+                Column("行政执法", "xzzf", ColumnType.DISCLOSURE,
+                       description="第二十条第（五）（六）项：行政许可、行政处罚、行政强制的依据、条件、程序和决定"),
+                Column("人事信息", "rsxx", ColumnType.DISCLOSURE,
+                       description="第二十条第（十五）项：公务员招考的职位、名额、报考条件和录用结果"),
+                Column("重点领域信息", "zdly", ColumnType.DISCLOSURE,
+                       description="第二十条第（十一）至（十四）项：扶贫、教育、医疗、社会保障、促进就业，"
+                                   "突发公共事件应急预案，环境保护、公共卫生、安全生产、食品药品、产品质量监督检查"),
+            )),
             Column("政策文件", "zcwj", ColumnType.POLICY, page_type="policies.PolicyLibraryPage"),
             Column("依申请公开", "ysqgk", ColumnType.APPLICATION, page_type="disclosure.ApplicationPage"),
             # Its pages are the yearly reports (reports.DisclosureReportPage), made by generating one.
@@ -81,6 +101,7 @@ def ensure_standard_columns(home):
                         title=column.title,
                         slug=column.slug,
                         column_type=column.column_type,
+                        description=column.description,
                         is_mandated=True,
                         show_in_menus=True,
                     )

@@ -1,14 +1,16 @@
 """Demo applications for a site's 依申请公开: answered, running, due soon, overdue, waiting for 补正,
 in consultation with a third party, and one registered from a letter, so the inbox, the clock
-and the statuses show something real. Called per site by setup_demo, inside its schema."""
+and the statuses show something real; and one of last year, reviewed, for last year's report.
+Called per site by setup_demo, inside its schema."""
 
+import datetime
 from datetime import timedelta
 
 from django.utils import timezone
 
 from interaction.workdays import add_working_days
 
-from . import actions, notices
+from . import actions, notices, remedies
 from .choices import Channel
 from .forms import check_number
 from .models import Application, ApplicationPage
@@ -60,3 +62,26 @@ def add_demo_applications(site):
         elif story == "completion":
             actions.request_completion(application, items="请写明所需文件的名称或文号，以及项目的具体位置。",
                                        period_days=15, acting_user=None, today=add_working_days(received, 2))
+    _add_last_years_case(site, page)
+
+
+def _add_last_years_case(site, page):
+    """One application of last year, partly disclosed and reviewed (upheld), so last year's annual
+    disclosure report has figures in its applications and review tables."""
+    year = timezone.localdate().year - 1
+    received = datetime.date(year, 9, 15)
+    data = {**FIRM, "name": "成都某咨询有限公司", "info_title": f"{site.short_name}{year}年政府投资项目批复文件",
+            "id_number": check_number(FIRM["id_type"], FIRM["id_number"])}
+    application, _ = actions.submit_application(page, data)
+    application.received_on = application.clock_start = received
+    application.refresh_due_date()
+    application.save()
+    answered = add_working_days(received, 15)
+    notice = notices.draft(application, result="partly", reason="", organiser=f"{site.display_name}办公室",
+                           today=answered)
+    actions.answer(application, result="partly", reason="", notice=notice, acting_user=None, today=answered)
+    case = remedies.record_case(application, kind="review", filed_on=answered + timedelta(days=10),
+                                authority=(site.parent or site).display_name,
+                                acting_user=None, today=answered + timedelta(days=10))
+    remedies.decide_case(case, outcome="upheld", decided_on=datetime.date(year, 12, 20), acting_user=None,
+                         today=datetime.date(year, 12, 20))

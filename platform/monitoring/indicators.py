@@ -164,13 +164,15 @@ def _stale(key, label, status, veto_at, base):
 def _empty_columns(home, limits, base):
     """Columns with nothing in them: no live item and no live sub-column.
 
-    Not counted: a mailbox (its content is its messages), 依申请公开 (its applications), 政府信息公开年报
+    Not counted: a mailbox (its content is its messages), 依申请公开 (its applications), the 指南 and
+    制度 pages (their content is their own text), 政府信息公开年报
     (empty until the first January of a new site; a missing report is flagged on its own) and the
     上级信息 column, whose items the sites above send and withdraw (syndication), not the site.
     """
     veto_at = limits["empty_columns_veto"]
     live_child = Page.objects.live().filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
-    not_counted = [ColumnType.MAILBOX, ColumnType.APPLICATION, ColumnType.DISCLOSURE_REPORT, ColumnType.REPRINT]
+    not_counted = [ColumnType.MAILBOX, ColumnType.APPLICATION, ColumnType.GUIDE, ColumnType.RULES,
+                   ColumnType.DISCLOSURE_REPORT, ColumnType.REPRINT]
     columns = (ColumnPage.objects.live().descendant_of(home).exclude(column_type__in=not_counted)
                .annotate(has_child=Exists(live_child)).filter(has_child=False).order_by("path"))
     empty = [{**_page_link(column, base), "note": "栏目中没有任何信息"} for column in columns]

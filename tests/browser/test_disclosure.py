@@ -114,3 +114,9 @@ def test_citizen_applies_office_extends_and_answers_citizen_reads_it(
     assert download.value.path().read_bytes()[:5] == b"%PDF-"
     page.goto(site_url(host, PAGE))
     axe(page)  # the form in elder mode
+
+
+@pytest.mark.parametrize("mode", ["normal", "elder"])
+def test_the_guide_and_the_rules_have_no_axe_violations(fixture_sites, audit_pages, mode):
+    audit_pages(fixture_sites["county"].host, {"guide": "/xxgk/gkzn/", "rules": "/xxgk/gkzd/", "xxgk": "/xxgk/"},
+                mode, "disclosure-guide")
