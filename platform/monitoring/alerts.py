@@ -25,7 +25,8 @@ from .models import AlertSent
 logger = logging.getLogger(__name__)
 
 
-def _site_addresses(site):
+def site_addresses(site):
+    """The e-mail addresses of `site`'s active accounts (read in its schema)."""
     with schema_context(site.schema_name):
         return set(get_user_model().objects.filter(is_active=True).exclude(email="").values_list("email", flat=True))
 
@@ -67,7 +68,7 @@ def send_alerts(site, health, now=None):
     due = [i for i in due if i["key"] not in already]
     if not due:
         return []
-    recipients = sorted(_site_addresses(site))
+    recipients = sorted(site_addresses(site))
     sent = []
     for indicator in due:
         try:
