@@ -8,7 +8,6 @@ platform last counted, so regenerating refreshes only what nobody edited; the dr
 is kept in `computed` too, and replaced only while the office has not rewritten it.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -20,6 +19,7 @@ from .. import disclosure_figures as df
 from ..forms import DisclosureReportForm, field_name
 from ..gathering import has_sites_below
 from ..panels import FigureTablePanel
+from .base import YearlyReportMixin
 
 OVERVIEW_KEY = "overview"
 
@@ -46,7 +46,7 @@ def _remedy_rows():
     return [(label, 1, [df.rem_key(group, outcome) for outcome, _ in df.OUTCOMES]) for group, label in df.REMEDY_GROUPS]
 
 
-class DisclosureReportPage(Page):
+class DisclosureReportPage(YearlyReportMixin, Page):
     year = models.PositiveSmallIntegerField("年度", db_index=True)
     figures = models.JSONField("报告数据", default=dict, blank=True)
     computed = models.JSONField("平台统计值", default=dict, blank=True, editable=False)
@@ -83,6 +83,7 @@ class DisclosureReportPage(Page):
     is_creatable = False
     # The site's own report: home → 信息公开 → 政府信息公开年报 → report (reports.signals).
     own_depth = 5
+    duplicate_year_message = "本栏目已有 {year} 年的政府信息公开工作年度报告"
 
     class Meta:
         verbose_name = "政府信息公开工作年度报告"
@@ -92,21 +93,8 @@ class DisclosureReportPage(Page):
     def can_exist_under(cls, parent):
         return super().can_exist_under(parent) and in_column_of_type(parent, ColumnType.DISCLOSURE_REPORT)
 
-    def clean(self):
-        super().clean()
-        parent = self.get_parent() if self.pk else None
-        siblings = DisclosureReportPage.objects.child_of(parent) if parent else DisclosureReportPage.objects.none()
-        if siblings.filter(year=self.year).exclude(pk=self.pk).exists():
-            raise ValidationError({"year": f"本栏目已有 {self.year} 年的政府信息公开工作年度报告"})
-
     def report_name(self):
         return f"{self.year} 年政府信息公开工作年度报告"
-
-    def edited_keys(self):
-        return sorted(
-            key for key, value in (self.computed or {}).items()
-            if key in self.figures and self.figures[key] != value
-        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -9,7 +9,6 @@ counted when it last generated them, so regenerating can tell an editor's change
 count (see actions.generate_annual_report).
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -18,6 +17,7 @@ from wagtail.models import Page
 from ..figures import SECTIONS, display
 from ..forms import AnnualReportForm, field_name
 from ..gathering import has_sites_below
+from .base import YearlyReportMixin
 
 
 def report_slug(year):
@@ -28,7 +28,7 @@ def report_title(year):
     return f"政府网站工作年度报表（{year}年度）"
 
 
-class AnnualReportPage(Page):
+class AnnualReportPage(YearlyReportMixin, Page):
     year = models.PositiveSmallIntegerField("年度", db_index=True)
     figures = models.JSONField("报表数据", default=dict, blank=True)
     computed = models.JSONField("平台统计值", default=dict, blank=True, editable=False)
@@ -55,17 +55,11 @@ class AnnualReportPage(Page):
     is_creatable = False
     # The site's own report is a child of its home page (reports.signals).
     own_depth = 3
+    duplicate_year_message = "本站已有 {year} 年度的年度报表"
 
     class Meta:
         verbose_name = "年度报表"
         verbose_name_plural = "年度报表"
-
-    def clean(self):
-        super().clean()
-        parent = self.get_parent() if self.pk else None
-        siblings = AnnualReportPage.objects.child_of(parent) if parent else AnnualReportPage.objects.none()
-        if siblings.filter(year=self.year).exclude(pk=self.pk).exists():
-            raise ValidationError({"year": f"本站已有 {self.year} 年度的年度报表"})
 
     def report_name(self):
         return f"{self.year} 年度报表"
@@ -82,12 +76,6 @@ class AnnualReportPage(Page):
             ])
             for section, figures in SECTIONS
         ]
-
-    def edited_keys(self):
-        """Computed figures whose value differs from what the platform counted: an editor changed them."""
-        return sorted(
-            key for key, value in (self.computed or {}).items() if key in self.figures and self.figures[key] != value
-        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
