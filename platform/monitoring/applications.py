@@ -1,10 +1,15 @@
 """The province's copy of every site's applications for disclosure (monitoring.TrackedApplication).
 
 `track` runs on every save of an Application, in the site's schema and transaction (so the row
-commits or rolls back with the step); `resync` rebuilds a site's rows from its schema, when its
-indicators are computed and after a restore replaced the schema.
+commits or rolls back with the step), in a savepoint of its own: if the copy cannot be written the
+step still happens (the applicant's application is never lost for it) and the failure is logged;
+`resync` rebuilds a site's rows from its schema, when its indicators are computed and after a
+restore replaced the schema.
 """
 
+import logging
+
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -13,6 +18,8 @@ from tenants.models import current_site, require_schema
 from tenants.signals import site_content_replaced
 
 from .models import TrackedApplication
+
+logger = logging.getLogger(__name__)
 
 FIELDS = ["tracking_code", "info_title", "applicant_kind", "channel", "received_on", "due_date", "status",
           "result", "reason", "answered_on"]
@@ -40,8 +47,14 @@ def resync(site):
 @receiver(post_save, sender=Application, dispatch_uid="monitoring.track_application")
 def _application_saved(sender, instance, **kwargs):
     site = current_site()
-    if site is not None:
-        track(site, instance)
+    if site is None:
+        return
+    try:
+        with transaction.atomic():
+            track(site, instance)
+    except DatabaseError:
+        logger.exception("province copy of application %s not written (compute_indicators rebuilds it)",
+                         instance.tracking_code)
 
 
 @receiver(site_content_replaced, dispatch_uid="monitoring.resync_applications")

@@ -1,5 +1,5 @@
 """The default groups of every site: 编辑 (editor), 审核 (reviewer), 站点管理员 (site administrator), and
-信息公开办 (the disclosure office: applications for disclosure only, no pages).
+信息公开办 (the disclosure office: it has no page of its own here; the disclosure app grants what it does).
 
 Wagtail's migrations create "Editors" and "Moderators" with page permissions on
 the root and the "Moderators approval" workflow; they are renamed here and a

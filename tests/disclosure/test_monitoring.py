@@ -93,3 +93,16 @@ def test_last_years_disclosure_report_not_published_by_its_day_is_a_warning(town
     publish_disclosure_report(township, year=last_year)
     indicator = refresh(township.site).indicator("disclosure_report")
     assert not indicator["warning"] and indicator["value"] == 0 and "已于" in indicator["note"]
+
+
+def test_an_application_is_kept_when_the_provinces_copy_cannot_be_written(county):
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from disclosure.models import Application
+
+    with connection.cursor() as cursor:  # the public table gone for the length of this test's transaction
+        cursor.execute("ALTER TABLE public.monitoring_trackedapplication RENAME TO monitoring_trackedapplication_away")
+    application, _ = new_application(county, info_title="复制失败时的申请")
+    with schema_context(county.schema):
+        assert Application.objects.filter(tracking_code=application.tracking_code).exists()

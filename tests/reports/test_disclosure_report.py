@@ -214,3 +214,28 @@ def test_the_province_gathers_disclosure_reports_with_each_sites_deadline(provin
     assert province.client().get("/gknb/")["Location"] == f"/gknb/{datetime.date.today().year - 1}/"
     assert province.client().get("/gknb/2019/").status_code == 404
     assert township.client().get("/gknb/2025/").status_code == 404  # nothing below a township
+
+
+def test_the_disclosure_office_drafts_the_report_and_a_reviewer_publishes_it(county):
+    from wagtail.models import TaskState
+
+    from tests.disclosure.test_office import office_client
+
+    office = office_client(county)
+    assert office.post(ADMIN_URL, {"year": "2025"}).status_code == 302
+    url = report_edit_url(county, 2025)
+    response = post_page_form(office, url, {**entered_figures(licensing="3"), "action-submit": "Submit"},
+                              action="draft")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with schema_context(county.schema):
+        report = DisclosureReportPage.objects.get(year=2025)
+        assert not report.live and TaskState.objects.filter(revision__object_id=str(report.pk),
+                                                           status="in_progress").exists()
+    # Publishing is the reviewer's: the office's publish is refused.
+    post_page_form(office, url, entered_figures(licensing="3"), action="publish")
+    with schema_context(county.schema):
+        assert not DisclosureReportPage.objects.get(year=2025).live
+    # The office has no other page: an article in 新闻动态 is not its to edit.
+    with schema_context(county.schema):
+        news = ColumnPage.objects.get(slug="xwdt")
+    assert office.get(reverse("wagtailadmin_pages:edit", args=(news.pk,))).status_code in (302, 403)
