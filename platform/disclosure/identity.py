@@ -12,6 +12,8 @@ the number belongs to the applicant is for the office to see on the proof of ide
 import datetime
 import re
 
+from wording.personal import resident_id_check_digit as resident_id_check
+
 # The first two digits of a resident identity number: a province-level region, or 81/82/83 for the
 # residence permits of Hong Kong, Macao and Taiwan residents (which use the same format).
 PROVINCE_CODES = {
@@ -19,8 +21,6 @@ PROVINCE_CODES = {
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
     "71", "81", "82", "83",
 }
-_ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
-_ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -37,10 +37,6 @@ def normalise(number):
     text = (number or "").translate({0x3000: " "})
     text = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
     return re.sub(r"[\s\-]", "", text).upper()
-
-
-def resident_id_check(first17):
-    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def check_resident_id(number, *, today=None):

@@ -82,6 +82,14 @@ class AuditAction(models.TextChoices):
     DOWNLOAD_APPLICATION_FILE = "download_application_file", "下载政府信息公开申请文件"
     RECORD_REMEDY = "record_remedy", "登记政府信息公开行政复议、行政诉讼"
     DECIDE_REMEDY = "decide_remedy", "登记政府信息公开行政复议、行政诉讼结果"
+    # The province's word lists (wording) and what editors do about the check before publishing.
+    ADD_WORDING_TERM = "add_wording_term", "添加错敏词"
+    REMOVE_WORDING_TERM = "remove_wording_term", "删除错敏词"
+    IMPORT_WORDING_TERMS = "import_wording_terms", "导入错敏词表"
+    ADD_LEADER = "add_leader", "添加领导姓名职务"
+    REMOVE_LEADER = "remove_leader", "删除领导姓名职务"
+    CONFIRM_WORDING = "confirm_wording", "确认疑似错误或个人信息后发布"
+    REFUSE_WORDING = "refuse_wording", "因严重错误未能发布"
     EXPORT_AUDIT = "export_audit", "导出审计记录"
     EXPORT_SITE_LIST = "export_site_list", "导出站点列表"
 

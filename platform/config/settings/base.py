@@ -43,6 +43,8 @@ SHARED_APPS = [
     "library",
     # Edge cache headers and purges; failed purges wait for a retry in the public schema.
     "edge",
+    # The province's 错敏词 lists and the check before publishing (public schema; every site reads them).
+    "wording",
     # Inspection indicators of every site, precomputed for the provincial dashboard (public schema).
     "monitoring",
     # Page views counted without cookies: counters per site, page and day (public schema).

@@ -1,0 +1,59 @@
+"""The check of a page before it goes out: what the lists find in its texts, and whether an editor has
+already confirmed the doubtful hits of exactly this content (a confirmation is an audit row)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.html import format_html, format_html_join
+
+from tenants.models import AuditAction, AuditEvent, current_site
+
+from . import engine
+from .models import Kind
+from .texts import digest, page_texts
+
+
+@dataclass
+class PageCheck:
+    hits: list = field(default_factory=list)  # [(label, text, Hit)]
+    digest: str = ""
+
+    @property
+    def serious(self):
+        return [item for item in self.hits if item[2].kind == Kind.SERIOUS]
+
+    @property
+    def doubtful(self):
+        """Suspect terms and personal data: they may go out once an editor says why."""
+        return [item for item in self.hits if item[2].kind != Kind.SERIOUS]
+
+    def summary(self, items):
+        """The hits as the audit row keeps them: what was found, where, and the correct form."""
+        return [{"field": label, "found": hit.found, "kind": hit.kind, "correct": hit.correct}
+                for label, _text, hit in items][:50]
+
+
+def check_page(page):
+    texts = page_texts(page)
+    hits = [(label, text, hit) for label, text in texts for hit in engine.check(text)]
+    return PageCheck(hits, digest(texts))
+
+
+def is_confirmed(page_id, content_digest):
+    site = current_site()
+    return page_id is not None and AuditEvent.objects.filter(
+        action=AuditAction.CONFIRM_WORDING, site=site, detail__page=page_id, detail__digest=content_digest,
+    ).exists()
+
+
+def hits_html(items):
+    """<ul> of the hits, each in its context with the words found marked and the correct form."""
+    def row(label, text, hit):
+        before, found, after = hit.context(text)
+        correct = format_html("，应为：<strong>{}</strong>", hit.correct) if hit.correct else ""
+        note = format_html("（{}）", hit.note) if hit.note else ""
+        return (hit.label, label, before, found, after, correct, note)
+
+    return format_html(
+        '<ul class="wording-hits">{}</ul>',
+        format_html_join("", "<li>【{}】{}：…{}<mark>{}</mark>{}…{}{}</li>", (row(*item) for item in items)),
+    )

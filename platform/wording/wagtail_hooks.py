@@ -1,0 +1,104 @@
+"""The check before publishing, in every site's admin, for every page type.
+
+When an editor publishes, submits for review, restarts a review or approves, the page's own form is
+bound to what they sent (on a copy: the view's page is not touched) and its texts are checked:
+- a serious error (严重错误): the page is saved as a draft instead, nothing is lost, and the editor
+  sees each hit in its context with the correct form; the refusal is audited;
+- a suspect term or personal data: the same, with a link to say why it is right (确认), audited; once
+  confirmed, the same content goes out on the next click.
+The reviewer's approval from the workflow dashboard publishes what was checked at submission; a list
+changed in between is for the archive re-scan.
+"""
+
+from django.contrib import messages
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.models import PageSubscription
+
+from tenants import audit
+from tenants.models import AuditAction
+
+from . import admin_views
+from .checks import check_page, hits_html, is_confirmed
+
+GOING_OUT = ("action-publish", "action-submit", "action-restart-workflow")
+
+
+def _going_out(request):
+    if request.method != "POST":
+        return False
+    if any(request.POST.get(key) for key in GOING_OUT):
+        return True
+    return bool(request.POST.get("action-workflow-action")) and request.POST.get(
+        "workflow-action-name", "").startswith("approve")
+
+
+def _as_posted(request, instance, parent):
+    """`instance` with the posted form applied (unsaved), or None if the form is invalid (Wagtail says why)."""
+    form_class = type(instance).get_edit_handler().get_form_class()
+    form = form_class(request.POST, request.FILES, instance=instance, parent_page=parent, for_user=request.user,
+                      subscription=PageSubscription(page=instance if instance.pk else None, user=request.user))
+    return form.save(commit=False) if form.is_valid() else None
+
+
+def _hold(request, result):
+    """Keep the page as a draft: the view then saves, as for 保存草稿, and the after-hook says why."""
+    post = request.POST.copy()
+    for key in (*GOING_OUT, "action-workflow-action"):
+        post.pop(key, None)
+    request.POST = post
+    request.wording_held = result
+
+
+def _check(request, instance, parent):
+    page = _as_posted(request, instance, parent)
+    if page is None:
+        return
+    result = check_page(page)
+    if result.serious or (result.doubtful and not is_confirmed(instance.pk, result.digest)):
+        _hold(request, result)
+
+
+@hooks.register("before_edit_page")
+def check_before_edit(request, page):
+    if _going_out(request):
+        # A fresh copy of what the editor is editing (its latest revision), as the edit view binds its form.
+        _check(request, page.specific.get_latest_revision_as_object(), page.get_parent())
+
+
+@hooks.register("before_create_page")
+def check_before_create(request, parent_page, page_class):
+    if _going_out(request):
+        _check(request, page_class(), parent_page)
+
+
+def _tell(request, page):
+    result = getattr(request, "wording_held", None)
+    if result is None:
+        return
+    if result.serious:
+        audit.record_here(AuditAction.REFUSE_WORDING, user=request.user, page=page.pk, title=page.title,
+                          hits=result.summary(result.serious))
+        messages.error(request, format_html("本页含有严重错误，未能发布或提交审核，已保存为草稿。"
+                                            "请修改以下内容后再发布：{}", hits_html(result.serious)))
+        return
+    confirm = reverse("wording_confirm", args=(page.pk,))
+    messages.warning(request, format_html(
+        "本页含有疑似错误或个人信息，尚未发布或提交审核，已保存为草稿。请核对：{}确认无误的，"
+        '<a href="{}">写明理由并确认</a>后再次发布或提交审核。', hits_html(result.doubtful), confirm))
+
+
+@hooks.register("after_edit_page")
+def tell_after_edit(request, page):
+    _tell(request, page)
+
+
+@hooks.register("after_create_page")
+def tell_after_create(request, page):
+    _tell(request, page)
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [path("wording/confirm/<int:page_id>/", admin_views.confirm, name="wording_confirm")]
