@@ -18,6 +18,7 @@ from .views import (
     staff,
     statistics,
     two_factor,
+    wording,
 )
 
 app_name = "console"
@@ -53,6 +54,13 @@ urlpatterns = [
     path("health/", health.dashboard, name="health"),
     path("health/<int:pk>/", health.site_health, name="site_health"),
     path("applications/", disclosure.applications, name="applications"),
+    path("wording/", wording.lists, name="wording"),
+    path("wording/terms/add/", wording.add_term, name="wording_add_term"),
+    path("wording/terms/<int:pk>/delete/", wording.remove_term, name="wording_remove_term"),
+    path("wording/terms/import/", wording.import_terms, name="wording_import"),
+    path("wording/terms.csv", wording.export, name="wording_export"),
+    path("wording/leaders/add/", wording.add_leader, name="wording_add_leader"),
+    path("wording/leaders/<int:pk>/delete/", wording.remove_leader, name="wording_remove_leader"),
     path("search-stats/", statistics.search_stats, name="search_stats"),
     path("analytics/", statistics.page_views, name="analytics"),
     path("distributions/", distributions.distributions, name="distributions"),

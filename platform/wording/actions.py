@@ -19,7 +19,7 @@ def _name(user):
     return user.get_username() if user is not None and hasattr(user, "get_username") else ""
 
 
-def add_term(text, kind, correct="", note="", *, acting_user):
+def add_term(text, kind, correct="", note="", *, acting_user, source=""):
     text, correct, note = text.strip(), correct.strip(), note.strip()
     problems = check_term(text, kind, correct)
     if problems:
@@ -30,17 +30,19 @@ def add_term(text, kind, correct="", note="", *, acting_user):
     with transaction.atomic():
         term = Term.objects.create(text=text, kind=kind, correct=correct, note=note[:200],
                                    updated_by=_name(acting_user))
-        audit.record(AuditAction.ADD_WORDING_TERM, acting_user=acting_user, term=text, kind=kind, correct=correct)
+        audit.record(AuditAction.ADD_WORDING_TERM, acting_user=acting_user, source=source, term=text, kind=kind,
+                     correct=correct)
     return term
 
 
-def remove_term(term, *, acting_user):
+def remove_term(term, *, acting_user, source=""):
     with transaction.atomic():
-        audit.record(AuditAction.REMOVE_WORDING_TERM, acting_user=acting_user, term=term.text, kind=term.kind)
+        audit.record(AuditAction.REMOVE_WORDING_TERM, acting_user=acting_user, source=source, term=term.text,
+                     kind=term.kind)
         term.delete()
 
 
-def import_terms(rows, *, acting_user, source_name=""):
+def import_terms(rows, *, acting_user, source_name="", source=""):
     """Add the rows' terms and update those already listed (kind, correct form, note); returns (added, updated)."""
     if not rows:
         raise ListError(["文件中没有词语"])
@@ -58,12 +60,12 @@ def import_terms(rows, *, acting_user, source_name=""):
                 term.updated_by = _name(acting_user)
                 term.save()
                 updated += 1
-        audit.record(AuditAction.IMPORT_WORDING_TERMS, acting_user=acting_user, file=source_name[:200],
+        audit.record(AuditAction.IMPORT_WORDING_TERMS, acting_user=acting_user, source=source, file=source_name[:200],
                      added=added, updated=updated)
     return added, updated
 
 
-def add_leader(name, title, rank, *, acting_user):
+def add_leader(name, title, rank, *, acting_user, source=""):
     name, title = name.strip(), title.strip()
     if not name or not title:
         raise WordingError("请填写姓名和职务")
@@ -71,11 +73,12 @@ def add_leader(name, title, rank, *, acting_user):
         raise WordingError(f"名单中已有{title}{name}")
     with transaction.atomic():
         leader = Leader.objects.create(name=name[:20], title=title[:50], rank=rank, updated_by=_name(acting_user))
-        audit.record(AuditAction.ADD_LEADER, acting_user=acting_user, name=name, title=title, rank=rank)
+        audit.record(AuditAction.ADD_LEADER, acting_user=acting_user, source=source, name=name, title=title, rank=rank)
     return leader
 
 
-def remove_leader(leader, *, acting_user):
+def remove_leader(leader, *, acting_user, source=""):
     with transaction.atomic():
-        audit.record(AuditAction.REMOVE_LEADER, acting_user=acting_user, name=leader.name, title=leader.title)
+        audit.record(AuditAction.REMOVE_LEADER, acting_user=acting_user, source=source, name=leader.name,
+                     title=leader.title)
         leader.delete()

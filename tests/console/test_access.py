@@ -45,6 +45,11 @@ def console_posts(site):
         ("/backups/1/restore/", {}),
         ("/backups/1/restore-new/", {"name": "测试县", "region_code": "510199", "site_code": "5101990001",
                                      "domain": "x.example.gov.cn"}),
+        ("/wording/terms/add/", {"text": "测试词语", "kind": "suspect"}),
+        ("/wording/terms/1/delete/", {}),
+        ("/wording/terms/import/", {}),
+        ("/wording/leaders/add/", {"name": "张明", "title": "省长", "rank": "1"}),
+        ("/wording/leaders/1/delete/", {}),
     ]
 
 
