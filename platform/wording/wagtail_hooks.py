@@ -11,6 +11,7 @@ changed in between is for the archive re-scan.
 """
 
 from django.contrib import messages
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
@@ -97,6 +98,11 @@ def tell_after_edit(request, page):
 @hooks.register("after_create_page")
 def tell_after_create(request, page):
     _tell(request, page)
+
+
+@hooks.register("insert_global_admin_css")
+def hits_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("wording/admin.css"))
 
 
 @hooks.register("register_admin_urls")
