@@ -71,8 +71,9 @@ PATTERNS = (
         {"title": "首页", "url": "/"}, {"title": "新闻动态", "url": "/xwdt/"},
         {"title": "锦江区召开优化营商环境推进会", "url": "/xwdt/a-1/"},
     ]}),
-    _component("footer", "页脚：主办、承办、联系方式、网站标识码、备案号、网站地图、党政机关标识位", {
+    _component("footer", "页脚：主办、承办、联系方式、网站标识码、备案号、网站地图、我为政府网站找错、党政机关标识位", {
         "settings": SETTINGS, "site_code": "5101040001", "sitemap_url": "/sitemap/", "feed_url": "/rss.xml",
+        "error_report_url": "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=5101040001",
     }),
     _component("mark-slot", "党政机关网站标识占位（不得复制官方标识）", {}),
     _component("list", "信息列表：标题与发布时间（YYYY-MM-DD HH:MM）", {"items": NEWS}),

@@ -287,3 +287,10 @@ def test_public_pages_do_not_vary_by_browser_language(county):
     english = county.client().get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Accept-Language" not in chinese.get("Vary", "")
     assert chinese.content == english.content
+
+
+def test_every_site_carries_the_national_error_report_entry_with_its_code(fixture_sites, db):
+    for fixture in fixture_sites.values():
+        body = fixture.client().get("/").content.decode()
+        assert "我为政府网站找错" in body, fixture.host
+        assert f"errorInfo_querySiteInfo.action?sitecode={fixture.site.site_code}" in body, fixture.host

@@ -11,6 +11,7 @@ file, and none is made per list item.
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings as django_settings
 from django.db.models import Q
 from wagtail.models import Page, Site
 
@@ -30,6 +31,7 @@ class SiteTheme:
     code: str  # 网站标识码 (SiteIDCode), from the platform's registry
     settings: SiteSettings
     css: str  # the colour scheme as CSS custom properties
+    error_report_url: str = ""  # the national 我为政府网站找错 entry for this site (settings.ERROR_REPORT_URL)
     # An archived site's banner (tenants.actions.archive_site): its text, and the successor's link.
     archive_notice: str = ""
     successor_url: str = ""
@@ -69,6 +71,8 @@ def site_theme(context):
         code=tenant.site_code,
         settings=settings,
         css=css_variables(settings.palette),
+        error_report_url=django_settings.ERROR_REPORT_URL.format(site_code=tenant.site_code)
+        if django_settings.ERROR_REPORT_URL and tenant.site_code else "",
         **_archive_notice(tenant),
     )
 

@@ -438,6 +438,13 @@ TASKS = {
 # Monitoring (网站监测)
 # ---------------------------------------------------------------------------
 
+# The national error-reporting platform (我为政府网站找错) every site's footer links, with its
+# 网站标识码 in place of {site_code}: a plain link, no script of the national platform loaded into
+# the pages. Set it to the address the province was given; empty hides the entry.
+ERROR_REPORT_URL = env(
+    "ERROR_REPORT_URL", "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode={site_code}"
+)
+
 # Availability probes (monitoring/probes.py): the national limit is a page within 15 s.
 MONITORING_PROBE_TIMEOUT_SECONDS = float(env("MONITORING_PROBE_TIMEOUT_SECONDS", "15"))
 # Sites probed at once: the probes mostly wait on the network.
