@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tenants import audit
 from tenants.models import AuditAction
+from wording.checks import check_texts, held
 
 from .models.messages import Message, Status, attachment_path, random_code
 from .sanitise import one_line, plain_text, reply_html
@@ -72,7 +73,9 @@ def assign_message(message, *, assignee, department, acting_user):
     return message
 
 
-def reply_to_message(message, *, reply, publish, acting_user):
+def reply_to_message(message, *, reply, publish, acting_user, confirm_reason=""):
+    """Save the reply; publish the exchange if asked and allowed, and if the 错敏词 check lets it out
+    (`message.wording_held`: the check that kept it unpublished, else None). The reply is saved either way."""
     _require(message, Status.NEW, Status.ASSIGNED, Status.REPLIED)
     cleaned = reply_html(reply)
     if not plain_text(cleaned):  # an empty editor still sends <p></p>
@@ -82,20 +85,39 @@ def reply_to_message(message, *, reply, publish, acting_user):
     if message.replied_at is None:
         message.replied_at = timezone.now()
     message.status = Status.REPLIED
-    message.is_published = bool(publish) and message.allow_public
+    message.is_published = bool(publish) and message.allow_public and _passes(message, acting_user, confirm_reason)
     message.save()
     _audit(AuditAction.REPLY_MESSAGE, message, acting_user, published=message.is_published)
     return message
 
 
-def set_published(message, *, published, acting_user):
+def set_published(message, *, published, acting_user, confirm_reason=""):
     _require(message, Status.REPLIED, Status.CLOSED)
     if published and not message.allow_public:
         raise MessageActionError("留言人未同意公开，不能公开此留言")
+    if published and not _passes(message, acting_user, confirm_reason):
+        return message
     message.is_published = published
     message.save(update_fields=["is_published", "updated_at"])
     _audit(AuditAction.PUBLISH_MESSAGE if published else AuditAction.UNPUBLISH_MESSAGE, message, acting_user)
     return message
+
+
+def published_texts(message):
+    """What a published exchange shows the public: the citizen's subject and words, and the reply."""
+    return [("留言主题", message.subject), ("留言内容", message.body), ("答复", plain_text(message.reply))]
+
+
+def _passes(message, acting_user, confirm_reason):
+    """The 错敏词 check of the exchange about to be published; a confirmed doubtful hit is audited."""
+    result = check_texts(published_texts(message))
+    message.wording_held = result if held(result, confirm_reason) else None
+    if result.serious:
+        _audit(AuditAction.REFUSE_WORDING, message, acting_user, hits=result.summary(result.serious))
+    elif result.doubtful and message.wording_held is None:
+        _audit(AuditAction.CONFIRM_WORDING, message, acting_user, reason=one_line(confirm_reason)[:500],
+               digest=result.digest, hits=result.summary(result.doubtful))
+    return message.wording_held is None
 
 
 def close_message(message, *, acting_user):

@@ -13,10 +13,12 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 
 from tenants import audit
 from tenants.models import AuditAction
 from tenants.spreadsheets import csv_download, csv_safe
+from wording.checks import hits_html
 
 from . import actions, privacy
 from .forms import AssignForm, InvalidForm, ReplyForm
@@ -103,20 +105,38 @@ def _apply(request, message, which, forms):
             flash.success(request, "已分办")
         elif which == "reply" and forms["reply_form"].is_valid():
             data = forms["reply_form"].cleaned_data
-            actions.reply_to_message(message, reply=data["reply"], publish=data["publish"], acting_user=user)
+            actions.reply_to_message(message, reply=data["reply"], publish=data["publish"], acting_user=user,
+                                     confirm_reason=data["confirm_reason"])
             flash.success(request, "答复已保存" + ("并公开" if message.is_published else ""))
+            _tell_held(request, message)
         elif which == "invalid" and forms["invalid_form"].is_valid():
             data = forms["invalid_form"].cleaned_data
             actions.mark_invalid(message, reason=data["reason"], note=data["note"], acting_user=user)
             flash.success(request, "已标记为无效留言")
         elif which in ("publish", "unpublish"):
-            actions.set_published(message, published=which == "publish", acting_user=user)
-            flash.success(request, "已公开" if which == "publish" else "已取消公开")
+            actions.set_published(message, published=which == "publish", acting_user=user,
+                                  confirm_reason=request.POST.get("confirm_reason", "")[:500])
+            if not _tell_held(request, message):
+                flash.success(request, "已公开" if which == "publish" else "已取消公开")
         elif which == "close":
             actions.close_message(message, acting_user=user)
             flash.success(request, "已办结")
         else:
             return False
+    return True
+
+
+def _tell_held(request, message):
+    """What kept the exchange from being published (the 错敏词 check), if anything; True when it was held."""
+    result = getattr(message, "wording_held", None)
+    if result is None:
+        return False
+    if result.serious:
+        flash.error(request, format_html("留言或答复含有严重错误，未公开。请修改答复；留言人原文中的错误请与留言人"
+                                         "沟通或不予公开：{}", hits_html(result.serious)))
+    else:
+        flash.warning(request, format_html("留言或答复含有疑似错误或个人信息，未公开。请核对；确认无误的，"
+                                           "填写“确认理由”后再公开：{}", hits_html(result.doubtful)))
     return True
 
 

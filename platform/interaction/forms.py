@@ -160,6 +160,10 @@ class ReplyField(forms.CharField):
 class ReplyForm(forms.Form):
     reply = ReplyField(label="答复内容", widget=ReplyEditor(features=["bold", "italic", "ol", "ul", "link"]))
     publish = forms.BooleanField(label="公开本次答复（仅当留言人同意公开时生效）", required=False)
+    confirm_reason = forms.CharField(
+        label="确认理由（选填）", required=False, max_length=500,
+        help_text="公开前按全省错敏词表检查留言和答复；含疑似错误或个人信息的，写明理由后才能公开（记入审计记录）",
+    )
 
 
 class InvalidForm(forms.Form):

@@ -32,10 +32,19 @@ class PageCheck:
                 for label, _text, hit in items][:50]
 
 
-def check_page(page):
-    texts = page_texts(page)
+def check_texts(texts):
+    """The check of [(label, text)]: every hit with where it is, and the texts' digest."""
     hits = [(label, text, hit) for label, text in texts for hit in engine.check(text)]
     return PageCheck(hits, digest(texts))
+
+
+def check_page(page):
+    return check_texts(page_texts(page))
+
+
+def held(result, confirm_reason=""):
+    """Whether `result` keeps a text from going out: a serious hit always; a doubtful one without a reason."""
+    return bool(result.serious or (result.doubtful and not confirm_reason.strip()))
 
 
 def is_confirmed(page_id, content_digest):
