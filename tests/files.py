@@ -25,6 +25,51 @@ def pdf(javascript=None):
     return buffer.getvalue()
 
 
+def pdf_with_text(text):
+    """A one-page PDF whose page shows `text` (ASCII, in Helvetica), as a scanner's OCR layer or a
+    word processor's export would carry it."""
+    from pypdf.generic import DecodedStreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=400, height=200)
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+    }))
+    page[NameObject("/Resources")] = DictionaryObject({
+        NameObject("/Font"): DictionaryObject({NameObject("/F1"): font}),
+    })
+    content = DecodedStreamObject()
+    content.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("ascii"))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def docx_with_text(text):
+    """A real Word document with one paragraph of `text` (python-docx)."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_with_rows(rows):
+    """A real Excel workbook with `rows` (openpyxl)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def pdf_opening_with(action):
     """A PDF whose OpenAction is `action` (e.g. /Launch of a program)."""
     writer = PdfWriter()

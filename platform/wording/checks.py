@@ -39,7 +39,17 @@ def check_texts(texts):
 
 
 def check_page(page):
-    return check_texts(page_texts(page))
+    """The page's texts, and the personal data in the documents it attaches (their content hashes are
+    part of the digest: a confirmation holds for these files)."""
+    from .documents import document_hits, page_documents  # the file readers load only when a page is checked
+
+    texts = page_texts(page)
+    documents = page_documents(page)
+    result = check_texts(texts)
+    for document in documents:
+        result.hits += document_hits(document)
+    result.digest = digest(texts + [(f"document {d.pk}", d.file_hash or d.filename) for d in documents])
+    return result
 
 
 def held(result, confirm_reason=""):

@@ -87,3 +87,28 @@ def test_a_clean_text_is_published_at_once(county):
     with schema_context(county.schema):
         assert ArticlePage.objects.get(pk=article.pk).live
     assert not AuditEvent.objects.filter(site=county.site, action__in=[AuditAction.REFUSE_WORDING]).exists()
+
+
+def test_an_identity_number_in_a_chosen_attachment_holds_the_publish(county):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from tests import files
+
+    with schema_context(county.schema):
+        document = get_document_model().objects.create(
+            title="补贴名单", file=ContentFile(files.pdf_with_text("Li Si 11010519491231002X"), name="名单.pdf"))
+        news = ColumnPage.objects.get(slug="xwdt")
+    admin = county.admin_client()
+    response = admin.post(reverse("wagtailadmin_pages:add", args=("columns", "articlepage", news.pk)), {
+        "title": "补贴名单公示", "slug": "subsidy", "source": "锦江区民政局", "author": "", "summary": "",
+        "body": draftail("名单见附件。"), "attachments-TOTAL_FORMS": "1", "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000",
+        "attachments-0-document": str(document.pk), "attachments-0-title": "", "attachments-0-ORDER": "1",
+        "attachments-0-id": "", "attachments-0-DELETE": "", "action-publish": "action-publish",
+    }, follow=True)
+    page = response.content.decode()
+    assert "附件《补贴名单》" in page and "<mark>11010519491231002X</mark>" in page
+    with schema_context(county.schema):
+        article = ArticlePage.objects.get(slug="subsidy")
+        assert not article.live and article.attachments.count() == 1
