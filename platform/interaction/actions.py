@@ -15,6 +15,7 @@ from django.utils import timezone
 from tenants import audit
 from tenants.models import AuditAction
 from wording.checks import check_texts, held
+from wording.scan import Item, page_path
 
 from .models.messages import Message, Status, attachment_path, random_code
 from .sanitise import one_line, plain_text, reply_html
@@ -106,6 +107,14 @@ def set_published(message, *, published, acting_user, confirm_reason=""):
 def published_texts(message):
     """What a published exchange shows the public: the citizen's subject and words, and the reply."""
     return [("留言主题", message.subject), ("留言内容", message.body), ("答复", plain_text(message.reply))]
+
+
+def published_items(site, messages=None):
+    """The site's published exchanges (or those of `messages` that are) as the 错敏词 scan reads them
+    (wording.scan.register_source)."""
+    for message in (messages if messages is not None else Message.objects.all()).public().select_related("mailbox"):
+        url = page_path(message.mailbox.url_path) + f"replies/{message.tracking_code}/" if message.mailbox else ""
+        yield Item(message.subject, url, published_texts(message), message_code=message.tracking_code)
 
 
 def _passes(message, acting_user, confirm_reason):

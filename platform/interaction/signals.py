@@ -7,7 +7,9 @@ from edge import purge
 from tenants.models import current_site
 from tenants.provisioning.site_groups import CONTENT_GROUPS, grant
 from tenants.signals import apply_site_standard
+from wording.scan import scan_message
 
+from .actions import published_items
 from .models import Message
 
 
@@ -25,4 +27,9 @@ def on_message_saved(sender, instance, created=False, **kwargs):
     TTL refreshes: a flood of submissions must not empty a site's cache.
     """
     if not created:
-        purge.request_purge(current_site())
+        site = current_site()
+        purge.request_purge(site)
+        if site is not None:
+            # Its 错敏词 findings follow whether it is public (wording.scan).
+            items = list(published_items(site, Message.objects.filter(pk=instance.pk)))
+            scan_message(site, instance.tracking_code, items[0] if items else None)

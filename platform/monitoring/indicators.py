@@ -25,6 +25,8 @@ from disclosure.models import Application
 from interaction.models import Message
 from library.models import PublishedReport, ReportKind, report_due
 from tenants.models import require_schema
+from wording.models import Finding
+from wording.models import Kind as WordingKind
 
 from .models import BrokenLink, CrawlRun, ProbeDay
 
@@ -89,6 +91,7 @@ def compute(site, now=None):
     indicators.append(_broken_links(site, limits))
     indicators.append(_overdue_applications(base, timezone.localdate(now)))
     indicators.append(_disclosure_report(site, timezone.localdate(now)))
+    indicators.append(_serious_errors(site, base))
     return [asdict(i) for i in indicators]
 
 
@@ -281,3 +284,16 @@ def _disclosure_report(site, today):
     indicator = Indicator("disclosure_report", "政府信息公开年报未按期发布", late, "天", 1, False, None, note=note)
     indicator.warning = late > 0
     return indicator
+
+
+def _serious_errors(site, base):
+    """严重错误 in what the site has published, as the latest 错敏词 scan found them (wording.Finding):
+    a veto from the first one, each listed with the words and the correct form."""
+    serious = Finding.objects.filter(site=site, kind=WordingKind.SERIOUS)
+    findings = list(serious.order_by("title", "pk")[:200])
+    count = serious.count() if len(findings) == 200 else len(findings)
+    detail = [{"title": f.title, "url": base + f.url if f.url else "",
+               "admin_url": f"{base}/admin/pages/{f.page_id}/edit/" if f.page_id else f"{base}/admin/wording/",
+               "note": f"{f.field}：“{f.found}”应为“{f.correct}”"} for f in findings]
+    return Indicator("serious_errors", "严重错误", count, "处", 1, count >= 1, 0 if count else None, detail=detail,
+                     note="按全省错敏词表检查已发布的内容（发布时及每日复查）")

@@ -1,5 +1,5 @@
-"""Every change to the province's word lists, and every confirmation of a doubtful text, as one action
-each with its audit row (the console's views and the admin's are thin wrappers)."""
+"""Every change to the province's word lists as one action with its audit row (the console's views are
+thin wrappers); each asks for a re-scan of every site (wording.scan.request_run)."""
 
 from django.db import transaction
 
@@ -9,6 +9,7 @@ from tenants.models import AuditAction
 from .listio import ListError, check_term
 from .models import Leader, Term
 from .normalise import normalise_term
+from .scan import request_run
 
 
 class WordingError(ValueError):
@@ -30,6 +31,7 @@ def add_term(text, kind, correct="", note="", *, acting_user, source=""):
     with transaction.atomic():
         term = Term.objects.create(text=text, kind=kind, correct=correct, note=note[:200],
                                    updated_by=_name(acting_user))
+        request_run("词表变更")
         audit.record(AuditAction.ADD_WORDING_TERM, acting_user=acting_user, source=source, term=text, kind=kind,
                      correct=correct)
     return term
@@ -37,6 +39,7 @@ def add_term(text, kind, correct="", note="", *, acting_user, source=""):
 
 def remove_term(term, *, acting_user, source=""):
     with transaction.atomic():
+        request_run("词表变更")
         audit.record(AuditAction.REMOVE_WORDING_TERM, acting_user=acting_user, source=source, term=term.text,
                      kind=term.kind)
         term.delete()
@@ -60,6 +63,7 @@ def import_terms(rows, *, acting_user, source_name="", source=""):
                 term.updated_by = _name(acting_user)
                 term.save()
                 updated += 1
+        request_run("词表变更")
         audit.record(AuditAction.IMPORT_WORDING_TERMS, acting_user=acting_user, source=source, file=source_name[:200],
                      added=added, updated=updated)
     return added, updated
@@ -73,12 +77,14 @@ def add_leader(name, title, rank, *, acting_user, source=""):
         raise WordingError(f"名单中已有{title}{name}")
     with transaction.atomic():
         leader = Leader.objects.create(name=name[:20], title=title[:50], rank=rank, updated_by=_name(acting_user))
+        request_run("领导名单变更")
         audit.record(AuditAction.ADD_LEADER, acting_user=acting_user, source=source, name=name, title=title, rank=rank)
     return leader
 
 
 def remove_leader(leader, *, acting_user, source=""):
     with transaction.atomic():
+        request_run("领导名单变更")
         audit.record(AuditAction.REMOVE_LEADER, acting_user=acting_user, source=source, name=leader.name,
                      title=leader.title)
         leader.delete()

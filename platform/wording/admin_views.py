@@ -4,13 +4,15 @@ confirmation holds for exactly that content (its digest)."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from wagtail.models import Page
 
 from tenants import audit
-from tenants.models import AuditAction
+from tenants.models import AuditAction, current_site
 
 from .checks import check_page, hits_html
+from .models import Finding, Kind
 
 
 class ConfirmForm(forms.Form):
@@ -42,3 +44,13 @@ def confirm(request, page_id):
         "serious": hits_html(result.serious) if result.serious else "",
         "doubtful": hits_html(result.doubtful) if result.doubtful else "",
     }, status=400 if form.errors else 200)
+
+
+def findings(request):
+    """The site's to-do list: what the latest scan found in its published items, serious errors first."""
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise PermissionDenied
+    rows = Finding.objects.filter(site=current_site()).order_by(
+        models.Case(models.When(kind=Kind.SERIOUS, then=0), default=1), "title", "pk")
+    return render(request, "wording/findings.html", {"findings": rows[:500], "total": rows.count(),
+                                                     "serious": rows.filter(kind=Kind.SERIOUS).count()})

@@ -18,7 +18,7 @@ from django.db.models import Count, Max
 
 from . import personal
 from .models import Kind, Leader, Term
-from .normalise import normalise, normalise_term
+from .normalise import fast, normalise, normalise_term
 
 PERSONAL = "personal"
 CONTEXT_CHARS = 15
@@ -69,7 +69,7 @@ class Checker:
         """[Hit] in `text`, in order of position."""
         hits = [Hit(PERSONAL, text[s:e], f"请删除或隐去{what}", s, e, rule=rule)
                 for rule, s, e, what in personal.find(text)]
-        if self.empty or not text:
+        if self.empty or not text or not self.any_match(text):
             return hits
         norm, where = normalise(text)
         names, titles_ending, titles_starting = [], {}, {}
@@ -88,6 +88,10 @@ class Checker:
                         titles_starting[start] = value
         hits += self._leaders(text, where, names, titles_ending, titles_starting)
         return sorted(set(hits), key=lambda hit: (hit.start, hit.end))
+
+    def any_match(self, text):
+        """Whether anything of the lists is in `text` (names and titles too): the quick first look."""
+        return next(self.automaton.iter(fast(text)), None) is not None
 
     @staticmethod
     def _hit(text, where, start, end, kind, correct, rule="term", note=""):

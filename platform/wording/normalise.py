@@ -38,3 +38,23 @@ def normalise(text):
 
 def normalise_term(term):
     return normalise(term)[0]
+
+
+@lru_cache(maxsize=1)
+def _table():
+    """str.translate's table of every character of the Basic Multilingual Plane that `fold` changes
+    (about 20,000; built once per process in a tenth of a second)."""
+    table = {}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        folded = fold(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
+
+
+def fast(text):
+    """The folded text without the way back, at the speed of str.translate: for the scan, which needs
+    `normalise` only for the few texts with a hit (the result is the same for them)."""
+    return text.translate(_table())

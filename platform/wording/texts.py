@@ -34,9 +34,12 @@ def _fields(instance):
             yield field, plain(getattr(instance, field.name))
 
 
-def page_texts(page):
-    """[(label, text)] of `page` (the specific, possibly unsaved, instance), empty texts left out."""
+def page_texts(page, children=True):
+    """[(label, text)] of `page` (the specific, possibly unsaved, instance), empty texts left out; without
+    `children`, the page's own fields only (the archive scan: one query per page type, not per page)."""
     texts = [(str(field.verbose_name), text) for field, text in _fields(page) if text.strip()]
+    if not children:
+        return texts
     for relation in page._meta.related_objects:
         if not isinstance(relation.remote_field, ParentalKey):
             continue

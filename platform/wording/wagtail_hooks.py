@@ -15,13 +15,15 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import PageSubscription
 
 from tenants import audit
-from tenants.models import AuditAction
+from tenants.models import AuditAction, current_site
 
 from . import admin_views
 from .checks import check_page, hits_html, is_confirmed
+from .models import Finding, Kind
 
 GOING_OUT = ("action-publish", "action-submit", "action-restart-workflow")
 
@@ -107,4 +109,19 @@ def hits_css():
 
 @hooks.register("register_admin_urls")
 def register_urls():
-    return [path("wording/confirm/<int:page_id>/", admin_views.confirm, name="wording_confirm")]
+    return [path("wording/confirm/<int:page_id>/", admin_views.confirm, name="wording_confirm"),
+            path("wording/", admin_views.findings, name="wording_findings")]
+
+
+class FindingsMenuItem(MenuItem):
+    def render_component(self, request):
+        component = super().render_component(request)
+        serious = Finding.objects.filter(site=current_site(), kind=Kind.SERIOUS).count()
+        if serious:
+            component.label = f"{self.label}（{serious} 处严重错误）"
+        return component
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu_item():
+    return FindingsMenuItem("错敏词检查", reverse("wording_findings"), icon_name="warning", order=253)

@@ -22,7 +22,7 @@ COLUMNS = [
     ("homepage", "首页更新"), ("stale_key_columns", "重点栏目不更新"), ("stale_columns", "应更新栏目不更新"),
     ("empty_columns", "空白栏目"), ("unanswered_messages", "留言超三个月未答复"), ("availability", "监测失败率"),
     ("broken_links", "不可用链接"), ("overdue_applications", "依申请公开超期"),
-    ("disclosure_report", "公开年报逾期（天）"),
+    ("disclosure_report", "公开年报逾期（天）"), ("serious_errors", "严重错误"),
 ]
 
 

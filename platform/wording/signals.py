@@ -1,0 +1,18 @@
+"""A page's findings follow its publishing: published, it is scanned again (a fixed error leaves the
+to-do list and the dashboard at once); withdrawn or deleted, its findings go."""
+
+from wagtail.signals import page_published, page_unpublished
+
+from tenants.models import current_site
+
+from .scan import scan_page
+
+
+def _rescan(sender, instance, **kwargs):
+    site = current_site()
+    if site is not None:
+        scan_page(site, instance)
+
+
+page_published.connect(_rescan, dispatch_uid="wording.published")
+page_unpublished.connect(_rescan, dispatch_uid="wording.unpublished")
