@@ -90,4 +90,7 @@ def test_a_list_change_asks_for_a_run_and_the_timer_carries_it_out(fixture_sites
     call_command("scan_wording", "--scheduled", stdout=StringIO())
     assert Finding.objects.get(site=county.site).found == "锦江区人民政付"
     assert scan.pending_run() is None
-    assert "错敏词" in console_client.get("/wording/").content.decode()
+    page = console_client.get("/wording/").content.decode()
+    assert "词表变更" in page and f"复查 {len(fixture_sites)} 个站点" in page
+    assert "严重错误 <strong>1</strong> 处" in page, page.split("scan-heading")[1][:800]
+    assert "锦江区</a>（1）" in page

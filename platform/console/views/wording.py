@@ -7,7 +7,7 @@ whole or refused with every bad line named (wording.listio).
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from tenants import staff_roles
 from wording import actions
 from wording.listio import ListError, export_terms, parse_terms
-from wording.models import Kind, Leader, Term
+from wording.models import Finding, Kind, Leader, ScanRun, Term
 
 from ..access import client_ip, operator_required, staff_required
 
@@ -63,8 +63,17 @@ def _page(request, *, term_form=None, import_form=None, leader_form=None, proble
         "counts": {kind: Term.objects.filter(kind=kind).count() for kind in Kind.values},
         "can_change": staff_roles.can_operate(request.user),
         "term_form": term_form or TermForm(), "import_form": import_form or ImportForm(),
-        "leader_form": leader_form or LeaderForm(), "problems": problems,
+        "leader_form": leader_form or LeaderForm(), "problems": problems, **_scan_state(),
     }, status=status)
+
+
+def _scan_state():
+    """The latest re-scan (how far it is) and the sites with the most serious findings now."""
+    latest = ScanRun.objects.order_by("-requested_at").first()
+    worst = (Finding.objects.filter(kind=Kind.SERIOUS).values("site__pk", "site__name")
+             .annotate(n=Count("pk")).order_by("-n", "site__name")[:20])
+    return {"scan": latest, "scan_done": latest.sites_done if latest else 0, "worst_sites": worst,
+            "serious_total": Finding.objects.filter(kind=Kind.SERIOUS).count()}
 
 
 @require_safe
