@@ -94,3 +94,13 @@ def test_a_list_change_asks_for_a_run_and_the_timer_carries_it_out(fixture_sites
     assert "词表变更" in page and f"复查 {len(fixture_sites)} 个站点" in page
     assert "严重错误 <strong>1</strong> 处" in page, page.split("scan-heading")[1][:800]
     assert "锦江区</a>（1）" in page
+
+
+def test_a_restored_site_is_scanned_again(fixture_sites, db):
+    from tenants.signals import site_content_replaced
+
+    county = fixture_sites["county"]
+    plant(county)
+    with schema_context(county.schema):
+        site_content_replaced.send(sender=type(county.site), site=county.site)
+    assert Finding.objects.get(site=county.site).found == "中华人民共合国"
