@@ -34,7 +34,8 @@ class PageCheck:
 
 def check_texts(texts):
     """The check of [(label, text)]: every hit with where it is, and the texts' digest."""
-    hits = [(label, text, hit) for label, text in texts for hit in engine.check(text)]
+    checker = engine.current()  # the lists' version is looked up once, not per text
+    hits = [(label, text, hit) for label, text in texts for hit in checker.check(text)]
     return PageCheck(hits, digest(texts))
 
 
