@@ -44,8 +44,8 @@ class _DisclosureStandardPage(ColumnPage):
         context["clock"] = clock
         linked = [ColumnType.APPLICATION, ColumnType.DISCLOSURE_REPORT]
         links = dict(ColumnPage.objects.live().filter(column_type__in=linked).values_list("column_type", "url_path"))
-        context["application_url"] = path_on_site(links[ColumnType.APPLICATION]) if links.get("application") else ""
-        context["reports_url"] = path_on_site(links["disclosure_report"]) if links.get("disclosure_report") else ""
+        context["application_url"], context["reports_url"] = (
+            path_on_site(links[kind]) if kind in links else "" for kind in linked)
         site = getattr(request, "site_tenant", None)
         if site is not None:
             due = report_due(ReportKind.DISCLOSURE, site.level, timezone.localdate().year - 1)
