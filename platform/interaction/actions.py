@@ -120,7 +120,7 @@ def published_items(site, messages=None):
 def _passes(message, acting_user, confirm_reason):
     """The 错敏词 check of the exchange about to be published; a confirmed doubtful hit is audited."""
     result = check_texts(published_texts(message))
-    message.wording_held = result if held(result, confirm_reason) else None
+    message.wording_held = result if held(result, bool(confirm_reason.strip())) else None
     if result.serious:
         _audit(AuditAction.REFUSE_WORDING, message, acting_user, hits=result.summary(result.serious))
     elif result.doubtful and message.wording_held is None:

@@ -53,9 +53,10 @@ def check_page(page):
     return result
 
 
-def held(result, confirm_reason=""):
-    """Whether `result` keeps a text from going out: a serious hit always; a doubtful one without a reason."""
-    return bool(result.serious or (result.doubtful and not confirm_reason.strip()))
+def held(result, confirmed):
+    """Whether `result` keeps a text from going out: a serious hit always; a doubtful one unless an editor
+    confirmed it (`confirmed`: a reason given now, or a confirmation on record for this content)."""
+    return bool(result.serious or (result.doubtful and not confirmed))
 
 
 def is_confirmed(page_id, content_digest):

@@ -22,7 +22,7 @@ from tenants import audit
 from tenants.models import AuditAction, current_site
 
 from . import admin_views
-from .checks import check_page, hits_html, is_confirmed
+from .checks import check_page, held, hits_html, is_confirmed
 from .models import Finding, Kind
 
 GOING_OUT = ("action-publish", "action-submit", "action-restart-workflow")
@@ -59,7 +59,7 @@ def _check(request, instance, parent):
     if page is None:
         return
     result = check_page(page)
-    if result.serious or (result.doubtful and not is_confirmed(instance.pk, result.digest)):
+    if held(result, result.doubtful and is_confirmed(instance.pk, result.digest)):
         _hold(request, result)
 
 
