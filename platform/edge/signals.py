@@ -6,6 +6,7 @@ the commit (edge.purge).
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -42,6 +43,13 @@ def on_move(sender, instance, **kwargs):
 def on_view_restriction_change(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()
     purge.request_purge(current_site(), _paths(page) if page else ())
+
+
+@receiver(post_save)
+def on_site_setting_saved(sender, instance, **kwargs):
+    """A site setting (organiser, filing numbers, contact details) is on every page's furniture."""
+    if isinstance(instance, BaseSiteSetting):
+        purge.request_purge(current_site())
 
 
 @receiver(site_routing_changed)

@@ -185,3 +185,15 @@ def test_no_spelling_of_a_host_keeps_a_page_the_purge_would_miss(edge, county, s
         status, headers, _ = fetch(edge, host, "/xwdt/")
         assert status == 301 and headers["location"] == f"http://{county.host}/xwdt/"
         assert headers["x-cache"] == "MISS", "a redirect is not kept at the edge"
+
+
+def test_changing_a_sites_settings_purges_its_pages(county, settings, django_capture_on_commit_callbacks):
+    """The organiser, filing numbers and contacts are on every page's footer: a change must show at once."""
+    from columns.models import SiteSettings
+
+    unreachable_edge(settings)  # the purge is tried, fails, and is left for the retry job: visible as a row
+    with schema_context(county.schema), django_capture_on_commit_callbacks(execute=True):
+        site_settings = SiteSettings.objects.get()
+        site_settings.undertaker = "锦江区人民政府办公室（新）"
+        site_settings.save()
+    assert PendingPurge.objects.filter(host=county.host).exists()
