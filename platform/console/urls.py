@@ -17,6 +17,7 @@ from .views import (
     sites,
     staff,
     statistics,
+    tamper,
     two_factor,
     wording,
 )
@@ -61,6 +62,8 @@ urlpatterns = [
     path("wording/terms.csv", wording.export, name="wording_export"),
     path("wording/leaders/add/", wording.add_leader, name="wording_add_leader"),
     path("wording/leaders/<int:pk>/delete/", wording.remove_leader, name="wording_remove_leader"),
+    path("tamper/", tamper.incidents, name="tamper"),
+    path("tamper/<int:pk>/", tamper.incident, name="tamper_incident"),
     path("search-stats/", statistics.search_stats, name="search_stats"),
     path("analytics/", statistics.page_views, name="analytics"),
     path("distributions/", distributions.distributions, name="distributions"),

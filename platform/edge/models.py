@@ -23,3 +23,21 @@ class PendingPurge(models.Model):
 
     def __str__(self):
         return f"{self.host} ({self.attempts})"
+
+
+class PurgeMark(models.Model):
+    """When the platform last cleared a host at the edge (sent, whether or not it arrived).
+
+    The tamper probe (monitoring.tamper) reads it: an edge copy fetched before this moment may
+    be stale, not altered, and a difference it shows is explained.
+    """
+
+    host = models.CharField("域名", max_length=253, unique=True)
+    purged_at = models.DateTimeField("最近清除")
+
+    class Meta:
+        verbose_name = "缓存清除时间"
+        verbose_name_plural = "缓存清除时间"
+
+    def __str__(self):
+        return f"{self.host} {self.purged_at:%Y-%m-%d %H:%M:%S}"

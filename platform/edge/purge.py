@@ -24,7 +24,7 @@ from django.utils import timezone
 from wagtail.contrib.frontend_cache.utils import get_backends
 
 from .backends import PurgeFailed
-from .models import PendingPurge
+from .models import PendingPurge, PurgeMark
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
@@ -96,6 +96,11 @@ def purge_urls(urls, now=None):
 
     `now`: the time the retry job works at (rows due by then are settled by a success).
     """
+    hosts = {urlsplit(url).hostname for url in urls} - {None}
+    try:
+        mark(hosts, now or timezone.now())
+    except DatabaseError:
+        logger.exception("edge purge: could not mark %s as purged", sorted(hosts))
     failures = {}
     for name, backend in get_backends().items():
         try:
@@ -105,12 +110,22 @@ def purge_urls(urls, now=None):
         except Exception as exc:  # a backend's own bug must not undo a publish that has committed
             logger.exception("edge purge: backend %s failed", name)
             failures.update({urlsplit(url).hostname: f"{name}: {exc}" for url in urls})
-    hosts = {urlsplit(url).hostname for url in urls} - {None}
     try:
         _record(hosts, failures, now or timezone.now())
     except DatabaseError:
         logger.exception("edge purge: could not record the outcome for %s", sorted(hosts))
     return failures
+
+
+def mark(hosts, now):
+    """Note that `hosts` are purged as of `now`, before the purge is sent: should it fail or be slow,
+    a copy the edge still holds from before the change is older than the mark, and explained."""
+    for host in hosts:
+        PurgeMark.objects.update_or_create(host=host, defaults={"purged_at": now})
+
+
+def purged_at(host):
+    return PurgeMark.objects.filter(host=host).values_list("purged_at", flat=True).first()
 
 
 def _record(hosts, failures, now):

@@ -28,7 +28,7 @@ from tenants.models import require_schema
 from wording.models import Finding
 from wording.models import Kind as WordingKind
 
-from .models import BrokenLink, CrawlRun, ProbeDay
+from .models import BrokenLink, CrawlRun, ProbeDay, TamperIncident
 
 DEFAULT_THRESHOLDS = {
     "homepage_stale_days": 14,  # no new item on the home page for 2 weeks
@@ -92,6 +92,7 @@ def compute(site, now=None):
     indicators.append(_overdue_applications(base, timezone.localdate(now)))
     indicators.append(_disclosure_report(site, timezone.localdate(now)))
     indicators.append(_serious_errors(site, base))
+    indicators.append(_tamper(site))
     return [asdict(i) for i in indicators]
 
 
@@ -297,3 +298,14 @@ def _serious_errors(site, base):
                "note": f"{f.field}：“{f.found}”应为“{f.correct}”"} for f in findings]
     return Indicator("serious_errors", "严重错误", count, "处", 1, count >= 1, 0 if count else None, detail=detail,
                      note="按全省错敏词表检查已发布的内容（发布时及每日复查）")
+
+
+def _tamper(site):
+    """网页被篡改未处置 (monitoring.tamper): a veto while any incident is open, whether or not the edge copy
+    was restored; an administrator closes it in the console with what was done."""
+    incidents = list(TamperIncident.objects.filter(site=site, closed_at__isnull=True).order_by("opened_at")[:200])
+    detail = [{"title": i.url, "url": i.url, "admin_url": "",
+               "note": f"{timezone.localtime(i.opened_at):%Y-%m-%d %H:%M} 发现，{i.times_seen} 次；"
+                       + ("清除缓存后已恢复" if i.restored else "清除缓存后仍不一致")} for i in incidents]
+    return Indicator("tamper", "网页被篡改未处置", len(incidents), "起", 1, bool(incidents), 0 if incidents else None,
+                     detail=detail, note="公众收到的页面与平台发布的内容比对（每 5 分钟）；事件在控制台处置后解除")

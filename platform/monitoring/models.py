@@ -157,3 +157,59 @@ class TrackedApplication(models.Model):
 
     def __str__(self):
         return f"{self.site_id} {self.tracking_code}"
+
+
+class TamperWatch(models.Model):
+    """Where the tamper probe (monitoring.tamper) is in one site's pages: each run checks the home page,
+    the next columns after `column_cursor` and the next item after `item_cursor` (page ids in the
+    site's schema), so over the runs every column and item is fetched in turn."""
+
+    site = models.OneToOneField("tenants.GovSite", on_delete=models.CASCADE, related_name="tamper_watch")
+    column_cursor = models.PositiveIntegerField(default=0)
+    item_cursor = models.PositiveIntegerField(default=0)
+    last_run_at = models.DateTimeField("最近检测", null=True)
+    pages_checked = models.PositiveBigIntegerField("已检测页面数", default=0)
+    last_error = models.CharField("最近的问题", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "防篡改监测"
+        verbose_name_plural = "防篡改监测"
+
+    def __str__(self):
+        return f"{self.site_id} {self.pages_checked}"
+
+
+class TamperIncident(models.Model):
+    """A page citizens received that differs from what the platform published, with no publish to
+    explain it (monitoring.tamper). Open until an administrator closes it with a note: while any is
+    open the site fails the 安全 veto."""
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="tamper_incidents")
+    url = models.CharField("页面地址", max_length=600)
+    opened_at = models.DateTimeField("发现时间", auto_now_add=True, db_index=True)
+    last_seen_at = models.DateTimeField("最近一次发现")
+    times_seen = models.PositiveIntegerField("发现次数", default=1)
+    # What the platform renders (the app node, directly) and what came through the public address,
+    # both with the theme's dynamic parts taken out (monitoring.tamper.normalise), cut to a size.
+    expected = models.TextField("应为")
+    served = models.TextField("实际收到")
+    served_status = models.PositiveSmallIntegerField("实际状态码", null=True)
+    # After the edge copy was cleared and fetched again: did the public address serve the right page?
+    restored = models.BooleanField("清除缓存后已恢复", null=True)
+    alerted = models.PositiveIntegerField("已通知人数", default=0)
+    closed_at = models.DateTimeField("处置时间", null=True, blank=True)
+    closed_by = models.CharField("处置人", max_length=150, blank=True)
+    close_note = models.TextField("处置说明", blank=True)
+
+    class Meta:
+        verbose_name = "网页篡改事件"
+        verbose_name_plural = "网页篡改事件"
+        constraints = [models.UniqueConstraint(fields=["site", "url"], condition=models.Q(closed_at__isnull=True),
+                                               name="one_open_tamper_incident_per_page")]
+
+    def __str__(self):
+        return f"{self.site_id} {self.url}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None

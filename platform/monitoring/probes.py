@@ -73,6 +73,7 @@ class Answer:
     ms: int
     error: str = ""  # in plain words, for the dashboard: never an exception's own text
     location: str = ""
+    age: int = 0  # seconds the answer had been in a cache (its Age header), 0 when fresh
 
 
 INVALID = "地址无效"
@@ -82,12 +83,13 @@ TLS_FAILED = "加密连接（证书）错误"
 BAD_ANSWER = "应答无效"
 
 
-def request(url, method="GET", timeout=None, max_bytes=5_000_000, policy=None):
+def request(url, method="GET", timeout=None, max_bytes=5_000_000, policy=None, connect_to=None, headers=None):
     """One HTTP request to `url`; an Answer, never an exception.
 
     The whole answer must arrive within `timeout` seconds (a server that drips its answer is cut
     off then), a body longer than `max_bytes` is cut, and the address must pass `policy`
-    (monitoring.outbound) unless MONITORING_PROBE_CONNECT_TO sends the host elsewhere.
+    (monitoring.outbound) unless MONITORING_PROBE_CONNECT_TO, or `connect_to` (address, port),
+    sends the host elsewhere.
     """
     timeout = timeout or settings.MONITORING_PROBE_TIMEOUT_SECONDS
     started = time.monotonic()
@@ -104,7 +106,7 @@ def request(url, method="GET", timeout=None, max_bytes=5_000_000, policy=None):
             return failed(INVALID)
     except ValueError:  # http://[x, a port beyond 65535...
         return failed(INVALID)
-    redirected = _connect_to(host)
+    redirected = connect_to or _connect_to(host)
     try:
         addresses = [redirected] if redirected else (policy or Policy.for_run()).addresses(host, port)
     except Refused as exc:
@@ -119,10 +121,12 @@ def request(url, method="GET", timeout=None, max_bytes=5_000_000, policy=None):
         conn = (http.client.HTTPSConnection if secure else http.client.HTTPConnection)(host, port, timeout=timeout)
         conn.sock = raw
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request(method, path, headers={"Host": parts.netloc, "User-Agent": "govsites-monitor/1"})
+        sent = {"Host": parts.netloc, "User-Agent": "govsites-monitor/1", **(headers or {})}
+        conn.request(method, path, headers=sent)
         response = conn.getresponse()
         body = response.read(max_bytes) if method != "HEAD" else b""
         location = response.getheader("Location") or ""
+        age = response.getheader("Age") or "0"
         conn.close()
     except TimeoutError:
         return failed(TIMEOUT)
@@ -137,7 +141,7 @@ def request(url, method="GET", timeout=None, max_bytes=5_000_000, policy=None):
     ms = int((time.monotonic() - started) * 1000)
     if ms >= timeout * 1000:
         return Answer(None, b"", ms, TIMEOUT)
-    return Answer(response.status, body, ms, location=location)
+    return Answer(response.status, body, ms, location=location, age=int(age) if age.isdigit() else 0)
 
 
 def _open(addresses, timeout):

@@ -90,6 +90,11 @@ class AuditAction(models.TextChoices):
     REMOVE_LEADER = "remove_leader", "删除领导姓名职务"
     CONFIRM_WORDING = "confirm_wording", "确认疑似错误或个人信息后发布"
     REFUSE_WORDING = "refuse_wording", "因严重错误未能发布"
+    # 倒签 (policies.backdating): why a policy document's 发布日期 is earlier than its publication.
+    EXPLAIN_BACKDATE = "explain_backdate", "说明发布日期早于实际发布的原因"
+    # 网页防篡改 (monitoring.tamper): found by the probe, closed by an administrator.
+    TAMPER_DETECTED = "tamper_detected", "发现网页被篡改"
+    CLOSE_TAMPER_INCIDENT = "close_tamper_incident", "处置网页篡改事件"
     EXPORT_AUDIT = "export_audit", "导出审计记录"
     EXPORT_SITE_LIST = "export_site_list", "导出站点列表"
 

@@ -463,6 +463,12 @@ MONITORING_CRAWL_CONCURRENCY = int(env("MONITORING_CRAWL_CONCURRENCY", "8"))
 # External hosts the link checker leaves alone (comma-separated), e.g. where the checking host
 # has no route to them.
 MONITORING_CRAWL_SKIP_HOSTS = [h.strip() for h in env("MONITORING_CRAWL_SKIP_HOSTS", "").split(",") if h.strip()]
+# 网页防篡改 (monitoring.tamper): the app node the published pages are read from, directly (address:port,
+# the backend the edge itself uses: deploy/varnish/default.vcl); empty turns the probe off.
+TAMPER_ORIGIN = env("TAMPER_ORIGIN", "127.0.0.1:8000")
+# Column pages per site checked by each run besides the home page and one item: with the timer every
+# 5 minutes, a site's 40 columns come round in under an hour.
+TAMPER_COLUMNS_PER_RUN = int(env("TAMPER_COLUMNS_PER_RUN", "4"))
 # The syndication worker (manage.py syndication_worker) wakes on each distribution's NOTIFY;
 # it also looks every this many seconds, in case one came while it was restarting.
 SYNDICATION_POLL_SECONDS = int(env("SYNDICATION_POLL_SECONDS", "60"))

@@ -15,6 +15,8 @@ MONITORING_PROBE_CONNECT_TO = env(
     "MONITORING_PROBE_CONNECT_TO", f"*.{PLATFORM_DOMAIN_SUFFIX}=127.0.0.1:{PLATFORM_SITE_PORT},"
     f"{PLATFORM_DOMAIN_SUFFIX}=127.0.0.1:{PLATFORM_SITE_PORT}"
 )
+# No edge in development: the public copy and the published page both come from the dev server.
+TAMPER_ORIGIN = env("TAMPER_ORIGIN", f"127.0.0.1:{PLATFORM_SITE_PORT}")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Static files come straight from the apps (no collectstatic step outside production).
 STATIC_ROOT = None
