@@ -7,10 +7,14 @@
   the run has not done; a change of the lists asks for one (`request_run`).
 """
 
+import multiprocessing
 import traceback
 from dataclasses import dataclass
+from functools import partial
 
-from django.db import connection, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from wagtail.models import Page
@@ -19,7 +23,8 @@ from tenants.models import AuditAction, AuditEvent, GovSite, SiteStatus, require
 
 from . import engine
 from .models import Finding, Kind, ScanRun, SiteScan
-from .texts import page_texts
+from .normalise import fast
+from .texts import field_text, page_texts, text_fields
 
 # Callables (site) -> iterable of Item, registered by the apps whose content is published outside pages.
 SOURCES = []
@@ -74,20 +79,48 @@ def _findings(site, item, checker, accepted=frozenset()):
     return rows
 
 
-def items(site):
-    yield from (page_item(page) for page in Page.objects.live().filter(depth__gt=1).specific().iterator(1000))
-    for source in SOURCES:
-        yield from source(site)
+def page_items():
+    """(path, Item) of every live page below the root, as `page_item` of `.specific()` makes them, but one
+    query per page type for just the text columns, with no model instance per page."""
+    live = Page.objects.live().filter(depth__gt=1)
+    counts = live.order_by().values_list("content_type").annotate(n=Count("pk"))
+    for type_id, expected in counts:
+        # As `.specific()`: a type whose model is gone is read as a plain page.
+        model = ContentType.objects.get_for_id(type_id).model_class() or Page
+        read = 0
+        for path_item in _typed_items(model, model.objects.live().filter(depth__gt=1, content_type_id=type_id)):
+            read += 1
+            yield path_item
+        if read < expected:  # pages whose specific row is missing: read as plain pages, as `.specific()` does
+            orphans = live.filter(content_type_id=type_id).exclude(pk__in=model.objects.values("pk"))
+            yield from _typed_items(Page, orphans)
+
+
+def _typed_items(model, queryset):
+    fields = text_fields(model)
+    columns = ["pk", "title", "url_path", "path", *(field.name for field in fields)]
+    for pk, title, url_path, path, *values in queryset.values_list(*columns).iterator(1000):
+        texts = [(str(field.verbose_name), text) for field, value in zip(fields, values, strict=True)
+                 if (text := field_text(field, value)).strip()]
+        yield path, Item(title, page_path(url_path), texts, page_id=pk)
 
 
 def scan_site(site):
     """Replace `site`'s findings with a fresh scan; returns (items scanned, findings)."""
     require_schema(site)
     checker, accepted = engine.current(), confirmed(site)
-    rows, count = [], 0
-    for item in items(site):
+    count, found = 0, []
+    for path, item in page_items():
         count += 1
-        rows += _findings(site, item, checker, accepted)
+        rows = _findings(site, item, checker, accepted)
+        if rows:
+            found.append((path, rows))
+    found.sort(key=lambda entry: entry[0])  # tree order, as the pages are listed in the admin
+    rows = [row for _path, page_rows in found for row in page_rows]
+    for source in SOURCES:
+        for item in source(site):
+            count += 1
+            rows += _findings(site, item, checker, accepted)
     with transaction.atomic():
         Finding.objects.filter(site=site).delete()
         Finding.objects.bulk_create(rows, batch_size=1000)
@@ -120,38 +153,70 @@ def pending_run():
     return ScanRun.objects.filter(finished_at__isnull=True).order_by("requested_at").first()
 
 
-def run(scan_run, sites, *, progress=None, report=None):
+def run(scan_run, sites, *, progress=None, report=None, workers=1):
     """Scan the sites of `sites` that `scan_run` has not done; a failing site is reported and left for the
-    next resume, the others go on. Returns the sites that failed."""
+    next resume, the others go on. Returns the sites that failed.
+
+    With `workers` > 1, that many processes scan a site each at a time (the scan is CPU-bound Python), each
+    on its own connection: only what is committed is seen, so inside a transaction it stays one process."""
     if scan_run.started_at is None:
         scan_run.started_at = timezone.now()
     sites = list(sites)
     scan_run.sites_total = len(sites)
     scan_run.save(update_fields=["started_at", "sites_total"])
     done = set(scan_run.sites.values_list("site_id", flat=True))
-    failed = []
+    todo = []
     for site in sites:
         if site.pk in done:
             if progress:
                 progress(site)
-            continue
-        try:
-            # One site's failure rolls back only that site's work (its own savepoint) and is retried next run.
-            with transaction.atomic(), tenant_context(site):
-                count, found = scan_site(site)
-            SiteScan.objects.create(run=scan_run, site=site, items=count, findings=found)
-        except Exception:
+        else:
+            todo.append(site)
+    if workers > 1 and len(todo) > 1 and not connection.in_atomic_block:
+        outcomes = _in_processes(scan_run, todo, workers)
+    else:
+        outcomes = ((site, _scan_one(scan_run, site)) for site in todo)
+    failed = []
+    for site, error in outcomes:
+        if error is not None:
             failed.append(site)
             if report:
-                report(site, traceback.format_exc())
-        finally:
-            connection.set_schema_to_public()
-            if progress:
-                progress(site)
+                report(site, error)
+        if progress:
+            progress(site)
     if not failed:
         scan_run.finished_at = timezone.now()
         scan_run.save(update_fields=["finished_at"])
     return failed
+
+
+def _scan_one(scan_run, site):
+    """Scan one site and record it done in `scan_run`; None, or the traceback of its failure."""
+    try:
+        # One site's failure rolls back only that site's work (its own savepoint) and is retried next run.
+        with transaction.atomic(), tenant_context(site):
+            count, found = scan_site(site)
+        SiteScan.objects.create(run=scan_run, site=site, items=count, findings=found)
+    except Exception:
+        return traceback.format_exc()
+    finally:
+        connection.set_schema_to_public()
+    return None
+
+
+def _worker_scan(scan_run, site):
+    return site.pk, _scan_one(scan_run, site)
+
+
+def _in_processes(scan_run, sites, workers):
+    """(site, error) as each site's scan ends, `workers` forked processes scanning one site each at a time."""
+    engine.current()  # built once here: the forked processes share it (and the folding table) unchanged
+    fast("")
+    by_pk = {site.pk: site for site in sites}
+    connections.close_all()  # each process opens its own; a connection must not cross a fork
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for pk, error in pool.imap_unordered(partial(_worker_scan, scan_run), sites):
+            yield by_pk[pk], error
 
 
 def scanned_sites():

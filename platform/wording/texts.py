@@ -6,6 +6,7 @@ without the page types knowing about the check.
 
 import hashlib
 import html
+from functools import cache
 
 from django.db import models
 from django.utils.html import strip_tags
@@ -23,15 +24,28 @@ def plain(value):
     return html.unescape(strip_tags(str(value or "")))
 
 
-def _fields(instance):
-    for field in instance._meta.concrete_fields:
+@cache
+def text_fields(model):
+    """The fields of `model` whose text a reader reads, in the model's order."""
+    fields = []
+    for field in model._meta.concrete_fields:
         if field.name in SKIPPED or field.choices or isinstance(field, NOT_TEXT):
             continue
-        if isinstance(field, StreamField):
-            value = getattr(instance, field.name)
-            yield field, " ".join(str(t) for t in field.stream_block.get_searchable_content(value))
-        elif isinstance(field, TEXT_FIELDS) and field.editable:
-            yield field, plain(getattr(instance, field.name))
+        if isinstance(field, StreamField) or (isinstance(field, TEXT_FIELDS) and field.editable):
+            fields.append(field)
+    return fields
+
+
+def field_text(field, value):
+    """The text of one of `text_fields`' fields, from its value as the model holds it."""
+    if isinstance(field, StreamField):
+        return " ".join(str(t) for t in field.stream_block.get_searchable_content(value))
+    return plain(value)
+
+
+def _fields(instance):
+    for field in text_fields(type(instance)):
+        yield field, field_text(field, getattr(instance, field.name))
 
 
 def page_texts(page, children=True):

@@ -52,3 +52,16 @@ def test_personal_data_is_found_by_what_the_numbers_must_satisfy():
     assert kinds == ["resident_id", "mobile", "bank_card"] and is_resident_id("11010519491231002X")
     # A wrong check digit, an office landline and an ordinary long number are not personal data.
     assert checker.check("编号 110105194912310021，电话 028-86000000，文号 20250000000000000001") == []
+
+
+@pytest.mark.django_db
+def test_a_term_is_shown_where_the_text_has_it_when_a_character_folds_to_two():
+    """The check's quick folding and its careful one (for ㎡, ℡… that fold to two characters) place a hit
+    on the same characters of the editor's text."""
+    from wording.normalise import normalise
+
+    for text in ("面积１２０㎡，中 華人民共合國成立", "中华人民共合国；电话℡：（028）", "中华人民共合国🇨🇳万岁"):
+        assert engine._normalise(text) == normalise(text), text
+        [hit] = engine.check(text)
+        assert hit.found.replace(" ", "") in ("中華人民共合國", "中华人民共合国"), text
+        assert text[hit.start:hit.end] == hit.found
