@@ -24,6 +24,7 @@ from columns.models import HOME_BLOCK_TYPES, ColumnPage, ColumnType, HomePage, p
 from disclosure.models import Application
 from interaction.models import Message
 from library.models import PublishedReport, ReportKind, report_due
+from policies import backdating
 from tenants.models import require_schema
 from wording.models import Finding
 from wording.models import Kind as WordingKind
@@ -288,16 +289,20 @@ def _disclosure_report(site, today):
 
 
 def _serious_errors(site, base):
-    """严重错误 in what the site has published, as the latest 错敏词 scan found them (wording.Finding):
-    a veto from the first one, each listed with the words and the correct form."""
+    """严重错误 in what the site has published: what the latest 错敏词 scan found (wording.Finding), each
+    with the words and the correct form, and back-dated policy documents (倒签, policies.backdating).
+    A veto from the first one."""
     serious = Finding.objects.filter(site=site, kind=WordingKind.SERIOUS)
     findings = list(serious.order_by("title", "pk")[:200])
     count = serious.count() if len(findings) == 200 else len(findings)
     detail = [{"title": f.title, "url": base + f.url if f.url else "",
                "admin_url": f"{base}/admin/pages/{f.page_id}/edit/" if f.page_id else f"{base}/admin/wording/",
                "note": f"{f.field}：“{f.found}”应为“{f.correct}”"} for f in findings]
+    backdated, backdated_detail = backdating.drill_down(base)
+    count += backdated
+    detail += backdated_detail
     return Indicator("serious_errors", "严重错误", count, "处", 1, count >= 1, 0 if count else None, detail=detail,
-                     note="按全省错敏词表检查已发布的内容（发布时及每日复查）")
+                     note="按全省错敏词表检查已发布的内容（发布时及每日复查），以及发布日期早于实际发布的政策文件（倒签）")
 
 
 def _tamper(site):

@@ -58,6 +58,11 @@ class PolicyDocumentPage(Page):
     document_number_normalised = models.CharField("规范化发文字号", max_length=50, blank=True, editable=False)
     written_date = models.DateField("成文日期", null=True)
     published_date = models.DateField("发布日期", null=True, default=timezone.localdate)
+    backdate_reason = models.CharField(
+        "发布日期早于实际发布的说明", max_length=500, blank=True,
+        help_text="发布日期比本站实际发布早一天以上的，须写明原因（例如纸质文件已于该日印发），"
+                  "否则不能发布，已发布的列为“倒签”严重错误待核查",
+    )
     validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.IN_FORCE)
     validity_changed_date = models.DateField(
         "修订或废止日期", null=True, blank=True, help_text="有效性为“已修订”或“已废止”时必填"
@@ -76,6 +81,7 @@ class PolicyDocumentPage(Page):
                 FieldRowPanel([FieldPanel("index_number"), FieldPanel("topic"), FieldPanel("document_kind")]),
                 FieldRowPanel([FieldPanel("issuing_organ"), FieldPanel("document_number")]),
                 FieldRowPanel([FieldPanel("written_date"), FieldPanel("published_date")]),
+                FieldPanel("backdate_reason"),
                 FieldPanel("keywords"),
             ],
             heading="信息公开元数据",

@@ -2,6 +2,7 @@
 
 import html
 
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from policies.models import PolicyDocumentPage, PolicyInterpretationPage
@@ -16,7 +17,7 @@ POLICY = {
     "issuing_organ": "锦江区人民政府",
     "document_number": "锦府发〔2025〕1号",
     "written_date": "2025-03-01",
-    "published_date": "2025-03-05",
+    "published_date": timezone.localdate().isoformat(),  # today: an earlier date needs a reason (倒签)
 }
 
 
