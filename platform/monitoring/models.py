@@ -213,3 +213,22 @@ class TamperIncident(models.Model):
     @property
     def is_open(self):
         return self.closed_at is None
+
+
+class TamperPage(models.Model):
+    """What the platform last rendered for one page the tamper probe checks (monitoring.tamper): the digest
+    of the page as compared, and when it was read from the app node. While no purge of the site came
+    after `verified_at`, a public copy with this digest is the published page and the app is not asked."""
+
+    site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="tamper_pages")
+    url = models.CharField("页面地址", max_length=600)
+    digest = models.CharField(max_length=64)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "防篡改基准"
+        verbose_name_plural = "防篡改基准"
+        constraints = [models.UniqueConstraint(fields=["site", "url"], name="one_tamper_baseline_per_page")]
+
+    def __str__(self):
+        return self.url

@@ -197,3 +197,20 @@ def test_changing_a_sites_settings_purges_its_pages(county, settings, django_cap
         site_settings.undertaker = "锦江区人民政府办公室（新）"
         site_settings.save()
     assert PendingPurge.objects.filter(host=county.host).exists()
+
+
+def test_purge_edge_clears_every_site_after_an_upgrade_and_names_a_wrong_code(county, city, settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    edge_port = free_port()
+    settings.WAGTAILFRONTENDCACHE = {"edge": {
+        "BACKEND": "edge.backends.HostBanBackend", "LOCATIONS": [f"http://127.0.0.1:{edge_port}"], "TIMEOUT": 1,
+    }}
+    with pytest.raises(CommandError, match="999999"):
+        call_command("purge_edge", "--site", "999999")
+    started = timezone.now()
+    with varnish_server(tmp_path / "varnish", backend_port=free_port(), port=edge_port):
+        call_command("purge_edge")
+    assert not PendingPurge.objects.exists()
+    for site in (county, city):  # marked: the tamper probe reads older copies as stale, not as defaced
+        assert purge.purged_at(site.host) >= started
