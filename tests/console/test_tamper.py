@@ -35,7 +35,7 @@ def test_an_incident_is_shown_with_its_difference_and_closed_with_a_note(console
     assert closed.status_code == 302
     incident.refresh_from_db()
     assert not incident.is_open and incident.closed_by == "console-admin"
-    event = AuditEvent.objects.get(action=AuditAction.CLOSE_TAMPER_INCIDENT)
+    event = AuditEvent.objects.get(action=AuditAction.CLOSE_TAMPER_INCIDENT, detail__incident=incident.pk)
     assert event.site_id == county.site.pk and "缓存被污染" in event.detail["note"]
     after = SiteHealth.objects.get(site=county.site).indicator("tamper")
     assert not after["vetoed"], "the veto stays after the incident was closed"

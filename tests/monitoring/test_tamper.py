@@ -146,7 +146,7 @@ def test_a_defaced_edge_copy_raises_an_incident_in_one_run_and_is_restored(probe
     # Alerted at once, and the dashboard vetoes the site.
     assert len(mailoutbox) == 1 and "网页被篡改" in mailoutbox[0].subject
     assert security_admin.email in mailoutbox[0].to and incident.alerted == len(mailoutbox[0].to)
-    assert AuditEvent.objects.filter(action=AuditAction.TAMPER_DETECTED, site=county.site).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.TAMPER_DETECTED, detail__incident=incident.pk).exists()
     tamper_indicator = SiteHealth.objects.get(site=county.site).indicator("tamper")
     assert tamper_indicator["vetoed"] and tamper_indicator["value"] == 1
 
