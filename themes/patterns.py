@@ -75,6 +75,9 @@ PATTERNS = (
         "settings": SETTINGS, "site_code": "5101040001", "sitemap_url": "/sitemap/", "feed_url": "/rss.xml",
         "error_report_url": "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=5101040001",
     }),
+    _component("correction-link", "本页纠错入口：打开本站纠错表单，带上本页地址", {
+        "url": "/xwdt/a-1/", "form_url": "/jiucuo/",
+    }),
     _component("mark-slot", "党政机关网站标识占位（不得复制官方标识）", {}),
     _component("list", "信息列表：标题与发布时间（YYYY-MM-DD HH:MM）", {"items": NEWS}),
     _component("column-block", "首页栏目区块", {

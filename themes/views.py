@@ -11,8 +11,9 @@ from django.shortcuts import render
 from . import patterns
 from .palettes import DEFAULT_PALETTE, css_variables, get_palette
 
-# Search results and the editors' admin are not worth a crawler's time.
-ROBOTS_DISALLOW = ("/admin/", "/search/")
+# Search results, the editors' admin and the 纠错 form (one per page, each with a captcha) are not worth
+# a crawler's time.
+ROBOTS_DISALLOW = ("/admin/", "/search/", "/jiucuo/")
 
 
 def robots_txt(request):

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from analytics.views import beacon
+from interaction import error_reports
 from reports.urls import disclosure_urlpatterns as disclosure_reports_urls
 from search.views import search
 from tenants.two_factor_views import SettingsView as TwoFactorSettingsView
@@ -25,6 +26,9 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     # The page-view beacon (analytics): no cookie, no personal data, counters per page and day.
     path("_count/<int:page_id>/", beacon, name="count_view"),
+    # 纠错: the public's error report about a page (every page links here with its address), and its look-up.
+    path("jiucuo/", error_reports.report, name="error_report"),
+    path("jiucuo/query/", error_reports.query, name="error_report_query"),
     # Chinese search over this site, the sites below it, or the whole province.
     path("search/", search, name="site_search"),
     # 年度报表汇总: the annual reports of this site and the sites below it (sites with sites below only).

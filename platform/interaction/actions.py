@@ -17,7 +17,7 @@ from tenants.models import AuditAction
 from wording.checks import check_texts, held
 from wording.scan import Item, page_path
 
-from .models.messages import Message, Status, attachment_path, random_code
+from .models.messages import Category, Message, Status, attachment_path, random_code
 from .sanitise import one_line, plain_text, reply_html
 from .storage import PrivateSiteStorage, free_name, save_after_commit
 
@@ -43,10 +43,7 @@ def submit_message(mailbox, data, *, received_at=None):
         phone=data.get("phone", ""), email=data.get("email", ""), allow_public=bool(data.get("allow_public")),
         attachment_name=one_line(attachment.name)[:255] if attachment else "",
     )
-    for _ in range(5):  # a tracking code collision is astronomically rare; retry rather than fail
-        if not Message.objects.filter(tracking_code=message.tracking_code).exists():
-            break
-        message.tracking_code = message.tracking_code[:8] + random_code(6)
+    _unique_code(message)
     if attachment:
         storage = PrivateSiteStorage(schema=connection.schema_name)
         message.attachment.name = free_name(storage, lambda: attachment_path(message, attachment.name))
@@ -54,6 +51,32 @@ def submit_message(mailbox, data, *, received_at=None):
     if attachment:
         save_after_commit(storage, message.attachment.name, attachment)
     return message, password
+
+
+def submit_error_report(data, *, received_at=None):
+    """Store a citizen's error report (纠错) about a page of this site; return it and its query password.
+
+    `data`: page_url (a path on this site, checked by the caller), page_title, body, phone, email.
+    As with a message, the caller commits before showing the code. Its deadline is the region's for
+    error reports (INTERACTION_ERROR_REPORT_WORKING_DAYS), not a mailbox's.
+    """
+    password = random_code(8)
+    message = Message.new(
+        reply_days=settings.INTERACTION_ERROR_REPORT_WORKING_DAYS, password=password, received_at=received_at,
+        category=Category.ERROR_REPORT, page_url=data["page_url"],
+        subject=one_line(f"纠错：{data.get('page_title') or data['page_url']}")[:100], body=data["body"],
+        phone=data.get("phone", ""), email=data.get("email", ""), allow_public=False,
+    )
+    _unique_code(message)
+    message.save()
+    return message, password
+
+
+def _unique_code(message):
+    for _ in range(5):  # a tracking code collision is astronomically rare; retry rather than fail
+        if not Message.objects.filter(tracking_code=message.tracking_code).exists():
+            return
+        message.tracking_code = message.tracking_code[:8] + random_code(6)
 
 
 def _require(message, *statuses):

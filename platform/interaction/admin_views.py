@@ -22,7 +22,7 @@ from wording.checks import hits_html
 
 from . import actions, privacy
 from .forms import AssignForm, InvalidForm, ReplyForm
-from .models import ConsultationPage, Message, Status, statistics
+from .models import Category, ConsultationPage, Message, Status, statistics
 
 PERMISSION = "interaction.handle_message"
 INBOX_PAGE_SIZE = 30
@@ -40,7 +40,11 @@ FILTERS = {
 def inbox(request):
     today = timezone.localdate()
     current = request.GET.get("filter") if request.GET.get("filter") in FILTERS else "open"
-    queryset = FILTERS[current][1](Message.objects.all(), today).inbox_order(today).select_related("assignee")
+    category = request.GET.get("category") if request.GET.get("category") in Category.values else ""
+    queryset = FILTERS[current][1](Message.objects.all(), today)
+    if category:
+        queryset = queryset.filter(category=category)
+    queryset = queryset.inbox_order(today).select_related("assignee")
     paginator = Paginator(queryset, INBOX_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("p"))
     for message in page_obj:
@@ -51,6 +55,8 @@ def inbox(request):
     return render(request, "interaction/admin/inbox.html", {
         "page_obj": page_obj, "paginator": paginator, "filters": [(k, v[0]) for k, v in FILTERS.items()],
         "current": current, "counts": counts, "stats": statistics(Message.objects.all()),
+        "categories": Category.choices, "category": category,
+        "open_error_reports": Message.objects.error_reports().open().count(),
     })
 
 

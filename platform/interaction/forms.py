@@ -4,13 +4,15 @@ from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import validators
 from django.core.exceptions import ValidationError
 from wagtail.admin.rich_text import DraftailRichTextArea
 
 from columns.uploads import UploadRefused
 from columns.uploads import check as check_upload
 
-from .models import Category, InvalidReason
+from .models import InvalidReason
+from .models.messages import MAILBOX_CATEGORIES
 from .sanitise import one_line, plain_text
 
 # What a citizen may attach, checked by content (columns.uploads): PDF, JPG/PNG, Word (DOC, DOCX, WPS).
@@ -34,7 +36,7 @@ def captcha_field():
 
 
 class MessageForm(forms.Form):
-    category = forms.ChoiceField(label="留言类别", choices=Category.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(label="留言类别", choices=MAILBOX_CATEGORIES, widget=forms.RadioSelect)
     subject = forms.CharField(label="主题", max_length=100)
     body = forms.CharField(
         label="留言内容", widget=forms.Textarea(attrs={"rows": 8}),
@@ -92,6 +94,58 @@ class MessageForm(forms.Form):
         if not cleaned.get("phone") and not cleaned.get("email") and not typed_contact:
             self.add_error("phone", "电话和电子邮箱至少填写一项，以便答复您")
         return cleaned
+
+
+class ErrorReportForm(forms.Form):
+    """纠错: the page (its address, checked by `find_page`), what is wrong, an optional contact, the captcha.
+
+    `find_page(address)` returns the page reported (its `path` and `title`) or raises ValidationError.
+    """
+
+    url = forms.CharField(
+        label="出错页面地址", max_length=500, help_text="出错信息所在页面的网址",
+        error_messages={"required": "请填写出错页面的网址"},
+    )
+    body = forms.CharField(
+        label="错误内容", widget=forms.Textarea(attrs={"rows": 6}), max_length=settings.INTERACTION_BODY_MAX_CHARS,
+        help_text=f"请写明哪里有错、应当怎样改正，不超过 {settings.INTERACTION_BODY_MAX_CHARS} 字",
+        error_messages={"required": "请写明哪里有错"},
+    )
+    contact = forms.CharField(
+        label="联系方式（选填）", max_length=100, required=False,
+        help_text="电话或电子邮箱，便于答复您，不会公开",
+    )
+    captcha = captcha_field()
+
+    def __init__(self, *args, find_page, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.find_page = find_page
+        self.page = None
+
+    def clean_url(self):
+        self.page = self.find_page(self.cleaned_data["url"].strip())
+        return self.page.path
+
+    def clean_body(self):
+        body = plain_text(self.cleaned_data["body"])
+        if len(body) < 5:
+            raise ValidationError("请写清楚哪里有错（至少 5 个字）")
+        return body
+
+    def clean_contact(self):
+        """{"phone": ..., "email": ...}: an address with @ is an e-mail address, anything else a phone number."""
+        contact = one_line(self.cleaned_data["contact"])
+        if not contact:
+            return {}
+        if "@" in contact:
+            try:
+                validators.validate_email(contact)
+            except ValidationError:
+                raise ValidationError("请填写有效的电子邮箱或电话号码") from None
+            return {"email": contact}
+        if not set(contact) <= PHONE_CHARS or sum(c.isdigit() for c in contact) < 7 or len(contact) > 30:
+            raise ValidationError("请填写有效的电话号码或电子邮箱")
+        return {"phone": contact}
 
 
 class LookupForm(forms.Form):

@@ -18,7 +18,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
@@ -27,7 +28,7 @@ from analytics.counting import fold
 from analytics.models import SiteViewDay
 from columns.models import ArticlePage, ColumnPage, ColumnType
 from interaction.models import ConsultationPage, Feedback, Message
-from interaction.models.messages import ANSWERED_STATUSES
+from interaction.models.messages import ANSWERED_STATUSES, OPEN_STATUSES
 from monitoring.models import ProbeDay
 from policies.choices import InterpretationKind
 from policies.models import PolicyDocumentPage, PolicyInterpretationPage
@@ -109,13 +110,26 @@ SECTIONS = (
         entered("cases_total", "办件量", DECIMAL, "万件"),
     )),
     ("互动交流", (
-        counted("messages_received", "收到留言数量", COUNT, "条", "本年度收到的有效留言（不含无效留言）"),
+        counted("messages_received", "收到留言数量", COUNT, "条", "本年度收到的有效留言（不含无效留言和网民纠错）"),
         counted("messages_answered", "办结留言数量", COUNT, "条", "本年度收到且已答复或办结的有效留言"),
         counted(
             "reply_days_average", "留言平均办理时间", DECIMAL, "个工作日",
             "以上已答复留言从收到到答复的工作日数的平均值",
         ),
         counted("messages_public", "公开答复数量", COUNT, "条", "以上留言中公开答复的数量"),
+        # The wording of the national 监管年度报表's 网民留言办理 rows, for the site's own 纠错 entry.
+        counted(
+            "error_reports_received", "网民找错：收到留言数量", COUNT, "条",
+            "本年度通过各页面“纠错”收到的有效纠错信息（不含无效）",
+        ),
+        counted(
+            "error_reports_on_time", "其中：按期办结数量", COUNT, "条",
+            "以上纠错信息在处理期限（工作日）内答复的",
+        ),
+        counted(
+            "error_reports_late", "其中：未按期办结数量", COUNT, "条",
+            "以上纠错信息超过处理期限才答复的，以及统计时已超期仍未答复的",
+        ),
         counted("consultations", "征集调查期数", COUNT, "期", "本年度开始征集的征集调查"),
         counted("consultation_feedback", "收到意见数量", COUNT, "条", "以上征集调查收到的意见"),
         counted("consultations_results", "公布调查结果期数", COUNT, "期", "以上征集调查中已发布意见采纳情况的"),
@@ -272,9 +286,17 @@ def _services(end):
 
 
 def _interaction(start, end):
-    messages = Message.objects.valid().filter(received_at__gte=start, received_at__lt=end)
+    received = Message.objects.valid().filter(received_at__gte=start, received_at__lt=end)
+    messages = received.letters()
     answered = Q(status__in=ANSWERED_STATUSES, replied_at__isnull=False)
-    figures = messages.aggregate(
+    replied_on = TruncDate("replied_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
+    figures = received.error_reports().annotate(replied_on=replied_on).aggregate(
+        error_reports_received=Count("pk"),
+        error_reports_on_time=Count("pk", filter=answered & Q(replied_on__lte=F("due_date"))),
+        error_reports_late=Count("pk", filter=(answered & Q(replied_on__gt=F("due_date"))) | Q(
+            status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())),
+    )
+    figures |= messages.aggregate(
         messages_received=Count("pk"),
         messages_answered=Count("pk", filter=answered),
         reply_days_average=Avg("reply_working_days", filter=answered),

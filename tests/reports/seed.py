@@ -91,6 +91,16 @@ def seed_year():
     message(mailbox, at(2025, 7, 1), status=Status.INVALID)
     message(mailbox, at(2024, 12, 31, 23, 0))
     message(mailbox, at(2025, 12, 31, 23, 30))
+    # Error reports (纠错, 3 working days): received in 2025 are e1–e3; e1 answered in time, e2 a week late,
+    # e3 never answered (overdue now); e4 invalid; e5 of 2024. None is counted among the messages above.
+    message(None, at(2025, 4, 7), category="error_report", reply_days=3, status=Status.REPLIED,
+            replied_at=at(2025, 4, 10, 17))
+    message(None, at(2025, 4, 7), category="error_report", reply_days=3, status=Status.CLOSED,
+            replied_at=at(2025, 4, 17))
+    message(None, at(2025, 9, 1), category="error_report", reply_days=3)
+    message(None, at(2025, 9, 2), category="error_report", reply_days=3, status=Status.INVALID)
+    message(None, at(2024, 12, 30), category="error_report", reply_days=3, status=Status.REPLIED,
+            replied_at=at(2024, 12, 31))
 
     return {
         "info_total": 12, "info_about": 1, "info_news": 3, "info_notice": 2, "info_disclosure": 2, "info_policy": 2,
@@ -100,14 +110,16 @@ def seed_year():
         "interpretations_video": 0,
         "service_items": 2, "service_items_online": 1,
         "messages_received": 4, "messages_answered": 2, "reply_days_average": 3.5, "messages_public": 1,
+        "error_reports_received": 3, "error_reports_on_time": 1, "error_reports_late": 2,
         "consultations": 1, "consultation_feedback": 2, "consultations_results": 1,
         "search_service": True, "accessibility": True,
     }
 
 
-def message(mailbox, received_at, *, status=Status.NEW, replied_at=None, public=False):
+def message(mailbox, received_at, *, status=Status.NEW, replied_at=None, public=False, category="enquiry",
+            reply_days=15):
     msg = Message.new(
-        reply_days=15, password="query-pass", received_at=received_at, mailbox=mailbox, category="enquiry",
+        reply_days=reply_days, password="query-pass", received_at=received_at, mailbox=mailbox, category=category,
         subject=f"留言 {received_at:%Y-%m-%d %H:%M}", body="内容",
     )
     msg.status = status

@@ -500,6 +500,8 @@ DISCLOSURE_PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 # Default reply deadline of a new mailbox, in working days; each mailbox page can choose 3, 7 or 15.
 INTERACTION_REPLY_WORKING_DAYS = int(env("INTERACTION_REPLY_WORKING_DAYS", "15"))
+# Reply deadline of an error report (纠错) from a page's 纠错 link, in working days: regional, 3 by default.
+INTERACTION_ERROR_REPORT_WORKING_DAYS = int(env("INTERACTION_ERROR_REPORT_WORKING_DAYS", "3"))
 # A message turns amber in the inbox when this many working days or fewer are left.
 INTERACTION_DUE_SOON_WORKING_DAYS = 2
 # Years after which a handled message's and a closed consultation's personal data (name, phone, e-mail,

@@ -1,7 +1,9 @@
-"""Citizen messages (领导信箱 / 咨询 / 投诉 / 建议) and the mailbox page that receives them.
+"""Citizen messages (领导信箱 / 咨询 / 投诉 / 建议), and the public's error reports (纠错) about a page.
 
 A message lives in its site's schema. It is committed before the citizen sees its
-tracking code; its reply deadline in working days is fixed when it arrives.
+tracking code; its reply deadline in working days is fixed when it arrives. An error report
+is a message of its own category, sent from any page's 纠错 link rather than to a mailbox:
+it carries the page's address and the region's shorter deadline, and is handled in the same inbox.
 """
 
 import hashlib
@@ -25,6 +27,11 @@ class Category(models.TextChoices):
     ENQUIRY = "enquiry", "咨询"
     COMPLAINT = "complaint", "投诉"
     SUGGESTION = "suggestion", "建议"
+    ERROR_REPORT = "error_report", "纠错"
+
+
+# What a citizen chooses from in a mailbox; error reports come through the 纠错 form only.
+MAILBOX_CATEGORIES = [(value, label) for value, label in Category.choices if value != Category.ERROR_REPORT]
 
 
 class Status(models.TextChoices):
@@ -70,6 +77,13 @@ class MessageQuerySet(models.QuerySet):
     def valid(self):
         return self.exclude(status=Status.INVALID)
 
+    def error_reports(self):
+        return self.filter(category=Category.ERROR_REPORT)
+
+    def letters(self):
+        """Messages written to a mailbox: everything but error reports."""
+        return self.exclude(category=Category.ERROR_REPORT)
+
     def public(self):
         """What the public list shows: answered, published by an editor, and allowed by the citizen."""
         return self.answered().filter(is_published=True, allow_public=True)
@@ -108,6 +122,8 @@ class Message(models.Model):
     allow_public = models.BooleanField("同意公开", default=False)
     attachment = models.FileField("附件", upload_to=attachment_path, storage=PrivateSiteStorage(), blank=True)
     attachment_name = models.CharField("附件原名", max_length=255, blank=True)
+    # An error report's page: the path on this site the citizen reported (kept as sent, even if the page moves).
+    page_url = models.CharField("出错页面", max_length=500, blank=True)
 
     received_at = models.DateTimeField("收到时间", default=timezone.now, db_index=True)
     reply_days = models.PositiveSmallIntegerField("办理时限（工作日）")
@@ -176,6 +192,10 @@ class Message(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_error_report(self):
+        return self.category == Category.ERROR_REPORT
 
     def working_days_left(self, today=None):
         """Working days from today to the deadline (0: due today; negative: overdue by that many)."""
