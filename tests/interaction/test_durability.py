@@ -145,3 +145,29 @@ def test_every_code_a_citizen_saw_survives_killing_the_server(fixture_sites, tmp
             assert subject not in stored or len(stored[subject]) == 14
     finally:
         clear_messages(county.schema)
+
+
+class ErrorReporter(Citizen):
+    """Sends 纠错 reports about the home page; what it is told is wrong names the report."""
+
+    form_path = "/jiucuo/?url=/"
+
+    def fields(self, subject):
+        return {"url": "/", "body": f"{subject}：首页有错字", "captcha_0": "k", "captcha_1": "PASSED"}
+
+
+def stored_error_reports(schema):
+    with raw_connection() as conn:
+        rows = conn.execute(
+            f"SELECT body, tracking_code FROM \"{schema}\".interaction_message WHERE category = 'error_report'"  # noqa: S608
+        )
+        return {body.removesuffix("：首页有错字"): code for body, code in rows.fetchall()}
+
+
+def test_every_code_an_error_reporter_saw_survives_killing_the_server(fixture_sites, tmp_path):
+    county = fixture_sites["county"]
+    clear_messages(county.schema)
+    try:
+        kill_mid_submission(county, tmp_path, ErrorReporter, lambda: stored_error_reports(county.schema))
+    finally:
+        clear_messages(county.schema)
