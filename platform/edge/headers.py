@@ -8,6 +8,9 @@ CSRF token in it, outside the admin. It then gets
 
 and loses `Vary: Cookie` (the edge strips cookies from such requests; a visitor with
 a session cookie is never served from the cache, see deploy/varnish/default.vcl).
+A view whose page changes by itself at a known moment (a consultation opening) sets
+`response.edge_max_age` to the seconds until then: the edge keeps it no longer (not at all
+below one second).
 Browsers keep it briefly (they cannot be purged); the edge keeps it until a purge
 (edge.purge) or the shared max-age, whichever comes first. Everything else is
 `private, no-cache` unless the view said otherwise. The edge caches nothing that
@@ -50,10 +53,10 @@ class EdgeCacheHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if is_cacheable(request, response):
-            response["Cache-Control"] = (
-                f"public, max-age={settings.EDGE_CACHE_BROWSER_MAX_AGE}, s-maxage={settings.EDGE_CACHE_SHARED_MAX_AGE}"
-            )
+        shared = min(settings.EDGE_CACHE_SHARED_MAX_AGE, int(getattr(response, "edge_max_age", 1 << 31)))
+        if shared > 0 and is_cacheable(request, response):
+            browser = min(settings.EDGE_CACHE_BROWSER_MAX_AGE, shared)
+            response["Cache-Control"] = f"public, max-age={browser}, s-maxage={shared}"
             _vary_without_cookie(response)
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)

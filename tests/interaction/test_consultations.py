@@ -153,3 +153,20 @@ def test_feedback_stays_within_its_site(county, city):
     city_admin = city.admin_client()
     assert "只给锦江区的意见" not in city_admin.get(f"/admin/messages/consultations/{page.pk}/").text
     assert city.client().get(URL).status_code == 404
+
+
+def test_an_upcoming_consultation_is_kept_at_the_edge_no_longer_than_until_it_opens(county):
+    """Cached as "尚未开始" for the full edge lifetime, the page would hide the form for minutes after
+    the opening time (and show the tamper probe a difference no publish explains)."""
+    now = timezone.now()
+    make_consultation(county, opens_in_days=100 / 86400)  # opens in 100 seconds
+    soon = county.client().get(URL)
+    assert soon.status_code == 200 and "尚未开始" in soon.content.decode()
+    seconds = int(soon["Cache-Control"].rsplit("s-maxage=", 1)[1])
+    assert 0 < seconds <= 100 - (timezone.now() - now).total_seconds() + 1, soon["Cache-Control"]
+    with schema_context(county.schema):
+        ConsultationPage.objects.filter(slug="park").update(opens_at=now + timedelta(days=2))
+    assert county.client().get(URL)["Cache-Control"] == "public, max-age=0, s-maxage=600"
+    with schema_context(county.schema):
+        ConsultationPage.objects.filter(slug="park").update(opens_at=now + timedelta(milliseconds=300))
+    assert "s-maxage" not in county.client().get(URL)["Cache-Control"], "opening within the second: not kept"

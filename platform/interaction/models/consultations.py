@@ -84,6 +84,8 @@ class ConsultationPage(RoutablePageMixin, Page):
         }, status=status)
         if state == ConsultationState.OPEN:
             add_never_cache_headers(response)  # the form carries a CSRF token and a captcha
+        elif state == ConsultationState.UPCOMING:  # the form must be there from the opening time (edge.headers)
+            response.edge_max_age = (self.opens_at - timezone.now()).total_seconds()
         return response
 
     @path("")
