@@ -33,8 +33,9 @@ from .probes import INVALID, request, status_error
 logger = logging.getLogger(__name__)
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "#")
-# Addresses of a site that are not pages to crawl: never followed (the admin, searches, captchas)...
-SKIPPED_PATHS = ("/admin/", "/search/", "/captcha/")
+# Addresses of a site that are not pages to crawl: never followed (the admin, searches, captchas, the
+# 纠错 form every page links)...
+SKIPPED_PATHS = ("/admin/", "/search/", "/captcha/", "/jiucuo/")
 # ...and files, checked like external links (HEAD) but not read as pages.
 FILE_PATHS = ("/documents/", "/media/", "/static/")
 

@@ -33,7 +33,8 @@ def linked_article(fixture_sites, django_db_blocker):
 
 def test_the_crawler_finds_the_broken_links_and_only_those(linked_article, db, settings, tmp_path):
     county = linked_article
-    with gunicorn_server(tmp_path / "gunicorn.log") as server:
+    access_log = tmp_path / "access.log"
+    with gunicorn_server(tmp_path / "gunicorn.log", GUNICORN_ACCESSLOG=str(access_log)) as server:
         settings.MONITORING_PROBE_TIMEOUT_SECONDS = 2
         settings.MONITORING_CRAWL_DELAY_SECONDS = 0
         settings.MONITORING_CRAWL_SKIP_HOSTS = ["beian.miit.gov.cn"]  # the footer's filing link: no Internet here
@@ -46,6 +47,8 @@ def test_the_crawler_finds_the_broken_links_and_only_those(linked_article, db, s
         ("http://dead.example.test/report.pdf", "/xwdt/links-sample/"),
     }
     assert result.pages >= 10, "the crawl followed the site's own links"
+    # Every page links its 纠错 form: a form (with a captcha made for each fetch), not a page to check.
+    assert "/jiucuo/" not in access_log.read_text()
     assert BrokenLink.objects.filter(site=county.site).count() == 2
     run = CrawlRun.objects.get(site=county.site)
     assert run.broken == 2 and run.checked > run.pages
