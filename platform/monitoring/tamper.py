@@ -302,6 +302,26 @@ def diff(incident):
 
 # --- a run --------------------------------------------------------------------------------
 
+def _check_site(site, urls, pool, policy):
+    """Check `urls` of `site`; returns [(url, outcome, why it could not be read or "")]."""
+    known = baselines(site, urls)
+    checks = list(pool.map(lambda url: compare(site, url, known.get(url), policy), urls))
+    connection.set_schema_to_public()
+    settled = [settle(check, policy) for check in checks]
+    remember(site, [(check.url, page_digest, check.published_at)
+                    for check, (_outcome, page_digest) in zip(checks, settled, strict=True) if page_digest])
+    if any(outcome == "incident" for outcome, _digest in settled):
+        health.refresh(site)  # the 安全 veto on the dashboard now, not at the next computation
+    return [(check.url, outcome, _unreadable_because(check) if outcome == "unreadable" else "")
+            for check, (outcome, _digest) in zip(checks, settled, strict=True)]
+
+
+def _unreadable_because(check):
+    if check.public.error:
+        return f"公网：{check.public.error}"
+    return f"应用节点：{check.published.error}" if check.published else "无应答"
+
+
 def watched_sites():
     return GovSite.objects.filter(status=SiteStatus.ACTIVE).prefetch_related("domains").order_by("region_code")
 
@@ -329,23 +349,20 @@ def run(sites=None, *, concurrency=None, progress=None):
     policy = Policy.for_run(urlsplit(url).hostname for url in urls)
     with ThreadPoolExecutor(max_workers=concurrency or settings.MONITORING_PROBE_CONCURRENCY) as pool:
         for site, watch, site_urls in plans:
-            known = baselines(site, site_urls)
-            checks = list(pool.map(lambda url, site=site, known=known: compare(site, url, known.get(url), policy),
-                                   site_urls))
-            connection.set_schema_to_public()
-            settled = [settle(check, policy) for check in checks]
-            remember(site, [(check.url, page_digest, check.published_at)
-                            for check, (_outcome, page_digest) in zip(checks, settled, strict=True) if page_digest])
-            outcomes = [outcome for outcome, _digest in settled]
+            try:
+                outcomes = _check_site(site, site_urls, pool, policy)
+            except Exception:  # a bug or a database error in one site's pages leaves the others checked
+                logger.exception("tamper probe: %s could not be checked", site)
+                connection.set_schema_to_public()
+                outcomes, error = [], "检测失败（详见日志）"
+            else:
+                error = next((f"{url}：{reason}" for url, _outcome, reason in outcomes if reason), "")
+                outcomes = [outcome for _url, outcome, _reason in outcomes]
             for outcome in outcomes:
                 totals[outcome] += 1
-            if "incident" in outcomes:
-                health.refresh(site)  # the 安全 veto on the dashboard now, not at the next computation
             watch.last_run_at = timezone.now()
-            watch.pages_checked += len(checks)
-            unreadable = [c for c, outcome in zip(checks, outcomes, strict=True) if outcome == "unreadable"]
-            watch.last_error = (f"{unreadable[0].url}：{unreadable[0].public.error or unreadable[0].published.error}"
-                                [:200] if unreadable else "")
+            watch.pages_checked += len(outcomes)
+            watch.last_error = error[:200]
             watch.save()
             if progress:
                 progress(site, outcomes)

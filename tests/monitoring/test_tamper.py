@@ -201,3 +201,13 @@ def test_the_normalised_page_leaves_out_what_changes_at_every_answer():
                            '<img src="/captcha/image/2/"></span><p>正文</p>\n</form>'.encode())
     changed = tamper.normalise('<form><input name="csrfmiddlewaretoken" value="aaa"><p>假</p></form>'.encode())
     assert tamper.digest(one) == tamper.digest(two) != tamper.digest(changed)
+
+
+def test_an_app_node_that_does_not_answer_is_noted_not_reported(probe, county, city, settings):
+    settings.TAMPER_ORIGIN = f"127.0.0.1:{free_port()}"  # nothing listens there
+    totals = tamper.run([county.site, city.site])
+    assert totals["incident"] == 0 and totals["unreadable"] >= 2, totals
+    assert not TamperIncident.objects.exists()
+    for site in (county.site, city.site):  # both sites tried, each noted for the console's list
+        assert TamperWatch.objects.get(site=site).last_error.startswith("http://")
+        assert "应用节点：连接失败" in TamperWatch.objects.get(site=site).last_error
