@@ -50,7 +50,8 @@ def _fields(instance):
 
 def page_texts(page, children=True):
     """[(label, text)] of `page` (the specific, possibly unsaved, instance), empty texts left out; without
-    `children`, the page's own fields only (the archive scan: one query per page type, not per page)."""
+    `children`, the page's own fields only: what the archive scan reads of a page (wording.scan.page_items,
+    from the text columns alone)."""
     texts = [(str(field.verbose_name), text) for field, text in _fields(page) if text.strip()]
     if not children:
         return texts
