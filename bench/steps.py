@@ -587,6 +587,289 @@ def step_delivered(args):
     return {"last_delivered_at": last.timestamp() if last else None}
 
 
+RESCAN_COLUMNS = ["xwdt", "tzgg", "zcjd"]
+RESCAN_CLEAN_BODIES = 1000
+# One page in RESCAN_PLANT_EVERY carries exactly one planted finding (12 in a site of 3,000).
+RESCAN_PLANT_EVERY = 250
+RESCAN_PLANT_KINDS = ["serious_body", "serious_title", "suspect_body", "resident_id", "leader_title"]
+RESCAN_LEADER_TITLES = ["省委书记", "省长", "常务副省长", "副省长", "省委副书记", "秘书长", "省政协主席",
+                        "省人大常委会主任"]
+RESCAN_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程苏魏吕丁"
+                   "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _b36_sql(expression):
+    """SQL of a treebeard path step (4 base-36 digits, Wagtail's alphabet) of the integer `expression`."""
+    return " || ".join(
+        f"substr('{BASE36}', (({expression}) / {36 ** k}) % 36 + 1, 1)" for k in (3, 2, 1, 0)
+    )
+
+
+class RescanText:
+    """Generated text of the re-scan benchmark: sentences of jieba's common words, as rich text."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.words = [w for w in search_vocabulary() if len(w) <= 4]
+        surnames = list(RESCAN_SURNAMES)
+        given = [w for w in self.words if len(w) == 2][:3000]
+        self.leaders = []  # (name, title, rank)
+        names = set()
+        while len(self.leaders) < 30:
+            name = rng.choice(surnames) + rng.choice(given)[rng.randrange(2)]
+            if name not in names:
+                names.add(name)
+                self.leaders.append((name, RESCAN_LEADER_TITLES[len(self.leaders) % len(RESCAN_LEADER_TITLES)],
+                                     len(self.leaders) + 1))
+
+    def sentence(self, low=8, high=16):
+        words = self.rng.choices(self.words, k=self.rng.randint(low, high))
+        cut = self.rng.randrange(1, len(words))
+        return "".join(words[:cut]) + "，" + "".join(words[cut:]) + "。"
+
+    def paragraph(self):
+        key = "".join(self.rng.choices("0123456789abcdef", k=5))
+        text = "".join(self.sentence() for _ in range(self.rng.randint(2, 4)))
+        if self.rng.random() < 0.3:
+            text = f"<b>{self.sentence(3, 5)}</b>&nbsp;{text}"
+        return f'<p data-block-key="{key}">{text}</p>'
+
+    def body(self, extra=""):
+        """About 500–700 characters of text in 6–9 paragraphs (about 2 KB in UTF-8); `extra` in one of them."""
+        paragraphs = [self.paragraph() for _ in range(self.rng.randint(6, 9))]
+        if self.rng.random() < 0.15:  # a leader named as the lists have them: found, no finding
+            name, title, _rank = self.rng.choice(self.leaders)
+            paragraphs[0] = paragraphs[0].replace("</p>", f"{title}{name}出席会议并讲话。</p>", 1)
+        if extra:
+            where = self.rng.randrange(len(paragraphs))
+            paragraphs[where] = paragraphs[where].replace("</p>", extra + "</p>", 1)
+        return "".join(paragraphs)
+
+    def title(self):
+        return "关于" + "".join(self.rng.choices(self.words, k=self.rng.randint(3, 5))) + "的通知"
+
+    def terms(self, count):
+        """`count` generated misspellings (a character of a 3–4-character word changed): 60% serious."""
+        made = {}
+        source = [w for w in self.words if len(w) >= 3]
+        characters = "".join(self.words)
+        while len(made) < count:
+            word = self.rng.choice(source)
+            at = self.rng.randrange(len(word))
+            wrong = word[:at] + self.rng.choice(characters) + word[at + 1:]
+            if wrong != word:
+                made[wrong] = ("serious" if self.rng.random() < 0.6 else "suspect", word)
+        return made
+
+    def resident_id(self):
+        from wording.personal import resident_id_check_digit
+
+        first = f"510104{self.rng.randint(1950, 2005)}{self.rng.randint(1, 12):02d}{self.rng.randint(1, 28):02d}"
+        first += f"{self.rng.randint(0, 999):03d}"
+        return first + resident_id_check_digit(first)
+
+
+def _load_rescan_lists(text, count):
+    """The starter list plus `count` generated terms and 30 leaders; generated terms that the generated
+    text happens to hold (checked on a sample of it) are left out, so every finding is a planted one."""
+    import ahocorasick
+
+    from wording.models import Leader, Term
+    from wording.normalise import fast, normalise_term
+
+    sample = fast("".join(text.body() + text.title() for _ in range(3000)))
+    candidates = text.terms(count + count // 5)
+    automaton = ahocorasick.Automaton()
+    for wrong in candidates:
+        automaton.add_word(normalise_term(wrong), wrong)
+    automaton.make_automaton()
+    occurring = {wrong for _end, wrong in automaton.iter(sample)}
+    existing = set(Term.objects.values_list("normalised", flat=True))
+    terms = []
+    for wrong, (kind, right) in candidates.items():
+        key = normalise_term(wrong)
+        if wrong in occurring or key in existing or len(terms) >= count:
+            continue
+        existing.add(key)
+        terms.append(Term(text=wrong, normalised=key, kind=kind, correct=right, note="基准测试生成",
+                          updated_by="bench"))
+    Term.objects.bulk_create(terms, batch_size=1000)
+    Leader.objects.bulk_create([Leader(name=n, title=t, rank=r) for n, t, r in text.leaders],
+                               ignore_conflicts=True)
+    return terms
+
+
+def _rescan_pool(text, terms):
+    """Rows (id, title, summary, body): RESCAN_CLEAN_BODIES clean ones, then planted ones (one finding each,
+    of each kind in turn), every one checked by the engine itself so the expected count is exact."""
+    from wording import engine
+    from wording.texts import plain
+
+    checker = engine.current()
+    serious = [t for t in terms if t.kind == "serious"] or [None]
+    suspect = [t for t in terms if t.kind == "suspect"]
+    leaders = {title for _n, title, _r in text.leaders}
+    rows = []
+    while len(rows) < RESCAN_CLEAN_BODIES:
+        title, body = text.title(), text.body()
+        summary = text.sentence()
+        if not any(checker.check(t) for t in (title, summary, plain(body))):
+            rows.append((len(rows), title, summary, body))
+    planted = dict.fromkeys(RESCAN_PLANT_KINDS, 0)
+    attempts = 0
+    while sum(planted.values()) < 2 * len(RESCAN_PLANT_KINDS) * 20:
+        attempts += 1
+        if attempts > 10_000:
+            raise RuntimeError("could not plant findings that the engine finds exactly once")
+        kind = RESCAN_PLANT_KINDS[sum(planted.values()) % len(RESCAN_PLANT_KINDS)]
+        title, summary, body = text.title(), text.sentence(), None
+        if kind == "serious_body":
+            body = text.body(f"{text.sentence(3, 5)[:-1]}{text.rng.choice(serious).text}工作。")
+        elif kind == "serious_title":
+            title = f"{text.rng.choice(serious).text}{title}"
+        elif kind == "suspect_body":
+            body = text.body(f"{text.rng.choice(suspect).text}。")
+        elif kind == "resident_id":
+            body = text.body(f"联系人身份证号码{text.resident_id()}。")
+        else:  # a leader with a title not theirs
+            name, own, _rank = text.rng.choice(text.leaders)
+            other = text.rng.choice(sorted(leaders - {own}))
+            body = text.body(f"{other}{name}出席会议并讲话。")
+        body = body or text.body()
+        hits = [hit for t in (title, summary, plain(body)) for hit in checker.check(t)]
+        if len(hits) == 1:
+            rows.append((len(rows), title, summary, body))
+            planted[kind] += 1
+    return rows
+
+
+def _seed_rescan_site(cursor, site, pages, first, planted_pool):
+    """`pages` live articles in the site's three news columns, written straight into its tables; (pages,
+    planted pages) of the site. A real article made by Wagtail is the model for every row."""
+    from django.db import transaction
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from columns.models import ArticlePage, ColumnPage
+
+    schema = site.schema_name
+    with schema_context(schema), transaction.atomic():
+        earlier = ArticlePage.objects.filter(slug__startswith="rs-").exclude(slug="rs-model").count()
+        if earlier:  # seeded by an earlier run (--reuse-db)
+            connection.set_schema_to_public()
+            return earlier, _planted(earlier)
+        columns = {c.slug: c for c in ColumnPage.objects.filter(slug__in=RESCAN_COLUMNS)}
+        model = ArticlePage.objects.filter(slug="rs-model").first()
+        if model is None:
+            model = ArticlePage(title="基准测试样板文章", slug="rs-model", live=True, first_published_at=timezone.now(),
+                                body="<p>样板。</p>")
+            columns[RESCAN_COLUMNS[0]].add_child(instance=model)
+        page_columns = [c for c in _columns(cursor, schema, "wagtailcore_page") if c != "id"]
+        article_columns = _columns(cursor, schema, "columns_articlepage")
+        pool_id = (f"CASE WHEN i % {RESCAN_PLANT_EVERY} = {RESCAN_PLANT_EVERY // 2} "
+                   f"THEN {RESCAN_CLEAN_BODIES} + ((%(first)s + i) / {RESCAN_PLANT_EVERY}) % {planted_pool} "
+                   f"ELSE ((%(first)s + i)::bigint * 7919) % {RESCAN_CLEAN_BODIES} END")
+        for index, slug in enumerate(RESCAN_COLUMNS):
+            column = ColumnPage.objects.get(pk=columns[slug].pk)
+            last = column.get_last_child()
+            start = int(last.path[-4:], 36) + 1 if last else 1
+            count = len(range(index, pages, len(RESCAN_COLUMNS)))
+            overrides = {
+                "path": f"%(parent_path)s || {_b36_sql(f'%(start)s + i / {len(RESCAN_COLUMNS)}')}",
+                "depth": "%(depth)s", "numchild": "0", "title": "p.title", "draft_title": "p.title",
+                "slug": "'rs-' || i", "url_path": "%(parent_url)s || 'rs-' || i || '/'",
+                "translation_key": "gen_random_uuid()",
+                "first_published_at": "now() - i * interval '3 hours'",
+                "last_published_at": "now() - i * interval '3 hours'",
+            }
+            article_overrides = {"page_ptr_id": "new.id", "summary": "p.summary", "body": "p.body",
+                                 "source": "'区政府办公室'"}
+            cursor.execute(
+                f"""
+                WITH src AS (SELECT i, {pool_id} AS pid FROM generate_series(0, %(pages)s - 1) AS i
+                             WHERE i % {len(RESCAN_COLUMNS)} = %(column)s),
+                new AS (
+                    INSERT INTO "{schema}".wagtailcore_page ({", ".join(f'"{c}"' for c in page_columns)})
+                    SELECT {", ".join(overrides.get(c, f'm."{c}"') for c in page_columns)}
+                    FROM src JOIN pg_temp.rescan_pool p ON p.id = src.pid
+                    CROSS JOIN "{schema}".wagtailcore_page m WHERE m.id = %(model)s
+                    RETURNING id, slug
+                )
+                INSERT INTO "{schema}".columns_articlepage ({", ".join(f'"{c}"' for c in article_columns)})
+                SELECT {", ".join(article_overrides.get(c, f'a."{c}"') for c in article_columns)}
+                FROM new JOIN src ON new.slug = 'rs-' || src.i JOIN pg_temp.rescan_pool p ON p.id = src.pid
+                CROSS JOIN "{schema}".columns_articlepage a WHERE a.page_ptr_id = %(model)s
+                """.replace("%", "%%").replace("%%(", "%("),  # noqa: S608 (schema and columns are ours)
+                {"pages": pages, "column": index, "first": first, "model": model.pk, "parent_path": column.path,
+                 "start": start, "depth": column.depth + 1, "parent_url": column.url_path},
+            )
+            cursor.execute(f'UPDATE "{schema}".wagtailcore_page SET numchild = numchild + %s WHERE id = %s',  # noqa: S608
+                           [count, column.pk])
+    connection.set_schema_to_public()
+    return pages, _planted(pages)
+
+
+def _planted(pages):
+    return sum(1 for i in range(pages) if i % RESCAN_PLANT_EVERY == RESCAN_PLANT_EVERY // 2)
+
+
+def _columns(cursor, schema, table):
+    cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s "
+                   "AND table_name = %s ORDER BY ordinal_position", [schema, table])
+    return [row[0] for row in cursor.fetchall()]
+
+
+def step_rescan_data(args):
+    """A province for the 错敏词 re-scan: the lists (starter, --terms generated, leaders) and --pages live
+    articles in every site (about 2 KB of rich text each, one in RESCAN_PLANT_EVERY with one finding)."""
+    import random
+
+    from wording.models import Finding, ScanRun, Term
+
+    rng = random.Random(11)  # noqa: S311 (generated text, not secrets)
+    text = RescanText(rng)
+    started = time.perf_counter()
+    generated = list(Term.objects.filter(updated_by="bench")) or _load_rescan_lists(text, args.terms)
+    pool = _rescan_pool(text, generated)
+    planted_pool = len(pool) - RESCAN_CLEAN_BODIES
+    say(f"  lists: {Term.objects.count()} terms; {len(pool)} texts ({planted_pool} with a planted finding) "
+        f"in {time.perf_counter() - started:.0f} s")
+    sites = list(GovSite.objects.order_by("region_code"))
+    seeded = planted = 0
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE rescan_pool (id int PRIMARY KEY, title text, summary text, body text)")
+        with cursor.cursor.copy("COPY pg_temp.rescan_pool (id, title, summary, body) FROM STDIN") as copy:
+            for row in pool:
+                copy.write_row(row)
+        for number, site in enumerate(sites):
+            pages, planted_pages = _seed_rescan_site(cursor, site, args.pages, number * args.pages, planted_pool)
+            seeded += pages
+            planted += planted_pages
+            if (number + 1) % 20 == 0:
+                say(f"  {number + 1}/{len(sites)} sites seeded ({time.perf_counter() - started:.0f} s)")
+        cursor.execute("ANALYZE")
+    # The scan starts from nothing: no findings, and no unfinished run of a killed benchmark to resume.
+    Finding.objects.all().delete()
+    ScanRun.objects.all().delete()
+    return {"sites": len(sites), "pages": seeded, "planted": planted, "terms": Term.objects.count(),
+            "elapsed_s": time.perf_counter() - started}
+
+
+def step_rescan_result(args):
+    """What the latest re-scan did: its sites and items, and the findings now on record, by kind."""
+    from django.db.models import Count, Sum
+
+    from wording.models import Finding, ScanRun
+
+    run = ScanRun.objects.latest()
+    done = run.sites.aggregate(sites=Count("pk"), items=Sum("items"), findings=Sum("findings"))
+    kinds = dict(Finding.objects.values_list("kind").annotate(n=Count("pk")))
+    rules = dict(Finding.objects.values_list("rule").annotate(n=Count("pk")))
+    return {"finished": run.finished_at is not None, "sites_total": run.sites_total, **done, "kinds": kinds,
+            "rules": rules}
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
     steps = parser.add_subparsers(dest="step", required=True)
@@ -631,6 +914,11 @@ def parse_args(argv):
     delivered = steps.add_parser("delivered")
     delivered.add_argument("--distribution", type=int, required=True)
     delivered.set_defaults(run=step_delivered)
+    rescan_data = steps.add_parser("rescan_data")
+    rescan_data.add_argument("--pages", type=int, required=True)
+    rescan_data.add_argument("--terms", type=int, required=True)
+    rescan_data.set_defaults(run=step_rescan_data)
+    steps.add_parser("rescan_result").set_defaults(run=step_rescan_result)
     steps.add_parser("hosts").set_defaults(run=step_hosts)
     count = steps.add_parser("count_messages")
     count.add_argument("--host", required=True)
