@@ -160,7 +160,8 @@ def settle(check, policy=None):
     """What a check means, in the calling thread: ("ok" | "unreadable" | "stale" | "incident", the digest
     of the published page as read now, or None). "stale": explained and refreshed; "incident": opened
     or seen again. Purges and fetches again when the two differ."""
-    if check.public.status is None:
+    if check.public.status is None or check.public.status >= 500:
+        # No page, or the edge's or the app's error page: the availability probes' business, not tampering.
         return "unreadable", None
     if check.published is None:
         return "ok", None
@@ -319,6 +320,8 @@ def _check_site(site, urls, pool, policy):
 def _unreadable_because(check):
     if check.public.error:
         return f"公网：{check.public.error}"
+    if check.public.status is not None and check.public.status >= 500:
+        return f"公网：{probes.status_error(check.public.status)}"
     return f"应用节点：{check.published.error}" if check.published else "无应答"
 
 

@@ -48,7 +48,7 @@ def test_the_home_page_links_the_published_report_and_it_reads_as_tables(fixture
     page.get_by_role("link", name="查看年度报表").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("政府网站工作年度报表（2025年度）")
     table = page.get_by_role("table", name="互动交流")
-    expect(table.get_by_role("rowheader", name="收到留言数量")).to_be_visible()
+    expect(table.get_by_role("rowheader", name="收到留言数量", exact=True)).to_be_visible()
     expect(page.get_by_role("table", name="网站访问")).to_contain_text("120345")
     expect(page.get_by_role("table", name="移动新媒体")).to_contain_text("否")
 
