@@ -24,7 +24,7 @@ from wagtail.models import Site
 from tenants.models import Domain
 
 from . import actions
-from .forms import ErrorReportForm, LookupForm
+from .forms import ErrorReportForm, look_up
 from .limits import limited
 from .models import Message
 
@@ -123,17 +123,5 @@ def report(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def query(request):
-    form = LookupForm(request.POST or None)
-    message = None
-    status = 200
-    if request.method == "POST":
-        if limited(request, "interaction.lookup", settings.INTERACTION_LOOKUP_RATE):
-            form.is_valid()
-            return _render(request, "interaction/error_report_query.html", {"form": form, "limited": True},
-                           status=429)
-        if not form.is_valid():
-            status = 400
-        else:
-            message = form.find(Message.objects.error_reports())
-            status = 200 if message else 404
-    return _render(request, "interaction/error_report_query.html", {"form": form, "message": message}, status=status)
+    context, status = look_up(request, Message.objects.error_reports())
+    return _render(request, "interaction/error_report_query.html", context, status=status)

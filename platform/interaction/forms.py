@@ -11,6 +11,7 @@ from wagtail.admin.rich_text import DraftailRichTextArea
 from columns.uploads import UploadRefused
 from columns.uploads import check as check_upload
 
+from .limits import limited
 from .models import InvalidReason
 from .models.messages import MAILBOX_CATEGORIES
 from .sanitise import one_line, plain_text
@@ -162,6 +163,21 @@ class LookupForm(forms.Form):
             self.add_error(None, "查询码或查询密码不正确。请核对后重试（查询码只在提交留言的网站有效）。")
             return None
         return message
+
+
+def look_up(request, messages):
+    """The tracking-code look-up of the mailbox and of 纠错 among `messages`: (context, status) for the
+    page, rate-limited per address (guessing codes)."""
+    form = LookupForm(request.POST or None)
+    if request.method != "POST":
+        return {"form": form, "message": None}, 200
+    if limited(request, "interaction.lookup", settings.INTERACTION_LOOKUP_RATE):
+        form.is_valid()
+        return {"form": form, "limited": True}, 429
+    if not form.is_valid():
+        return {"form": form, "message": None}, 400
+    message = form.find(messages)
+    return {"form": form, "message": message}, 200 if message else 404
 
 
 # --- editors -----------------------------------------------------------------------------

@@ -91,27 +91,10 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
 
     @path("query/")
     def query(self, request):
-        from ..forms import LookupForm  # as above
+        from ..forms import look_up  # as above
 
-        form = LookupForm(request.POST or None)
-        message = None
-        status = 200
-        if request.method == "POST":
-            if limited(request, "interaction.lookup", settings.INTERACTION_LOOKUP_RATE):
-                form.is_valid()
-                return self._render(
-                    request, "interaction/mailbox_query.html", {"form": form, "limited": True},
-                    status=429, private=True,
-                )
-            if not form.is_valid():
-                status = 400
-            else:
-                message = form.find(self.messages.all())
-                status = 200 if message else 404
-        return self._render(
-            request, "interaction/mailbox_query.html", {"form": form, "message": message},
-            status=status, private=True,
-        )
+        context, status = look_up(request, self.messages.all())
+        return self._render(request, "interaction/mailbox_query.html", context, status=status, private=True)
 
     @path("replies/")
     def replies(self, request):
