@@ -17,52 +17,30 @@ from django.utils import timezone
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.models import PageSubscription
+
+from wording import gate
 
 from .backdating import backdated_documents, days_early, first_publication, is_backdated, note
 from .models import PolicyDocumentPage
 
-GOING_OUT = ("action-publish", "action-submit", "action-restart-workflow")
-
-
-def _going_out(request):
-    if request.method != "POST":
-        return False
-    if any(request.POST.get(key) for key in GOING_OUT):
-        return True
-    return bool(request.POST.get("action-workflow-action")) and request.POST.get(
-        "workflow-action-name", "").startswith("approve")
-
-
-def _as_posted(request, instance, parent):
-    """`instance` with the posted form applied (unsaved), or None if the form is invalid (Wagtail says why)."""
-    form_class = PolicyDocumentPage.get_edit_handler().get_form_class()
-    form = form_class(request.POST, request.FILES, instance=instance, parent_page=parent, for_user=request.user,
-                      subscription=PageSubscription(page=instance if instance.pk else None, user=request.user))
-    return form.save(commit=False) if form.is_valid() else None
-
 
 def _check(request, instance, parent):
-    page = _as_posted(request, instance, parent)
+    page = gate.as_posted(request, instance, parent)
     if page is None or not is_backdated(page):
         return
-    # Kept a draft: the view then saves as for 保存草稿, and the after-hook says why.
-    post = request.POST.copy()
-    for key in (*GOING_OUT, "action-workflow-action"):
-        post.pop(key, None)
-    request.POST = post
+    gate.keep_draft(request)
     request.backdate_held = (page.published_date, timezone.localdate(first_publication(page)), days_early(page))
 
 
 @hooks.register("before_edit_page")
 def check_before_edit(request, page):
-    if issubclass(page.specific_class, PolicyDocumentPage) and _going_out(request):
+    if issubclass(page.specific_class, PolicyDocumentPage) and gate.going_out(request):
         _check(request, page.specific.get_latest_revision_as_object(), page.get_parent())
 
 
 @hooks.register("before_create_page")
 def check_before_create(request, parent_page, page_class):
-    if issubclass(page_class, PolicyDocumentPage) and _going_out(request):
+    if issubclass(page_class, PolicyDocumentPage) and gate.going_out(request):
         _check(request, page_class(), parent_page)
 
 

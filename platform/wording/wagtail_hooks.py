@@ -16,46 +16,22 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.models import PageSubscription
 
 from tenants import audit
 from tenants.models import AuditAction, current_site
 
-from . import admin_views
+from . import admin_views, gate
 from .checks import check_page, held, hits_html, is_confirmed
 from .models import Finding, Kind
 
-GOING_OUT = ("action-publish", "action-submit", "action-restart-workflow")
-
-
-def _going_out(request):
-    if request.method != "POST":
-        return False
-    if any(request.POST.get(key) for key in GOING_OUT):
-        return True
-    return bool(request.POST.get("action-workflow-action")) and request.POST.get(
-        "workflow-action-name", "").startswith("approve")
-
-
-def _as_posted(request, instance, parent):
-    """`instance` with the posted form applied (unsaved), or None if the form is invalid (Wagtail says why)."""
-    form_class = type(instance).get_edit_handler().get_form_class()
-    form = form_class(request.POST, request.FILES, instance=instance, parent_page=parent, for_user=request.user,
-                      subscription=PageSubscription(page=instance if instance.pk else None, user=request.user))
-    return form.save(commit=False) if form.is_valid() else None
-
 
 def _hold(request, result):
-    """Keep the page as a draft: the view then saves, as for 保存草稿, and the after-hook says why."""
-    post = request.POST.copy()
-    for key in (*GOING_OUT, "action-workflow-action"):
-        post.pop(key, None)
-    request.POST = post
+    gate.keep_draft(request)
     request.wording_held = result
 
 
 def _check(request, instance, parent):
-    page = _as_posted(request, instance, parent)
+    page = gate.as_posted(request, instance, parent)
     if page is None:
         return
     result = check_page(page)
@@ -65,14 +41,14 @@ def _check(request, instance, parent):
 
 @hooks.register("before_edit_page")
 def check_before_edit(request, page):
-    if _going_out(request):
+    if gate.going_out(request):
         # A fresh copy of what the editor is editing (its latest revision), as the edit view binds its form.
         _check(request, page.specific.get_latest_revision_as_object(), page.get_parent())
 
 
 @hooks.register("before_create_page")
 def check_before_create(request, parent_page, page_class):
-    if _going_out(request):
+    if gate.going_out(request):
         _check(request, page_class(), parent_page)
 
 
