@@ -4,14 +4,17 @@ Only the types the skeleton needs live here for now: the home page, a column pag
 typed by the standard ColumnType list, and a news/notice article.
 """
 
+from datetime import UTC, datetime
+
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q, Value
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, Site
+from wagtail.models import Orderable, Page, PageViewRestriction, Site
 from wagtail.search import index
 
 from themes.palettes import DEFAULT_PALETTE, PALETTE_CHOICES, get_palette
@@ -62,13 +65,46 @@ def path_on_site(url_path):
     return "/" + "".join(f"{part}/" for part in url_path.strip("/").split("/")[1:])
 
 
-def latest_items(column, count):
-    """The newest live non-column items anywhere below `column`: one query, no per-item look-ups."""
-    return list(
+_ITEM_FIELDS = ("title", "url_path", "first_published_at", "depth", "path")
+
+
+def latest_items_query(column):
+    """Live non-column items anywhere below `column`, newest first, with only what a list shows."""
+    return (
         Page.objects.live().descendant_of(column).not_type(ColumnPage)
-        .only("title", "url_path", "first_published_at", "depth", "path")
-        .order_by("-first_published_at", "-pk")[:count]
+        .only(*_ITEM_FIELDS).order_by("-first_published_at", "-pk")
     )
+
+
+def _newest_first(page):
+    # As PostgreSQL orders "first_published_at DESC": a page never published (NULL) comes first.
+    return (page.first_published_at is None, page.first_published_at or datetime.min.replace(tzinfo=UTC), page.pk)
+
+
+def items_of_columns(latest=(), children=(), *, latest_count, child_count):
+    """{column pk: pages}: the newest items below each of `latest`, the first live children of each
+    of `children` in tree order, all in one statement.
+
+    Each part keeps its own ORDER BY and LIMIT inside a UNION ALL, so it is planned as it would
+    be alone; rows are put back in each part's order here, since a UNION ALL promises none.
+    """
+    parts = [
+        latest_items_query(column).annotate(block_key=Value(column.pk))[:latest_count] for column in latest
+    ] + [
+        Page.objects.live().child_of(column).only(*_ITEM_FIELDS).order_by("path")
+        .annotate(block_key=Value(column.pk))[:child_count]
+        for column in children
+    ]
+    found = {column.pk: [] for column in [*latest, *children]}
+    if not parts:
+        return found
+    for page in parts[0].union(*parts[1:], all=True):
+        found[page.block_key].append(page)
+    for column in latest:
+        found[column.pk].sort(key=_newest_first, reverse=True)
+    for column in children:
+        found[column.pk].sort(key=lambda page: page.path)
+    return found
 
 
 class HomePage(MandatedPageMixin, Page):
@@ -93,29 +129,47 @@ class HomePage(MandatedPageMixin, Page):
         - headlines: the newest articles marked 头条 (the banner);
         - column_blocks: the newest items of each standard information column;
         - quick_links: what the 办事服务 and 互动交流 columns contain.
-        However much a site publishes, this is one query per block (tests/columns).
+        However much a site publishes or however many blocks it has, that is three queries: the
+        headlines, the columns, and every column's items together (tests/columns).
         """
         context = super().get_context(request, *args, **kwargs)
         context["headlines"] = (
             ArticlePage.objects.live().descendant_of(self).filter(is_headline=True)
             .select_related("feature_image").order_by("-first_published_at")[:HEADLINE_COUNT]
         )
+        quick_types = [ColumnType.SERVICE, ColumnType.INTERACTION]
         columns = list(
-            ColumnPage.objects.live().descendant_of(self)
-            .filter(column_type__in=HOME_BLOCK_TYPES, depth__lte=self.depth + 2)
+            ColumnPage.objects.live().descendant_of(self).filter(
+                Q(column_type__in=HOME_BLOCK_TYPES, depth__lte=self.depth + 2)
+                | Q(column_type__in=quick_types, depth=self.depth + 1)
+            )
         )
-        columns.sort(key=lambda c: (HOME_BLOCK_TYPES.index(c.column_type), c.path))
-        context["column_blocks"] = [
-            {"column": column, "items": latest_items(column, HOME_BLOCK_SIZE)} for column in columns
-        ]
-        quick = {c.column_type: c for c in ColumnPage.objects.live().child_of(self).filter(
-            column_type__in=[ColumnType.SERVICE, ColumnType.INTERACTION])}
+        blocks = sorted(
+            (c for c in columns if c.column_type in HOME_BLOCK_TYPES),
+            key=lambda c: (HOME_BLOCK_TYPES.index(c.column_type), c.path),
+        )
+        quick = {c.column_type: c for c in columns if c.column_type in quick_types}
+        items = items_of_columns(
+            blocks, list(quick.values()), latest_count=HOME_BLOCK_SIZE, child_count=QUICK_LINK_COUNT
+        )
+        context["column_blocks"] = [{"column": column, "items": items[column.pk]} for column in blocks]
         context["quick_links"] = {
-            key: {"column": quick[ctype], "items": list(quick[ctype].get_children().live()[:QUICK_LINK_COUNT])}
+            key: {"column": quick[ctype], "items": items[quick[ctype].pk]}
             for key, ctype in (("services", ColumnType.SERVICE), ("interaction", ColumnType.INTERACTION))
             if ctype in quick
         }
         return context
+
+    def get_view_restrictions(self):
+        """Restrictions on this page and its ancestors in one query (Wagtail's own takes two).
+
+        A home page's only ancestor is the tree's root, and neither is an alias, so the
+        ancestors are exactly the prefixes of its path; an alias keeps Wagtail's resolution.
+        """
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        prefixes = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(page__path__in=prefixes)
 
 
 def in_column_of_type(parent, column_type):
