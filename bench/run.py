@@ -50,14 +50,14 @@ from harness import (
 )
 
 DEFAULTS = {
-    "clone_sites": 20, "migrate_sites": 5, "tenants": 200, "sites_existing": 200,
+    "clone_sites": 20, "migrate_sites": 5, "import_sites": 200, "tenants": 200, "sites_existing": 200,
     "fast_rounds": 3, "all_rounds": 2, "rounds": 10, "wrk_seconds": 5,
     "index_items": 2000, "site_items": 10_000, "library_items": 1_000_000, "publishes": 20,
     "backup_pages": 5000, "backup_images": 2000, "fold_pages": 500, "fold_images": 100, "syndications": 5,
     "rescan_sites": 200, "rescan_pages": 3000, "rescan_terms": 5000,
 }
 QUICK = {
-    "clone_sites": 5, "migrate_sites": 2, "tenants": 20, "sites_existing": 20,
+    "clone_sites": 5, "migrate_sites": 2, "import_sites": 10, "tenants": 20, "sites_existing": 20,
     "fast_rounds": 2, "all_rounds": 1, "rounds": 3, "wrk_seconds": 3,
     "index_items": 200, "site_items": 2000, "library_items": 20_000, "publishes": 5,
     "backup_pages": 300, "backup_images": 100, "fold_pages": 50, "fold_images": 10, "syndications": 2,
@@ -66,6 +66,7 @@ QUICK = {
 # Goals from the issue, as (comparison, target).
 CLONE_MEDIAN_GOAL_S = ("<=", 1.0)
 CLONE_SPEEDUP_GOAL = (">=", 20)
+IMPORT_PER_SITE_GOAL_S = ("<=", 0.2)
 TENANCY_RPS_RATIO_GOAL = (">=", 0.95)
 # 600,000 items (a province) re-scanned in at most 10 minutes.
 RESCAN_GOAL_ITEMS = 600_000
@@ -100,6 +101,7 @@ def parse_args(argv):
     )
     parser.add_argument("--clone-sites", type=int, help="sites provisioned by cloning, per median")
     parser.add_argument("--migrate-sites", type=int, help="sites provisioned by running every migration")
+    parser.add_argument("--import-sites", type=int, help="sites of one region import (import_rows), timed whole")
     parser.add_argument("--tenants", type=int, help="fleet size for the no-op migrate_schemas timing")
     parser.add_argument("--sites-existing", type=int, help="fleet size for the provisioning-at-scale median")
     parser.add_argument("--fast-rounds", type=int, help="runs of `migrate_schemas --noinput` (fast path)")
@@ -225,6 +227,19 @@ def bench_fleet_migrate(django, args):
         return
     plain = median_figure("fleet_migrate_noop_all_median", runs["all"], "s", tenants=tenants)
     figure("fleet_migrate_noop_all_over_fast", plain / fast, "x", 1, tenants=tenants)
+
+
+def bench_import(django, args):
+    """(1c) One region import of --import-sites new sites, timed whole: seconds a site."""
+    say(f"importing {args.import_sites} sites as one region file (import_rows)")
+    result = django.step(
+        "import", "--sites", str(args.import_sites),
+        timeout=STEP_OVERHEAD_S + args.import_sites * PROVISION_TIMEOUT_S["clone"],
+    )
+    figure(
+        "import_regions_per_site", result["elapsed_s"] / result["sites"], "s", goal=IMPORT_PER_SITE_GOAL_S,
+        sites=result["sites"], elapsed_s=round(result["elapsed_s"], 1), sites_existing=result["sites_before"],
+    )
 
 
 def bench_provisioning_at_scale(django, args):
@@ -695,6 +710,7 @@ def run(args):
                                      "lifecycle", "monitoring", "syndication", "analytics", "rescan"])
         if "provisioning" in sections:
             bench_provisioning(django, args)
+            bench_import(django, args)
         if "migrate" in sections:
             bench_fleet_migrate(django, args)
         if "provisioning" in sections:

@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from tenants import actions  # noqa: E402
 from tenants.models import GovSite, SpareSchema  # noqa: E402
 from tenants.provisioning import spares, template  # noqa: E402
-from tenants.regions import default_site_code  # noqa: E402
+from tenants.regions import RegionRow, default_site_code  # noqa: E402
 
 # The fixed part of the fleet: the page benchmark's county and its parents.
 BASE_SITES = [
@@ -153,6 +153,29 @@ def step_provision(args):
         times[method].append(fleet.provision_next(method))
         say(f"  {method}: {times[method][-1]:.2f} s")
     return {**times, "sites_before": sites_before}
+
+
+def step_import(args):
+    """Import the next `--sites` bench regions as one file would be (`actions.import_rows`, the call
+    `import_regions` makes): accounts, domains, audit rows and the spares cloned ahead included."""
+    fleet = Fleet()
+    rows = []
+    for name, level, parent_code, region_code in fleet.candidates:
+        if region_code not in fleet.sites:
+            rows.append(RegionRow(
+                line=len(rows) + 2, region_code=region_code, name=name, level=level, parent_code=parent_code,
+                site_code="",
+            ))
+        if len(rows) == args.sites:
+            break
+    started = time.perf_counter()
+    summary = actions.import_rows(rows, acting_user=None, source="cli:bench")
+    elapsed = time.perf_counter() - started
+    if summary.errors or len(summary.created) != args.sites:
+        raise RuntimeError(f"the import made {len(summary.created)} of {args.sites} sites: {summary.errors[:5]}")
+    if SpareSchema.objects.exists():
+        raise RuntimeError("the import left spare schemas behind")
+    return {"sites": args.sites, "elapsed_s": elapsed, "sites_before": fleet.count()}
 
 
 def step_populate(args):
@@ -879,6 +902,9 @@ def parse_args(argv):
     provision.add_argument("--clone", type=int, required=True)
     provision.add_argument("--migrate", type=int, required=True)
     provision.set_defaults(run=step_provision)
+    import_regions = steps.add_parser("import")
+    import_regions.add_argument("--sites", type=int, required=True)
+    import_regions.set_defaults(run=step_import)
     populate = steps.add_parser("populate")
     populate.add_argument("--total", type=int, required=True)
     populate.set_defaults(run=step_populate)
