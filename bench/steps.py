@@ -535,6 +535,8 @@ def step_indicators(args):
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from monitoring.models import SiteHealth
     from tenants import staff_roles
@@ -543,11 +545,15 @@ def step_indicators(args):
     call_command("compute_indicators", stdout=sys.stderr)
     elapsed = time.perf_counter() - started
     staff, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_staff": True})
-    staff.groups.add(Group.objects.get(name=staff_roles.ADMINISTRATOR))
+    staff.groups.add(Group.objects.get(name=staff_roles.SYSTEM))
     session = SessionStore()
     session["_auth_user_id"] = str(staff.pk)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = staff.get_session_auth_hash()
+    # The console asks staff for their second factor: the session has passed it, with an app of theirs.
+    device = TOTPDevice.objects.filter(user=staff, confirmed=True).first() or TOTPDevice.objects.create(
+        user=staff, name="bench", confirmed=True)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return {"sites": SiteHealth.objects.count(), "elapsed_s": elapsed, "session": session.session_key}
 
@@ -570,6 +576,28 @@ def step_crawl(args):
     return {"sites": len(results), "pages": sum(r.pages for r in results.values()),
             "checked": sum(r.checked for r in results.values()),
             "broken": sum(len(r.broken) for r in results.values()), "elapsed_s": elapsed}
+
+
+def step_tamper(args):
+    """The tamper probe over the fleet's sites: public copies through Varnish at --edge-port, published
+    pages from gunicorn at --port, twice: the first run reads every page from the app (no baseline
+    yet), the second finds the public copies as verified and asks the app for nothing."""
+    from django.test import override_settings
+
+    from monitoring import tamper
+    from monitoring.models import TamperIncident
+
+    sites = list(tamper.watched_sites()[:args.sites])
+    edge = {"edge": {"BACKEND": "edge.backends.HostBanBackend", "LOCATIONS": [f"http://127.0.0.1:{args.edge_port}"],
+                     "TIMEOUT": 2}}
+    runs = []
+    with override_settings(MONITORING_PROBE_CONNECT_TO=f"*=127.0.0.1:{args.edge_port}",
+                           TAMPER_ORIGIN=f"127.0.0.1:{args.port}", WAGTAILFRONTENDCACHE=edge):
+        for _ in range(2):
+            started = time.perf_counter()
+            totals = tamper.run(sites)
+            runs.append({"elapsed_s": time.perf_counter() - started, **totals})
+    return {"sites": len(sites), "runs": runs, "incidents": TamperIncident.objects.count()}
 
 
 def step_syndicate(args):
@@ -934,6 +962,11 @@ def parse_args(argv):
     crawl.add_argument("--port", type=int, required=True)
     crawl.add_argument("--delay", type=float, required=True)
     crawl.set_defaults(run=step_crawl)
+    tamper = steps.add_parser("tamper")
+    tamper.add_argument("--sites", type=int, required=True)
+    tamper.add_argument("--port", type=int, required=True)
+    tamper.add_argument("--edge-port", type=int, required=True)
+    tamper.set_defaults(run=step_tamper)
     syndicate = steps.add_parser("syndicate")
     syndicate.add_argument("--round", type=int, required=True)
     syndicate.set_defaults(run=step_syndicate)
