@@ -223,6 +223,8 @@ class TamperPage(models.Model):
     site = models.ForeignKey("tenants.GovSite", on_delete=models.CASCADE, related_name="tamper_pages")
     url = models.CharField("页面地址", max_length=600)
     digest = models.CharField(max_length=64)
+    # Of the bytes of the public copy found to be this page: the same bytes again need no parsing.
+    raw_digest = models.CharField(max_length=64, blank=True)
     verified_at = models.DateTimeField()
 
     class Meta:

@@ -35,6 +35,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -78,12 +79,21 @@ def digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass
 class Copy:
-    status: int | None
-    text: str
-    age: int = 0
-    error: str = ""
+    """One answer: its status and body; `text` (normalised) is worked out only when compared."""
+
+    def __init__(self, status, body=b"", age=0, error=""):
+        self.status, self.age, self.error = status, age, error
+        self.body = body if isinstance(body, bytes) else body.encode()
+
+    @cached_property
+    def text(self):
+        return normalise(self.body) if self.status is not None else ""
+
+    @cached_property
+    def raw(self):
+        """The digest of the bytes as they came: a copy the edge serves again is the same bytes."""
+        return hashlib.sha256(self.body).hexdigest()
 
     def same_as(self, other):
         return self.status == other.status and digest(self.text) == digest(other.text)
@@ -91,8 +101,8 @@ class Copy:
 
 def _read(answer):
     if answer.status is None:
-        return Copy(None, "", error=answer.error)
-    return Copy(answer.status, normalise(answer.body), answer.age)
+        return Copy(None, error=answer.error)
+    return Copy(answer.status, answer.body, answer.age)
 
 
 def origin_address():
@@ -150,16 +160,16 @@ def compare(site, url, baseline=None, policy=None):
     Never touches the database."""
     public_at = timezone.now()
     public = fetch_public(url, policy)
-    if baseline is not None and public.status is not None and digest(public.text) == baseline:
+    if baseline is not None and public.status is not None and baseline.verified(public):
         return Check(site, url, public, None, public_at, public_at)
     published = fetch_published(url)
     return Check(site, url, public, published, public_at, timezone.now())
 
 
 def settle(check, policy=None):
-    """What a check means, in the calling thread: ("ok" | "unreadable" | "stale" | "incident", the digest
-    of the published page as read now, or None). "stale": explained and refreshed; "incident": opened
-    or seen again. Purges and fetches again when the two differ."""
+    """What a check means, in the calling thread: ("ok" | "unreadable" | "stale" | "incident", a Baseline
+    of the published page as read now and of the public copy found to be it, or None). "stale": explained
+    and refreshed; "incident": opened or seen again. Purges and fetches again when the two differ."""
     if check.public.status is None or check.public.status >= 500:
         # No page, or the edge's or the app's error page: the availability probes' business, not tampering.
         return "unreadable", None
@@ -168,7 +178,7 @@ def settle(check, policy=None):
     if check.published.status is None:
         return "unreadable", None
     if check.public.same_as(check.published):
-        return "ok", digest(check.published.text)
+        return "ok", Baseline(digest(check.published.text), check.public.raw)
     host = urlsplit(check.url).hostname
     marked = purge.purged_at(host)
     born = check.public_at - timedelta(seconds=check.public.age)
@@ -178,27 +188,42 @@ def settle(check, policy=None):
     if published.status is None:
         published = check.published
     restored = again.status is not None and again.same_as(published)
+    verified = Baseline(digest(published.text), again.raw if restored else "")
     explained = marked is not None and born < marked + CLOCK_SLACK and marked <= check.published_at
     if explained and restored:
         logger.info("tamper probe: %s was a stale copy (born %s, purged %s); refreshed", check.url, born, marked)
-        return "stale", digest(published.text)
+        return "stale", verified
     open_incident(check.site, check.url, expected=published, served=check.public, restored=restored)
-    return "incident", digest(published.text)
+    return "incident", verified
+
+
+@dataclass
+class Baseline:
+    """A page as last read from the app node: the digest of its normalised text, and of the bytes of a
+    public copy that was found to be it (the edge serves the same bytes again: no parsing needed)."""
+
+    digest: str
+    raw: str = ""
+
+    def verified(self, public):
+        return (self.raw and public.raw == self.raw) or digest(public.text) == self.digest
 
 
 def baselines(site, urls):
-    """{url: digest} of `urls` verified since the site was last purged (the others must be read again)."""
+    """{url: Baseline} of `urls` verified since the site was last purged (the others must be read again)."""
     marked = purge.purged_at(urlsplit(urls[0]).hostname) if urls else None
     pages = TamperPage.objects.filter(site=site, url__in=urls)
     if marked is not None:
         pages = pages.filter(verified_at__gt=marked)
-    return dict(pages.values_list("url", "digest"))
+    rows = pages.values_list("url", "digest", "raw_digest")
+    return {url: Baseline(page_digest, raw) for url, page_digest, raw in rows}
 
 
 def remember(site, verified):
-    """Store the digests read from the app node: [(url, digest, when)]."""
-    for url, page_digest, when in verified:
-        TamperPage.objects.update_or_create(site=site, url=url, defaults={"digest": page_digest, "verified_at": when})
+    """Store what was read from the app node: [(url, Baseline, when)]."""
+    for url, baseline, when in verified:
+        TamperPage.objects.update_or_create(site=site, url=url, defaults={
+            "digest": baseline.digest, "raw_digest": baseline.raw, "verified_at": when})
 
 
 # --- incidents ----------------------------------------------------------------------------
@@ -309,12 +334,12 @@ def _check_site(site, urls, pool, policy):
     checks = list(pool.map(lambda url: compare(site, url, known.get(url), policy), urls))
     connection.set_schema_to_public()
     settled = [settle(check, policy) for check in checks]
-    remember(site, [(check.url, page_digest, check.published_at)
-                    for check, (_outcome, page_digest) in zip(checks, settled, strict=True) if page_digest])
-    if any(outcome == "incident" for outcome, _digest in settled):
+    remember(site, [(check.url, baseline, check.published_at)
+                    for check, (_outcome, baseline) in zip(checks, settled, strict=True) if baseline])
+    if any(outcome == "incident" for outcome, _baseline in settled):
         health.refresh(site)  # the 安全 veto on the dashboard now, not at the next computation
     return [(check.url, outcome, _unreadable_because(check) if outcome == "unreadable" else "")
-            for check, (outcome, _digest) in zip(checks, settled, strict=True)]
+            for check, (outcome, _baseline) in zip(checks, settled, strict=True)]
 
 
 def _unreadable_because(check):

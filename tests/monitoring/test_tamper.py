@@ -124,8 +124,10 @@ def test_a_quiet_site_raises_no_alarm_on_any_of_its_columns(probe, county, setti
         if _ == 0:
             verified = dict(TamperPage.objects.values_list("url", "verified_at"))
     assert not TamperIncident.objects.exists() and not mail.outbox
-    # The second time the public copies were the pages as verified: the app was not asked again.
+    # The second time the public copies were the pages as verified: the app was not asked again, and the
+    # copies kept at the edge were the very bytes found to be the page.
     assert len(verified) >= 10 and dict(TamperPage.objects.values_list("url", "verified_at")) == verified
+    assert TamperPage.objects.get(url=f"http://{county.host}/").raw_digest
 
 
 def test_a_defaced_edge_copy_raises_an_incident_in_one_run_and_is_restored(probe, county, mailoutbox,
