@@ -568,6 +568,30 @@ def bench_monitoring(django, args, stack):
         figure(f"crawl_pages_per_s_{label}", crawl["pages"] / crawl["elapsed_s"], "pages/s", 1, n=1,
                sites=crawl["sites"], pages=crawl["pages"], links_checked=crawl["checked"], delay_s=delay,
                concurrency=8, workers=args.workers)
+    bench_tamper(django, args, stack, sites)
+
+
+def bench_tamper(django, args, stack, sites):
+    """The tamper probe over every site of the fleet through Varnish in front of a gunicorn of its own:
+    the first run (every page read from the app too) and the second (a quiet fleet: public copies only)."""
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-tamper-")))
+    edge_port = free_port()
+    server = Gunicorn(django, "bench_settings", args.workers, EDGE_CACHE_PURGE_LOCATIONS=f"http://{LOCALHOST}:{edge_port}")
+    stack.callback(server.stop)
+    edge = varnish(workdir, server.port, port=edge_port)
+    stack.callback(edge.stop)
+    server.wait_ready(fleet_host(django))
+    result = django.step("tamper", "--sites", str(sites), "--port", str(server.port), "--edge-port", str(edge.port),
+                         timeout=STEP_OVERHEAD_S + sites * 10)
+    if result["incidents"]:
+        raise BenchError(f"the tamper probe raised {result['incidents']} incidents on the quiet bench fleet")
+    for label, run in zip(("first", "steady"), result["runs"], strict=True):
+        pages = run["ok"] + run["stale"] + run["incident"] + run["unreadable"]
+        if run["unreadable"]:
+            raise BenchError(f"the tamper probe could not read {run['unreadable']} of {pages} pages")
+        figure(f"tamper_run_{label}", run["elapsed_s"], "s", 2, n=1, sites=result["sites"], pages=pages,
+               workers=args.workers, concurrency=16)
+        figure(f"tamper_pages_per_s_{label}", pages / run["elapsed_s"], "pages/s", 1, n=1, sites=result["sites"])
 
 
 WORKER_START_TIMEOUT_S = 60
